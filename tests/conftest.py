@@ -1,0 +1,35 @@
+"""Shared fixtures: a temporary store, the repository's paths and a CliRunner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from critic.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "datasets" / "sample"
+OASST = ROOT / "datasets" / "oasst"
+SHARED = ROOT.parent / "shared" / "datasets"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "critic.duckdb"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CRITIC_DB", raising=False)
+    monkeypatch.delenv("CRITIC_CONFIG", raising=False)
+    return CliRunner()

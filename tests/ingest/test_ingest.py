@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from critic.config import Config
+from critic.errors import InputError
+from critic.ingest import ingest_files
+from critic.store import Store
+from tests.conftest import OASST, SAMPLE
+
+CONFIG = Config()
+
+
+def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_sample_traffic_loads_whole(store: Store) -> None:
+    result = ingest_files(store, [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")], CONFIG)
+    n_events = len((SAMPLE / "events.jsonl").read_text().splitlines())
+    assert result.interactions == 2000
+    assert result.events == n_events
+    assert result.duplicates == 0
+    features = dict(store.con.execute("SELECT feature, count(*) FROM interactions GROUP BY 1").fetchall())
+    assert set(features) == {"support_chat", "summarizer", "search_answer"}
+
+
+def test_reingesting_adds_nothing(store: Store) -> None:
+    files = [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")]
+    first = ingest_files(store, files, CONFIG)
+    again = ingest_files(store, files, CONFIG)
+    assert (again.interactions, again.events) == (0, 0)
+    assert again.duplicates == first.interactions + first.events
+    assert store.count("interactions") == 2000
+
+
+def test_oasst_sample_loads_with_thumbs(store: Store) -> None:
+    result = ingest_files(store, [str(OASST / "interactions.jsonl"), str(OASST / "events.jsonl")], CONFIG)
+    assert result.interactions == 687
+    kinds = dict(store.con.execute("SELECT kind, count(*) FROM events GROUP BY 1").fetchall())
+    assert kinds == {"thumb_up": 854, "thumb_down": 372}
+    row = store.con.execute("SELECT input, messages FROM interactions WHERE messages IS NOT NULL LIMIT 1").fetchone()
+    assert row is not None and row[0].startswith("user: ")
+
+
+def test_user_ids_are_hashed_never_stored_raw(store: Store, tmp_path: Path) -> None:
+    f = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "ts": "2026-11-02T10:00:00Z", "output": "x", "user_id": "alice@example.com"}])
+    ingest_files(store, [str(f)], CONFIG)
+    (user_hash,) = store.con.execute("SELECT user_hash FROM interactions").fetchone() or (None,)
+    assert user_hash and "alice" not in user_hash and len(user_hash) == 64
+    dump = store.con.execute("SELECT * FROM interactions").fetchall()
+    assert "alice@example.com" not in repr(dump)
+
+
+def test_openai_logs_are_understood(store: Store, tmp_path: Path) -> None:
+    rec = {
+        "id": "chatcmpl-1", "created": 1793700000, "latency_ms": 812, "team": "search",
+        "request": {"model": "gpt-4.1-mini", "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi?"}]},
+        "response": {"choices": [{"message": {"role": "assistant", "content": "Hello."}, "finish_reason": "length"}],
+                     "usage": {"prompt_tokens": 11, "completion_tokens": 2}},
+        "metadata": {"env": "prod"},
+    }
+    ingest_files(store, [str(write_jsonl(tmp_path / "oai.jsonl", [rec]))], CONFIG)
+    row = store.con.execute(
+        "SELECT id, model, input, output, finish_reason, input_tokens, output_tokens, latency_ms, metadata FROM interactions"
+    ).fetchone()
+    assert row is not None
+    assert row[:8] == ("chatcmpl-1", "gpt-4.1-mini", "system: Be brief.\nuser: Hi?", "Hello.", "length", 11, 2, 812.0)
+    assert json.loads(row[8]) == {"env": "prod", "team": "search"}
+
+
+def test_openai_logs_without_id_get_a_stable_one(store: Store, tmp_path: Path) -> None:
+    rec = {"created": 1793700000, "request": {"model": "m", "messages": []}, "response": {"choices": [{"message": {"content": "a"}}]}}
+    f = write_jsonl(tmp_path / "oai.jsonl", [rec])
+    ingest_files(store, [str(f)], CONFIG)
+    again = ingest_files(store, [str(f)], CONFIG)
+    assert again.interactions == 0 and store.count("interactions") == 1
+
+
+def test_unknown_fields_go_into_metadata(store: Store, tmp_path: Path) -> None:
+    f = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "ts": "2026-11-02T10:00:00Z", "output": "x", "tenant": "acme", "metadata": {"a": 1}}])
+    ingest_files(store, [str(f)], CONFIG)
+    (meta,) = store.con.execute("SELECT metadata FROM interactions").fetchone() or ("{}",)
+    assert json.loads(meta) == {"a": 1, "tenant": "acme"}
+
+
+def test_nested_events_and_event_file_dedupe_together(store: Store, tmp_path: Path) -> None:
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "ts": "2026-11-02T10:00:00Z", "output": "x",
+                                           "events": [{"kind": "thumb_down", "ts": "2026-11-02T10:01:00Z"}, {"kind": "copy"}]}])
+    b = write_jsonl(tmp_path / "b.jsonl", [{"interaction_id": "1", "kind": "thumb_down", "ts": "2026-11-02T10:01:00Z"},
+                                           {"interaction_id": "1", "kind": "regenerate", "ts": 1793613700}])
+    result = ingest_files(store, [str(a), str(b)], CONFIG)
+    assert (result.interactions, result.events, result.duplicates) == (1, 3, 1)
+    copy_ts = store.con.execute("SELECT ts = (SELECT ts FROM interactions) FROM events WHERE kind = 'copy'").fetchone()
+    assert copy_ts == (True,)
+
+
+def test_custom_event_kinds_are_accepted_when_declared(store: Store, tmp_path: Path) -> None:
+    f = write_jsonl(tmp_path / "e.jsonl", [{"interaction_id": "1", "kind": "share", "ts": "2026-11-02T10:00:00Z", "value": {"to": "slack"}}])
+    with pytest.raises(InputError, match="unknown event kind"):
+        ingest_files(store, [str(f)], CONFIG)
+    ingest_files(store, [str(f)], Config(custom_event_kinds=("share",)))
+    assert store.con.execute("SELECT kind, value FROM events").fetchone() == ("share", '{"to":"slack"}')
+
+
+def test_csv_json_and_parquet_inputs(store: Store, tmp_path: Path) -> None:
+    rows = [{"id": f"r{i}", "ts": "2026-11-02T10:00:00Z", "output": f"out {i}", "latency_ms": 10 * i, "feature": "f"} for i in range(3)]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    (tmp_path / "a.csv").write_text(buf.getvalue())
+    (tmp_path / "b.json").write_text(json.dumps([{**r, "id": "j" + r["id"]} for r in rows]))
+    pd.DataFrame([{**r, "id": "p" + r["id"]} for r in rows]).to_parquet(tmp_path / "c.parquet")
+    result = ingest_files(store, [str(tmp_path / n) for n in ("a.csv", "b.json", "c.parquet")], CONFIG)
+    assert result.interactions == 9
+    assert store.con.execute("SELECT sum(latency_ms) FROM interactions").fetchone() == (90.0,)
+
+
+def test_very_large_fields_are_kept_whole(store: Store, tmp_path: Path) -> None:
+    big = "word " * 5_000_000  # 25 MB, above DuckDB's default 16 MB object limit
+    f = write_jsonl(tmp_path / "big.jsonl", [{"id": "big", "ts": "2026-11-02T10:00:00Z", "input": big, "output": "ok"}])
+    ingest_files(store, [str(f)], CONFIG)
+    assert store.con.execute("SELECT length(input) FROM interactions").fetchone() == (len(big),)
+
+
+def test_a_bad_file_among_good_ones_writes_nothing(store: Store, tmp_path: Path) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [{"id": "1", "ts": "2026-11-02T10:00:00Z", "output": "x"}])
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "2", "ts": "2026-11-02T10:00:00Z"}])
+    with pytest.raises(InputError) as err:
+        ingest_files(store, [str(good), str(bad)], CONFIG)
+    assert str(err.value).startswith(f"{bad}:1: missing field 'output'")
+    assert store.count("interactions") == 0 and store.count("events") == 0
+
+
+def test_timestamps_without_zone_are_utc_and_epochs_work(store: Store, tmp_path: Path) -> None:
+    f = write_jsonl(tmp_path / "t.jsonl", [
+        {"id": "a", "ts": "2026-11-02 10:00:00", "output": "x"},
+        {"id": "b", "ts": 1793613600, "output": "x"},
+        {"id": "c", "ts": "2026-11-02T11:00:00+01:00", "output": "x"},
+    ])
+    ingest_files(store, [str(f)], CONFIG)
+    hours = store.con.execute("SELECT id, hour(ts) FROM interactions ORDER BY id").fetchall()
+    assert hours == [("a", 10), ("b", 10), ("c", 10)]

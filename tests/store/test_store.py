@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from critic.errors import StoreError, StoreLockedError
+from critic.store import Store
+from critic.store.migrations import MIGRATIONS
+
+
+def test_blank_store_is_migrated_and_recorded(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        names = [r[0] for r in store.con.execute("SELECT name FROM _migrations").fetchall()]
+        assert names == [m.__name__ for m in MIGRATIONS]
+        tables = {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert {"interactions", "events", "judgments", "runs", "labels", "triage_clusters"} <= tables
+        salt = store.meta("user_salt")
+        assert salt and len(salt) == 32
+
+
+def test_reopening_applies_nothing_twice_and_keeps_the_salt(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        salt = store.meta("user_salt")
+    with Store.open(db_path) as store:
+        assert store.meta("user_salt") == salt
+        assert store.count("_migrations") == len(MIGRATIONS)
+
+
+def test_each_store_has_its_own_salt(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a.duckdb") as a, Store.open(tmp_path / "b.duckdb") as b:
+        assert a.meta("user_salt") != b.meta("user_salt")
+
+
+def test_transaction_rolls_back_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction() as con:
+            con.execute("INSERT INTO meta VALUES ('x', 'y')")
+            raise RuntimeError("boom")
+    assert store.meta("x") is None
+
+
+def test_not_a_duckdb_file_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.duckdb"
+    bogus.write_text("hello, this is not a database\n" * 100)
+    with pytest.raises(StoreError, match="notes.duckdb"):
+        Store.open(bogus)
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "nope" / "critic.duckdb")
+
+
+def test_second_writer_gets_a_clear_error_and_store_stays_intact(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        store.con.execute("INSERT INTO meta VALUES ('held', 'yes')")
+        code = (
+            "import sys; from critic.store import Store\n"
+            "from critic.errors import StoreLockedError\n"
+            f"try:\n    Store.open({str(db_path)!r}, timeout_s=0.5)\n"
+            "except StoreLockedError as e:\n    print(e); sys.exit(7)\n"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 7, proc.stderr
+        assert "another process is writing" in proc.stdout
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'held'").fetchone() == ("yes",)
+    con.close()
+
+
+def test_lock_error_type_is_a_store_error() -> None:
+    assert issubclass(StoreLockedError, StoreError)
