@@ -1,0 +1,50 @@
+"""`anthropic:MODEL`: Claude models through the real `anthropic` client; no log-probabilities."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import anthropic
+
+from critic.judge.backends.base import Judge, PermanentError, TransientError, require_key, retry_after_seconds
+from critic.judge.records import JudgeReply, JudgeRequest
+
+
+class AnthropicJudge(Judge):
+    """Asks for one token at temperature 0; the score is the label alone."""
+
+    def __init__(self, model: str, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
+        self.model = model
+        self.spec = f"anthropic:{model}"
+        key = require_key("ANTHROPIC_API_KEY", "Anthropic")
+        self.client = anthropic.AsyncAnthropic(api_key=key, base_url=base_url or os.environ.get("ANTHROPIC_BASE_URL"),
+                                               timeout=timeout_s, max_retries=0)
+
+    async def judge(self, request: JudgeRequest) -> JudgeReply:
+        started = time.perf_counter()
+        try:
+            message = await self.client.messages.create(
+                model=self.model, max_tokens=1, temperature=0,
+                messages=[{"role": "user", "content": request.prompt}],
+            )
+        except anthropic.RateLimitError as exc:
+            raise TransientError("429 rate limited", retry_after=retry_after_seconds(exc.response.headers),
+                                 rate_limited=True) from exc
+        except anthropic.InternalServerError as exc:
+            raise TransientError(f"{exc.status_code} server error",
+                                 retry_after=retry_after_seconds(exc.response.headers)) from exc
+        except (anthropic.APITimeoutError, anthropic.APIConnectionError) as exc:
+            raise TransientError(type(exc).__name__) from exc
+        except anthropic.APIStatusError as exc:
+            if exc.status_code == 529:  # overloaded
+                raise TransientError("529 overloaded", retry_after=retry_after_seconds(exc.response.headers)) from exc
+            raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
+        text = "".join(getattr(block, "text", "") for block in message.content)
+        return JudgeReply(
+            text=text, input_tokens=message.usage.input_tokens, output_tokens=message.usage.output_tokens,
+            latency_ms=(time.perf_counter() - started) * 1000, method="label",
+        )
+
+    async def aclose(self) -> None:
+        await self.client.close()

@@ -1,0 +1,85 @@
+"""`openai:MODEL`: OpenAI and every OpenAI-compatible server (vLLM, Ollama, llama.cpp server, LiteLLM)."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from typing import Any
+
+import openai
+
+from critic.judge.backends.base import Judge, PermanentError, TransientError, require_key, retry_after_seconds
+from critic.judge.records import LABELS, JudgeReply, JudgeRequest
+
+TOP_LOGPROBS = 20
+
+
+class OpenAIJudge(Judge):
+    """Asks for one token at temperature 0, with top log-probabilities where the model gives them."""
+
+    def __init__(self, model: str, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
+        self.model = model
+        self.spec = f"openai:{model}"
+        base_url = base_url or os.environ.get("OPENAI_BASE_URL")
+        # A self-hosted server often needs no key; the hosted API always does.
+        key = os.environ.get("OPENAI_API_KEY") if base_url else require_key("OPENAI_API_KEY", "OpenAI")
+        self.client = openai.AsyncOpenAI(api_key=key or "not-needed", base_url=base_url,
+                                         timeout=timeout_s, max_retries=0)
+        self.logprobs = True
+
+    async def judge(self, request: JudgeRequest) -> JudgeReply:
+        started = time.perf_counter()
+        try:
+            response = await self._create(request.prompt)
+        except openai.BadRequestError as exc:
+            if self.logprobs and "logprob" in str(exc).lower():
+                self.logprobs = False  # this model has none: fall back to the label alone, from now on
+                response = await self._create(request.prompt)
+            else:
+                raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
+        choice = response.choices[0]
+        usage = response.usage
+        return JudgeReply(
+            text=choice.message.content or "",
+            probs=_label_probs(choice.logprobs) if self.logprobs else None,
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            method="logprobs" if self.logprobs and choice.logprobs else "label",
+        )
+
+    async def _create(self, prompt: str) -> Any:
+        extra: dict[str, Any] = {"logprobs": True, "top_logprobs": TOP_LOGPROBS} if self.logprobs else {}
+        try:
+            return await self.client.chat.completions.create(
+                model=self.model, messages=[{"role": "user", "content": prompt}],
+                max_tokens=1, temperature=0, **extra,
+            )
+        except openai.RateLimitError as exc:
+            raise TransientError("429 rate limited", retry_after=retry_after_seconds(exc.response.headers),
+                                 rate_limited=True) from exc
+        except openai.InternalServerError as exc:
+            raise TransientError(f"{exc.status_code} server error",
+                                 retry_after=retry_after_seconds(exc.response.headers)) from exc
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise TransientError(type(exc).__name__) from exc
+        except openai.BadRequestError:
+            raise
+        except openai.APIStatusError as exc:
+            raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+
+def _label_probs(logprobs: Any) -> dict[int, float] | None:
+    """Probability of each label 1–7 from the first token's top log-probabilities."""
+    if not logprobs or not logprobs.content:
+        return None
+    probs: dict[int, float] = {}
+    for top in logprobs.content[0].top_logprobs or []:
+        token = top.token.strip()
+        if token.isdigit() and int(token) in LABELS:
+            probs[int(token)] = probs.get(int(token), 0.0) + math.exp(top.logprob)
+    return probs or None
