@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from critic.config import Config
+from critic.ingest import ingest_files
 from critic.store import Store
+from tests.fakes.provider import ProviderServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "datasets" / "sample"
@@ -24,6 +27,21 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
     with Store.open(db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def provider() -> Iterator[ProviderServer]:
+    """The loopback provider server (OpenAI and Anthropic APIs) on 127.0.0.1."""
+    with ProviderServer() as server:
+        yield server
+
+
+@pytest.fixture
+def sample_store(db_path: Path) -> Iterator[Store]:
+    """A store holding the sample traffic."""
+    with Store.open(db_path) as s:
+        ingest_files(s, [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")], Config())
         yield s
 
 

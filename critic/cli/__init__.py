@@ -11,6 +11,7 @@ import click
 
 from critic import __version__
 from critic.cli.demo import demo_cmd
+from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
 from critic.cli.ingest import ingest_cmd
 from critic.errors import CriticError
 
@@ -38,4 +39,7 @@ def cli() -> None:
 
 
 cli.add_command(ingest_cmd)
+cli.add_command(eval_cmd)
+cli.add_command(explain_cmd)
+cli.add_command(rubrics_group)
 cli.add_command(demo_cmd)

@@ -102,7 +102,12 @@ def m001_initial(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial]
+def m002_judgment_prompt_hash(con: duckdb.DuckDBPyConnection) -> None:
+    """Judgments remember the hash of what the judge saw, so the same prompt is never paid for twice."""
+    con.execute("ALTER TABLE judgments ADD COLUMN prompt_hash VARCHAR")
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_judgment_prompt_hash]
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:

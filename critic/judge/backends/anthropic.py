@@ -12,7 +12,7 @@ from critic.judge.records import JudgeReply, JudgeRequest
 
 
 class AnthropicJudge(Judge):
-    """Asks for one token at temperature 0; the score is the label alone."""
+    """Asks for one token; the score is the label alone."""
 
     def __init__(self, model: str, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.model = model
@@ -25,7 +25,7 @@ class AnthropicJudge(Judge):
         started = time.perf_counter()
         try:
             message = await self.client.messages.create(
-                model=self.model, max_tokens=1, temperature=0,
+                model=self.model, max_tokens=1,  # this SDK takes no temperature; one token leaves no room to sample
                 messages=[{"role": "user", "content": request.prompt}],
             )
         except anthropic.RateLimitError as exc:
@@ -45,6 +45,11 @@ class AnthropicJudge(Judge):
             text=text, input_tokens=message.usage.input_tokens, output_tokens=message.usage.output_tokens,
             latency_ms=(time.perf_counter() - started) * 1000, method="label",
         )
+
+    async def explain(self, prompt: str) -> str:
+        message = await self.client.messages.create(
+            model=self.model, max_tokens=400, messages=[{"role": "user", "content": prompt}])
+        return "".join(getattr(block, "text", "") for block in message.content)
 
     async def aclose(self) -> None:
         await self.client.close()

@@ -33,6 +33,10 @@ class Judge(ABC):
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         """Ask the judge for one label; raise TransientError or PermanentError on failure."""
 
+    async def explain(self, prompt: str) -> str:
+        """A free-text explanation, for a person debugging a rubric; never used for scoring."""
+        raise PermanentError(f"{self.spec} cannot explain itself; use an openai: or anthropic: judge")
+
     async def aclose(self) -> None:
         """Release connections."""
 

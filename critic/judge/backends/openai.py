@@ -69,6 +69,11 @@ class OpenAIJudge(Judge):
         except openai.APIStatusError as exc:
             raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
 
+    async def explain(self, prompt: str) -> str:
+        response = await self.client.chat.completions.create(
+            model=self.model, messages=[{"role": "user", "content": prompt}], max_tokens=400, temperature=0)
+        return response.choices[0].message.content or ""
+
     async def aclose(self) -> None:
         await self.client.close()
 

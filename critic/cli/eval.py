@@ -1,0 +1,166 @@
+"""critic eval, critic explain, critic rubrics list|show|validate."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Any
+
+import click
+
+from critic.cli._common import db_option, emit, format_option, info
+from critic.config import load_config
+from critic.errors import CriticError, RubricError
+from critic.judge.backends import get_judge
+from critic.judge.run import Runner, Selection, dry_run, select_work
+from critic.rubrics import builtin_rubrics, load_rubric, resolve_rubric
+from critic.store import Store
+
+DEFAULT_RUBRICS = ("accuracy", "helpfulness", "tone")
+
+
+def judge_options(func: Any) -> Any:
+    """--judge, --base-url and --concurrency, shared by eval and check."""
+    func = click.option("--concurrency", type=click.IntRange(1, 1024), default=16, show_default=True,
+                        envvar="CRITIC_CONCURRENCY", help="Most judge calls in flight (adapts down on 429).")(func)
+    func = click.option("--base-url", envvar="CRITIC_BASE_URL",
+                        help="OpenAI-compatible server (vLLM, Ollama, LiteLLM) or Anthropic endpoint.")(func)
+    return click.option("--judge", "judge_spec", envvar="CRITIC_JUDGE",
+                        help="local (default), openai:MODEL or anthropic:MODEL; else [judge] default in critic.toml.")(func)
+
+
+@click.command("eval")
+@db_option
+@click.option("--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy, helpfulness, tone.")
+@judge_options
+@click.option("--limit", type=click.IntRange(1), help="Judge at most N interactions (oldest first).")
+@click.option("--sample", type=click.IntRange(1), help="Judge a seeded random sample of N interactions.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample.")
+@click.option("--since", help="Only interactions at or after this time (ISO 8601).")
+@click.option("--until", help="Only interactions before this time (ISO 8601).")
+@click.option("--budget-usd", type=click.FloatRange(0), help="Stop cleanly before spending more than this.")
+@click.option("--dry-run", is_flag=True, help="Print the calls, tokens and cost it would spend; call nothing.")
+@format_option("text", "json")
+def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, base_url: str | None, concurrency: int,
+             limit: int | None, sample: int | None, seed: int, since: str | None, until: str | None,
+             budget_usd: float | None, dry_run: bool, fmt: str) -> None:
+    """Judge logged interactions, one interaction and one rubric per call, asking for one label.
+
+    Already-judged (interaction, rubric version, judge) triples are skipped, and an identical
+    prompt judged before is copied, so re-running costs no provider calls.
+
+    Example: critic eval --judge openai:gpt-4.1-mini --rubric accuracy --sample 500 --budget-usd 2
+    """
+    config = load_config()
+    spec = judge_spec or config.judge
+    rubrics = [resolve_rubric(n) for n in (rubric_names or DEFAULT_RUBRICS)]
+    selection = Selection(since=since, until=until, limit=limit, sample=sample, seed=seed)
+    with Store.open(db) as store:
+        work = select_work(store, rubrics, spec, selection)
+        if dry_run:
+            plan = dry_run_fn(store, work, spec, config)
+            emit(plan.as_dict(), fmt, lambda d: (f"would make {d['calls']} calls ({d['cached']} cached), "
+                                                 f"~{d['input_tokens']} input and {d['output_tokens']} output tokens, "
+                                                 f"~${d['cost_usd']:.4f}"))
+            return
+        judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
+        result = asyncio.run(_run(store, judge, config, work, concurrency, budget_usd))
+    for warning in result.warnings:
+        info(f"warning: {warning}")
+    payload = {k: result.as_dict()[k] for k in ("run_id", "judged", "cached", "errors", "unparseable",
+                                                 "input_tokens", "output_tokens", "cost_usd")}
+    payload["cost_usd"] = round(payload["cost_usd"], 6)
+    emit(payload, fmt, lambda d: _eval_text(d, result.stopped))
+
+
+dry_run_fn = dry_run
+
+
+async def _run(store: Store, judge: Any, config: Any, work: list[Any], concurrency: int,
+               budget_usd: float | None) -> Any:
+    from tqdm import tqdm
+
+    with tqdm(total=len(work), desc="judging", unit="call", file=sys.stderr, delay=1.0) as bar:
+        runner = Runner(store, judge, config, concurrency=concurrency, budget_usd=budget_usd, progress=bar.update)
+        return await runner.run(work)
+
+
+def _eval_text(d: dict[str, Any], stopped: str | None) -> str:
+    text = (f"run {d['run_id']}: judged {d['judged']}, cached {d['cached']}, errors {d['errors']}, "
+            f"unparseable {d['unparseable']}; {d['input_tokens']} input / {d['output_tokens']} output tokens, "
+            f"${d['cost_usd']:.4f}")
+    return text + ("\nstopped: the budget would have been exceeded" if stopped == "budget" else "")
+
+
+@click.command("explain")
+@click.argument("interaction_id")
+@click.option("--rubric", "rubric_name", required=True, help="Rubric name or .yaml path.")
+@db_option
+@judge_options
+def explain_cmd(interaction_id: str, rubric_name: str, db: str, judge_spec: str | None, base_url: str | None,
+                concurrency: int) -> None:
+    """Ask the judge, in a separate explicit call, why it would score one interaction as it does.
+
+    For a person debugging a rubric; never used for scoring. The stored judgments are shown first.
+
+    Example: critic explain s7-0000042 --rubric tone --judge openai:gpt-4.1-mini
+    """
+    from critic.judge.explain import explain
+
+    config = load_config()
+    with Store.open(db) as store:
+        text = asyncio.run(explain(store, interaction_id, resolve_rubric(rubric_name), judge_spec or config.judge,
+                                   base_url=base_url))
+    click.echo(text)
+
+
+@click.group("rubrics")
+def rubrics_group() -> None:
+    """List, show and validate rubrics."""
+
+
+@rubrics_group.command("list")
+@format_option("text", "json", "csv")
+def rubrics_list(fmt: str) -> None:
+    """List the built-in rubrics.
+
+    Example: critic rubrics list --format json
+    """
+    rows = [{"name": r.name, "version": r.version, "reads": ",".join(r.reads), "path": r.path}
+            for r in builtin_rubrics().values()]
+    emit(rows, fmt, lambda rs: "\n".join(f"{r['name']:<14} {r['version']}  reads {r['reads']}" for r in rs))
+
+
+@rubrics_group.command("show")
+@click.argument("name")
+def rubrics_show(name: str) -> None:
+    """Show a rubric's levels and the prompt it renders for a sample interaction.
+
+    Example: critic rubrics show tone
+    """
+    rubric = resolve_rubric(name)
+    click.echo(f"{rubric.name} (version {rubric.version}, {rubric.path})\n{rubric.description}\n")
+    for k, text in rubric.levels.items():
+        click.echo(f"  {k} = {text}")
+    sample = {"input": "<the user's input>", "output": "<the reply being judged>", "context": "<retrieved context>",
+              "reference": "<a reference answer>"}
+    click.echo("\nPrompt:\n" + rubric.render(sample))
+
+
+@rubrics_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def rubrics_validate(files: tuple[str, ...]) -> None:
+    """Check rubric files: seven described levels 7..1, known fields, a template that renders.
+
+    Example: critic rubrics validate rubrics/*.yaml my_rubric.yaml
+    """
+    failures: list[str] = []
+    for path in files:
+        try:
+            rubric = load_rubric(path)
+            click.echo(f"ok  {path} ({rubric.name}, version {rubric.version})")
+        except RubricError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise CriticError("\n".join(failures))

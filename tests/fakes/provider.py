@@ -1,0 +1,190 @@
+"""A loopback server that answers like the OpenAI and Anthropic APIs, for the real SDK clients.
+
+Speaks HTTP/1.1 with keep-alive on 127.0.0.1 from its own thread and event loop. It serves
+`POST /v1/chat/completions` (with logprobs when asked) and `POST /v1/messages`, answers after
+`latency_s`, and can inject faults: 429 with Retry-After, 500, a stall past the client's
+timeout, or garbage text. It counts calls and tokens (4 characters a token, stated).
+Used by the tests and by bench/ (run as a script: `python -m tests.fakes.provider --port 8000`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import random
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Reply = Callable[[str], str]
+
+
+def digit_reply(prompt: str) -> str:
+    """A deterministic label from the judged output: rude or refusing text gets a low one."""
+    body = prompt.rsplit("⟦output⟧", 1)[-1].lower()
+    if any(w in body for w in ("obviously", "read it", "honestly", "can't help", "cannot help", "unable")):
+        return "2"
+    return str(3 + len(body) % 5)
+
+
+@dataclass
+class Stats:
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    faults: dict[str, int] = field(default_factory=dict)
+    prompts: list[str] = field(default_factory=list)
+
+
+class ProviderServer:
+    """Start with `with ProviderServer() as server:`; `server.url` is the base URL (…/v1)."""
+
+    def __init__(self, *, latency_s: float = 0.0, reply: Reply = digit_reply, logprobs: bool = True,
+                 fault_rate: float = 0.0, seed: int = 0, stall_s: float = 5.0, port: int = 0,
+                 keep_prompts: bool = True) -> None:
+        self.latency_s, self.reply, self.logprobs = latency_s, reply, logprobs
+        self.fault_rate, self.stall_s, self.keep_prompts = fault_rate, stall_s, keep_prompts
+        self.rng = random.Random(seed)
+        self.stats = Stats()
+        self.faults_queue: list[str] = []  # forced faults for the next calls, in order
+        self.port = port
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "ProviderServer":
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._server.close()
+        self._loop.run_until_complete(self._server.wait_closed())
+        for task in asyncio.all_tasks(self._loop):
+            task.cancel()
+        self._loop.run_until_complete(asyncio.sleep(0))
+        self._loop.close()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", self.port))
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = lines[0].split(" ", 2)
+                headers = {k.lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)}
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                status, extra, payload = await self._handle(method, path, headers, body)
+                data = json.dumps(payload).encode()
+                hdrs = "".join(f"{k}: {v}\r\n" for k, v in extra.items())
+                writer.write(f"HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {len(data)}\r\n"
+                             f"{hdrs}\r\n".encode() + data)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+    def _fault(self) -> str | None:
+        if self.faults_queue:
+            return self.faults_queue.pop(0)
+        if self.fault_rate and self.rng.random() < self.fault_rate:
+            return self.rng.choice(["429", "500", "timeout", "garbage"])
+        return None
+
+    async def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], Any]:
+        request = json.loads(body or b"{}")
+        self.stats.calls += 1
+        fault = self._fault()
+        if fault:
+            self.stats.faults[fault] = self.stats.faults.get(fault, 0) + 1
+        if fault == "429":
+            return 429, {"retry-after": "0.05"}, {"error": {"type": "rate_limit_error", "message": "slow down"}}
+        if fault == "500":
+            return 500, {}, {"error": {"type": "server_error", "message": "boom"}}
+        if fault == "timeout":
+            await asyncio.sleep(self.stall_s)
+        await asyncio.sleep(self.latency_s)
+        if path == "/v1/chat/completions":
+            return self._openai(request, headers, garbage=fault == "garbage")
+        if path == "/v1/messages":
+            return self._anthropic(request, headers, garbage=fault == "garbage")
+        return 404, {}, {"error": {"message": f"no route {path}"}}
+
+    def _prompt(self, request: dict[str, Any]) -> str:
+        prompt = "".join(str(m.get("content", "")) for m in request.get("messages", []))
+        if self.keep_prompts:
+            self.stats.prompts.append(prompt)
+        self.stats.input_tokens += max(1, len(prompt) // 4)
+        return prompt
+
+    def _openai(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool) -> tuple[int, dict[str, str], Any]:
+        if not headers.get("authorization", "").startswith("Bearer "):
+            return 401, {}, {"error": {"message": "no key"}}
+        prompt = self._prompt(request)
+        text = "I think" if garbage else self.reply(prompt)
+        self.stats.output_tokens += 1
+        choice: dict[str, Any] = {"index": 0, "finish_reason": "length",
+                                  "message": {"role": "assistant", "content": text}, "logprobs": None}
+        if request.get("logprobs"):
+            if not self.logprobs:
+                return 400, {}, {"error": {"message": "This model does not support logprobs", "type": "invalid_request_error"}}
+            choice["logprobs"] = {"content": [{"token": text, "logprob": -0.1, "bytes": None, "top_logprobs": _tops(text)}]}
+        return 200, {}, {"id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": request.get("model"),
+                         "choices": [choice], "usage": {"prompt_tokens": max(1, len(prompt) // 4),
+                                                        "completion_tokens": 1, "total_tokens": 0}}
+
+    def _anthropic(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool) -> tuple[int, dict[str, str], Any]:
+        if not (headers.get("x-api-key") or headers.get("authorization")):
+            return 401, {}, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}}
+        prompt = self._prompt(request)
+        text = "Well" if garbage else self.reply(prompt)
+        self.stats.output_tokens += 1
+        return 200, {}, {"id": "msg_x", "type": "message", "role": "assistant", "model": request.get("model"),
+                         "content": [{"type": "text", "text": text}], "stop_reason": "max_tokens",
+                         "stop_sequence": None, "usage": {"input_tokens": max(1, len(prompt) // 4), "output_tokens": 1}}
+
+
+def _tops(text: str) -> list[dict[str, Any]]:
+    """Top log-probabilities: most mass on TEXT's digit, some on its neighbours, a little on junk."""
+    if not re.fullmatch(r"[1-7]", text):
+        return [{"token": text, "logprob": -0.1, "bytes": None}]
+    k = int(text)
+    probs = {str(k): 0.7, str(min(7, k + 1)): 0.2, " " + str(max(1, k - 1)): 0.05, "The": 0.05}
+    return [{"token": t, "logprob": math.log(p), "bytes": None} for t, p in probs.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Loopback OpenAI/Anthropic-compatible server")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    args = parser.parse_args()
+    server = ProviderServer(latency_s=args.latency, fault_rate=args.fault_rate, port=args.port, keep_prompts=False)
+    with server:
+        print(f"serving on {server.url}", flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
