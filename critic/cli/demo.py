@@ -1,7 +1,8 @@
-"""critic demo: the whole flow on the shipped sample traffic, with no key and no network."""
+"""critic demo: the main job on the shipped sample traffic, with no key and no network."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import click
@@ -9,29 +10,62 @@ import click
 from critic.cli._common import info
 from critic.config import load_config
 from critic.ingest import ingest_files
+from critic.judge.backends import get_judge
+from critic.judge.run import Runner, Selection, select_work
+from critic.rubrics import resolve_rubric
 from critic.store import Store
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "datasets" / "sample"
+DEMO_RUBRICS = ("tone", "accuracy")
 
 
 @click.command("demo")
 @click.option("--out", type=click.Path(file_okay=False), default="critic-demo", show_default=True,
-              help="Folder for the demo's store and report (created; an existing demo store is replaced).")
-def demo_cmd(out: str) -> None:
-    """Run the main job end to end on the sample traffic: ingest → summary.
+              help="Folder for the demo's store and outputs (created; an existing demo store is replaced).")
+@click.option("--sample", type=click.IntRange(1), default=120, show_default=True,
+              help="How many interactions the embedded judge scores (about 1-2 s each on 2 cores).")
+def demo_cmd(out: str, sample: int) -> None:
+    """Run the main job end to end on the sample traffic: ingest → judge (embedded) → worst cases.
 
-    Example: critic demo --out /tmp/critic-demo
+    Example: critic demo --out /tmp/critic-demo --sample 60
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "critic.duckdb"
     db.unlink(missing_ok=True)
+    config = load_config()
     files = [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")]
+    info("critic demo: the embedded judge is Gemma 3 270M, a small smoke-test model that runs anywhere.\n"
+         "             For real decisions use a real judge: --judge openai:gpt-4.1-mini (see README).")
     with Store.open(db) as store:
-        result = ingest_files(store, files, load_config(), progress=lambda s: info(f"ingest: {s}"))
-        rows = store.con.execute(
-            "SELECT feature, count(*), round(quantile_cont(latency_ms, 0.99)) FROM interactions GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-    click.echo(f"ingested {result.interactions} interactions and {result.events} events into {db}")
-    for feature, n, p99 in rows:
-        click.echo(f"  {feature:<14} {n:>5} interactions   p99 latency {p99:>8.0f} ms")
+        result = ingest_files(store, files, config, progress=lambda s: info(f"ingest: {s}"))
+        click.echo(f"ingested {result.interactions} interactions and {result.events} events into {db}")
+        rubrics = [resolve_rubric(n) for n in DEMO_RUBRICS]
+        work = select_work(store, rubrics, "local", Selection(sample=sample, seed=7))
+        run = asyncio.run(_judge(store, work, config))
+        click.echo(f"judged {run.judged} (+{run.cached} identical prompts reused) with the embedded judge "
+                   f"on rubrics {', '.join(DEMO_RUBRICS)}")
+        _print_worst(store)
+    click.echo(f"\nExplore the store: duckdb {db} (tables interactions, events, judgments, runs)")
+
+
+async def _judge(store: Store, work: list, config: object):  # type: ignore[no-untyped-def, type-arg]
+    from tqdm import tqdm
+    import sys
+
+    with tqdm(total=len(work), desc="judging", unit="call", file=sys.stderr, delay=1.0) as bar:
+        runner = Runner(store, get_judge("local"), config, concurrency=1, budget_usd=None,  # type: ignore[arg-type]
+                        progress=bar.update)
+        return await runner.run(work)
+
+
+def _print_worst(store: Store) -> None:
+    rows = store.con.execute(
+        """
+        SELECT i.id, i.feature, i.model, i.prompt_version, round(avg(j.expected), 2) AS score, left(i.output, 70)
+        FROM judgments j JOIN interactions i ON i.id = j.interaction_id
+        WHERE j.status = 'ok' GROUP BY ALL ORDER BY score LIMIT 8
+        """).fetchall()
+    click.echo("\nLowest-scored interactions (mean expected score over the rubrics, 1-7):")
+    for iid, feature, model, pv, score, output in rows:
+        click.echo(f"  {score:>4}  {iid}  {feature}/{model}/{pv}  {output!r}")

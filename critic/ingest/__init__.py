@@ -45,7 +45,7 @@ def ingest_files(
         step("writing")
         with store.transaction():
             new_i, new_e, dups = normalize.insert(con, [s.name for s in sources])
-    for table in ("staged", "shaped", "nested", "new_interactions", "all_events"):
+    for table in ("staged", "shaped", "problems", "nested", "new_interactions", "all_events"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return IngestResult(new_i, new_e, dups)
 

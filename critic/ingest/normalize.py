@@ -90,7 +90,7 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
 def _interaction_checks() -> list[tuple[str, str]]:
     """(condition, message) pairs for an interaction record, first failing one wins."""
     checks = [
-        (f"regexp_matches(j::VARCHAR, {_sql_str(NUL_PATTERN)})",
+        (f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {_sql_str(NUL_PATTERN)})",
          "'contains a NUL byte (\\u0000); remove it from the record'"),
         (_missing("j->'id'"), "'missing field ''id''; every interaction needs a unique id'"),
         ("json_type(j->'id') NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
@@ -135,7 +135,7 @@ def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -
     known = ", ".join(_sql_str(k) for k in kinds)
     checks = [
         (f"coalesce(json_type({e}), 'NULL') <> 'OBJECT'", "'an event must be a JSON object with kind and ts'"),
-        (f"regexp_matches({e}::VARCHAR, {_sql_str(NUL_PATTERN)})",
+        (f"contains({e}::VARCHAR, '\\u0000') AND regexp_matches({e}::VARCHAR, {_sql_str(NUL_PATTERN)})",
          "'contains a NUL byte (\\u0000); remove it from the record'"),
     ]
     if ref:
@@ -166,16 +166,19 @@ def _case(checks: list[tuple[str, str]]) -> str:
 
 
 def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
-    """Add `problem` to `shaped`, and build `nested(src, rn, interaction_id, parent_ts, e, problem)`."""
+    """Build `problems(src, rn, problem)` for bad records and `nested(..., e, problem)` for nested events."""
     standalone = _case(_event_checks(kinds, "j", "interaction_id", ts_required=True))
+    # Only the bad rows are kept, so 1M good records are not copied again.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE shaped AS
-        SELECT *, CASE kind
-            WHEN 'invalid' THEN 'a record must be a JSON object, not ' || lower(coalesce(json_type(j), 'null'))
-            WHEN 'event' THEN {standalone}
-            ELSE {_case(_interaction_checks())} END AS problem
-        FROM shaped
+        CREATE OR REPLACE TEMP TABLE problems AS
+        SELECT src, rn, problem FROM (
+            SELECT src, rn, CASE kind
+                WHEN 'invalid' THEN 'a record must be a JSON object, not ' || lower(coalesce(json_type(j), 'null'))
+                WHEN 'event' THEN {standalone}
+                ELSE {_case(_interaction_checks())} END AS problem
+            FROM shaped)
+        WHERE problem IS NOT NULL
         """
     )
     con.execute(
@@ -185,7 +188,8 @@ def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
             SELECT src, rn, j->>'id' AS interaction_id, {ts_expr("j->'ts'")} AS parent_ts,
                    unnest(from_json(j->'events', '["json"]')) AS e
             FROM shaped
-            WHERE problem IS NULL AND kind IN ('interaction', 'openai') AND json_type(j->'events') = 'ARRAY'
+            WHERE kind IN ('interaction', 'openai') AND json_type(j->'events') = 'ARRAY'
+              AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.src = shaped.src AND p.rn = shaped.rn)
         )
         SELECT *, {_case(_event_checks(kinds, "e", "", ts_required=False))} AS problem FROM u
         """
@@ -197,7 +201,7 @@ def first_problem(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str, int] |
     row = con.execute(
         """
         WITH bad AS (
-            SELECT src, rn, problem FROM shaped WHERE problem IS NOT NULL
+            SELECT src, rn, problem FROM problems
             UNION ALL
             SELECT src, rn, 'in events: ' || problem FROM nested WHERE problem IS NOT NULL
         )
