@@ -7,7 +7,7 @@ import time
 
 import anthropic
 
-from critic.judge.backends.base import Judge, PermanentError, TransientError, require_key, retry_after_seconds
+from critic.judge.backends.base import Judge, provider_failure, require_key
 from critic.judge.records import JudgeReply, JudgeRequest
 
 
@@ -28,18 +28,8 @@ class AnthropicJudge(Judge):
                 model=self.model, max_tokens=1,  # this SDK takes no temperature; one token leaves no room to sample
                 messages=[{"role": "user", "content": request.prompt}],
             )
-        except anthropic.RateLimitError as exc:
-            raise TransientError("429 rate limited", retry_after=retry_after_seconds(exc.response.headers),
-                                 rate_limited=True) from exc
-        except anthropic.InternalServerError as exc:
-            raise TransientError(f"{exc.status_code} server error",
-                                 retry_after=retry_after_seconds(exc.response.headers)) from exc
-        except (anthropic.APITimeoutError, anthropic.APIConnectionError) as exc:
-            raise TransientError(type(exc).__name__) from exc
-        except anthropic.APIStatusError as exc:
-            if exc.status_code == 529:  # overloaded
-                raise TransientError("529 overloaded", retry_after=retry_after_seconds(exc.response.headers)) from exc
-            raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
+        except anthropic.APIError as exc:
+            raise provider_failure(anthropic, exc) from exc
         text = "".join(getattr(block, "text", "") for block in message.content)
         return JudgeReply(
             text=text, input_tokens=message.usage.input_tokens, output_tokens=message.usage.output_tokens,

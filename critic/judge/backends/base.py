@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from typing import Any
 
 from critic.errors import JudgeError
 from critic.judge.records import JudgeReply, JudgeRequest
@@ -48,6 +49,19 @@ def require_key(variable: str, provider: str) -> str:
         raise JudgeError(f"no API key for {provider}: set the {variable} environment variable "
                          "(critic reads keys only from the environment and never stores them)")
     return key
+
+
+def provider_failure(sdk: Any, exc: Exception) -> Exception:
+    """Translate an openai/anthropic SDK exception (same class names in both) into Transient/PermanentError."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if isinstance(exc, sdk.RateLimitError):
+        return TransientError("429 rate limited", retry_after=retry_after_seconds(headers), rate_limited=True)
+    if isinstance(exc, (sdk.APITimeoutError, sdk.APIConnectionError)):
+        return TransientError(type(exc).__name__)
+    status = getattr(exc, "status_code", 0)
+    if isinstance(exc, sdk.InternalServerError) or status in (500, 502, 503, 504, 529):
+        return TransientError(f"{status} server error", retry_after=retry_after_seconds(headers))
+    return PermanentError(f"{status}: {getattr(exc, 'message', exc)}")
 
 
 def retry_after_seconds(headers: object) -> float | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import openai
 
-from critic.judge.backends.base import Judge, PermanentError, TransientError, require_key, retry_after_seconds
+from critic.judge.backends.base import Judge, PermanentError, provider_failure, require_key
 from critic.judge.records import LABELS, JudgeReply, JudgeRequest
 
 TOP_LOGPROBS = 20
@@ -56,18 +56,10 @@ class OpenAIJudge(Judge):
                 model=self.model, messages=[{"role": "user", "content": prompt}],
                 max_tokens=1, temperature=0, **extra,
             )
-        except openai.RateLimitError as exc:
-            raise TransientError("429 rate limited", retry_after=retry_after_seconds(exc.response.headers),
-                                 rate_limited=True) from exc
-        except openai.InternalServerError as exc:
-            raise TransientError(f"{exc.status_code} server error",
-                                 retry_after=retry_after_seconds(exc.response.headers)) from exc
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise TransientError(type(exc).__name__) from exc
         except openai.BadRequestError:
-            raise
-        except openai.APIStatusError as exc:
-            raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
+            raise  # judge() decides: a model without logprobs, or a permanent error
+        except openai.APIError as exc:
+            raise provider_failure(openai, exc) from exc
 
     async def explain(self, prompt: str) -> str:
         response = await self.client.chat.completions.create(
