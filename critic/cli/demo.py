@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from critic.cli._common import info
+from critic.cli.eval import run_with_progress
 from critic.config import load_config
 from critic.ingest import ingest_files
 from critic.judge.backends import get_judge
-from critic.judge.run import Runner, Selection, select_work
+from critic.judge.run import Selection, select_work
 from critic.rubrics import resolve_rubric
 from critic.store import Store
 
@@ -42,21 +43,11 @@ def demo_cmd(out: str, sample: int) -> None:
         click.echo(f"ingested {result.interactions} interactions and {result.events} events into {db}")
         rubrics = [resolve_rubric(n) for n in DEMO_RUBRICS]
         work = select_work(store, rubrics, "local", Selection(sample=sample, seed=7))
-        run = asyncio.run(_judge(store, work, config))
+        run = asyncio.run(run_with_progress(store, get_judge("local"), config, work, concurrency=1, budget_usd=None))
         click.echo(f"judged {run.judged} (+{run.cached} identical prompts reused) with the embedded judge "
                    f"on rubrics {', '.join(DEMO_RUBRICS)}")
         _print_worst(store)
     click.echo(f"\nExplore the store: duckdb {db} (tables interactions, events, judgments, runs)")
-
-
-async def _judge(store: Store, work: list, config: object):  # type: ignore[no-untyped-def, type-arg]
-    from tqdm import tqdm
-    import sys
-
-    with tqdm(total=len(work), desc="judging", unit="call", file=sys.stderr, delay=1.0) as bar:
-        runner = Runner(store, get_judge("local"), config, concurrency=1, budget_usd=None,  # type: ignore[arg-type]
-                        progress=bar.update)
-        return await runner.run(work)
 
 
 def _print_worst(store: Store) -> None:

@@ -10,10 +10,11 @@ from typing import Any
 import click
 
 from critic.cli._common import db_option, emit, format_option, info
-from critic.config import load_config
+from critic.config import Config, load_config
 from critic.errors import CriticError, RubricError
 from critic.judge.backends import get_judge
-from critic.judge.run import Runner, Selection, dry_run, select_work
+from critic.judge.backends.base import Judge
+from critic.judge.run import RunResult, Runner, Selection, WorkItem, dry_run, select_work
 from critic.rubrics import builtin_rubrics, load_rubric, resolve_rubric
 from critic.store import Store
 
@@ -40,11 +41,11 @@ def judge_options(func: Any) -> Any:
 @click.option("--since", help="Only interactions at or after this time (ISO 8601).")
 @click.option("--until", help="Only interactions before this time (ISO 8601).")
 @click.option("--budget-usd", type=click.FloatRange(0), help="Stop cleanly before spending more than this.")
-@click.option("--dry-run", is_flag=True, help="Print the calls, tokens and cost it would spend; call nothing.")
+@click.option("--dry-run", "plan_only", is_flag=True, help="Print the calls, tokens and cost it would spend; call nothing.")
 @format_option("text", "json")
 def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, base_url: str | None, concurrency: int,
              limit: int | None, sample: int | None, seed: int, since: str | None, until: str | None,
-             budget_usd: float | None, dry_run: bool, fmt: str) -> None:
+             budget_usd: float | None, plan_only: bool, fmt: str) -> None:
     """Judge logged interactions, one interaction and one rubric per call, asking for one label.
 
     Already-judged (interaction, rubric version, judge) triples are skipped, and an identical
@@ -58,14 +59,15 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
     selection = Selection(since=since, until=until, limit=limit, sample=sample, seed=seed)
     with Store.open(db) as store:
         work = select_work(store, rubrics, spec, selection)
-        if dry_run:
-            plan = dry_run_fn(store, work, spec, config)
+        if plan_only:
+            plan = dry_run(store, work, spec, config)
             emit(plan.as_dict(), fmt, lambda d: (f"would make {d['calls']} calls ({d['cached']} cached), "
                                                  f"~{d['input_tokens']} input and {d['output_tokens']} output tokens, "
                                                  f"~${d['cost_usd']:.4f}"))
             return
         judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
-        result = asyncio.run(_run(store, judge, config, work, concurrency, budget_usd))
+        result = asyncio.run(run_with_progress(store, judge, config, work, concurrency=concurrency,
+                                               budget_usd=budget_usd))
     for warning in result.warnings:
         info(f"warning: {warning}")
     payload = {k: result.as_dict()[k] for k in ("run_id", "judged", "cached", "errors", "unparseable",
@@ -74,11 +76,9 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
     emit(payload, fmt, lambda d: _eval_text(d, result.stopped))
 
 
-dry_run_fn = dry_run
-
-
-async def _run(store: Store, judge: Any, config: Any, work: list[Any], concurrency: int,
-               budget_usd: float | None) -> Any:
+async def run_with_progress(store: Store, judge: Judge, config: Config, work: list[WorkItem], *,
+                            concurrency: int, budget_usd: float | None) -> RunResult:
+    """Run the judge over WORK with a progress bar on stderr (shown once it takes over a second)."""
     from tqdm import tqdm
 
     with tqdm(total=len(work), desc="judging", unit="call", file=sys.stderr, delay=1.0) as bar:

@@ -106,6 +106,16 @@ def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection:
     return work
 
 
+def judged_prompts(store: Store, judge_spec: str, hashes: list[str]) -> dict[str, dict[str, Any]]:
+    """Finished judgments by this judge for any of these prompt hashes: hash → the stored verdict."""
+    rows = store.con.execute(
+        "SELECT prompt_hash, label, probs, expected, method, raw, status FROM judgments "
+        "WHERE judge = ? AND status IN ('ok', 'unparseable') AND list_contains(?, prompt_hash)",
+        [judge_spec, hashes]).fetchall()
+    keys = ("label", "probs", "expected", "method", "raw", "status")
+    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
+
 def _finished(store: Store, rubrics: list[Rubric], judge_spec: str) -> set[tuple[str, str, str]]:
     rows = store.con.execute(
         "SELECT interaction_id, rubric, rubric_version FROM judgments "
@@ -201,12 +211,7 @@ class Runner:
 
     def _reuse_cached(self, work: list[WorkItem]) -> list[WorkItem]:
         """Copy judgments whose exact prompt was judged before (another interaction, same text); return the rest."""
-        hashes = list({w.prompt_hash for w in work})
-        rows = self.store.con.execute(
-            "SELECT prompt_hash, label, probs, expected, method, raw, status FROM judgments "
-            "WHERE judge = ? AND status IN ('ok', 'unparseable') AND list_contains(?, prompt_hash)",
-            [self.judge.spec, hashes]).fetchall()
-        cached = {r[0]: r[1:] for r in rows}
+        cached = judged_prompts(self.store, self.judge.spec, list({w.prompt_hash for w in work}))
         fresh = []
         for item in work:
             hit = cached.get(item.prompt_hash)
@@ -217,31 +222,29 @@ class Runner:
                     self._followers[item.prompt_hash] = []
                     fresh.append(item)
                 continue
-            label, probs, expected, method, raw, status = hit
-            self.writer.add(self._row(item, label=label, probs=probs, expected=expected, method=method, raw=raw,
-                                      status=status, input_tokens=0, output_tokens=0, cost=0.0, latency_ms=0.0))
-            self.result.cached += 1
-            self.result.unparseable += status == "unparseable"
-            self.progress(1)
+            self._write_copy(item, hit)
         return fresh
 
     async def _worker(self, queue: asyncio.Queue[WorkItem]) -> None:
         while not queue.empty():
             item = queue.get_nowait()
-            if self._over_budget(item):
+            reserved = self._reserve(item)
+            if reserved is None:
                 self.result.stopped = "budget"
                 return
             await self._judge_one(item)
+            self._reserved -= reserved
             self.progress(1)
 
-    def _over_budget(self, item: WorkItem) -> bool:
+    def _reserve(self, item: WorkItem) -> float | None:
+        """Hold the estimated cost of ITEM against the budget; None when it would exceed it."""
         if self.budget_usd is None:
-            return False
+            return 0.0
         estimate = cost_usd(self.judge.spec, self.config, estimate_tokens(item.request.prompt), 1)
         if self.result.cost_usd + self._reserved + estimate > self.budget_usd:
-            return True
+            return None
         self._reserved += estimate
-        return False
+        return estimate
 
     async def _judge_one(self, item: WorkItem) -> None:
         reply, error = None, None
@@ -263,43 +266,41 @@ class Runner:
         self._record(item, reply, error)
 
     def _record(self, item: WorkItem, reply: JudgeReply | None, error: str | None) -> None:
-        if self.budget_usd is not None:
-            self._reserved -= cost_usd(self.judge.spec, self.config, estimate_tokens(item.request.prompt), 1)
         if reply is None:
             self.result.errors += 1
-            self.writer.add(self._row(item, label=None, probs=None, expected=None, method=None, raw=error,
-                                      status="error", input_tokens=0, output_tokens=0, cost=0.0, latency_ms=0.0))
+            self._write(item, label=None, probs=None, expected=None, method=None, raw=error, status="error")
             return
         v = verdict(reply)
+        stored = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None, "expected": v.expected,
+                  "method": reply.method if v.status == "ok" else None, "raw": reply.text, "status": v.status}
         for twin in self._followers.get(item.prompt_hash, []):
-            self.result.cached += 1
-            self.result.unparseable += v.status == "unparseable"
-            self.writer.add(self._row(twin, label=v.label, probs=json.dumps(v.probs) if v.probs else None,
-                                      expected=v.expected, method=reply.method if v.status == "ok" else None,
-                                      raw=reply.text, status=v.status, input_tokens=0, output_tokens=0, cost=0.0,
-                                      latency_ms=0.0))
-            self.progress(1)
+            self._write_copy(twin, stored)
         cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens)
         self.result.judged += 1
         self.result.unparseable += v.status == "unparseable"
         self.result.input_tokens += reply.input_tokens
         self.result.output_tokens += reply.output_tokens
         self.result.cost_usd += cost
-        self.writer.add(self._row(
-            item, label=v.label, probs=json.dumps(v.probs) if v.probs else None, expected=v.expected,
-            method=reply.method if v.status == "ok" else None, raw=reply.text, status=v.status,
-            input_tokens=reply.input_tokens, output_tokens=reply.output_tokens, cost=cost, latency_ms=reply.latency_ms))
+        self._write(item, **stored, input_tokens=reply.input_tokens, output_tokens=reply.output_tokens,
+                    cost=cost, latency_ms=reply.latency_ms)
 
-    def _row(self, item: WorkItem, *, label: int | None, probs: str | None, expected: float | None,
-             method: str | None, raw: str | None, status: str, input_tokens: int, output_tokens: int,
-             cost: float, latency_ms: float) -> dict[str, Any]:
-        return {
+    def _write_copy(self, item: WorkItem, stored: dict[str, Any]) -> None:
+        """Record an earlier verdict for the same prompt under ITEM's key, at no cost."""
+        self.result.cached += 1
+        self.result.unparseable += stored["status"] == "unparseable"
+        self._write(item, **stored)
+        self.progress(1)
+
+    def _write(self, item: WorkItem, *, label: int | None, probs: str | None, expected: float | None,
+               method: str | None, raw: str | None, status: str, input_tokens: int = 0, output_tokens: int = 0,
+               cost: float = 0.0, latency_ms: float = 0.0) -> None:
+        self.writer.add({
             "interaction_id": item.interaction_id, "rubric": item.rubric.name, "rubric_version": item.rubric.version,
             "judge": self.judge.spec, "label": label, "probs": probs, "expected": expected, "method": method,
             "raw": raw, "status": status, "input_tokens": input_tokens, "output_tokens": output_tokens,
             "cost_usd": cost, "latency_ms": latency_ms, "run_id": self.result.run_id,
             "created_at": datetime.now(timezone.utc), "prompt_hash": item.prompt_hash,
-        }
+        })
 
     def _start_run(self, work: list[WorkItem]) -> None:
         rubrics = sorted({f"{w.rubric.name}@{w.rubric.version}" for w in work})
@@ -333,11 +334,7 @@ class DryRun:
 
 def dry_run(store: Store, work: list[WorkItem], judge_spec: str, config: Config) -> DryRun:
     """Calls, tokens (estimated at 4 characters a token) and cost a run would spend; calls nothing."""
-    hashes = list({w.prompt_hash for w in work})
-    row = store.con.execute(
-        "SELECT list(DISTINCT prompt_hash) FROM judgments WHERE judge = ? AND status IN ('ok', 'unparseable') "
-        "AND list_contains(?, prompt_hash)", [judge_spec, hashes]).fetchone()
-    cached = set(row[0] or []) if row else set()
+    cached = judged_prompts(store, judge_spec, list({w.prompt_hash for w in work}))
     fresh = [w for w in work if w.prompt_hash not in cached]
     tokens = sum(estimate_tokens(w.request.prompt) for w in fresh)
     return DryRun(len(fresh), len(work) - len(fresh), tokens, len(fresh),
