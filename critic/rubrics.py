@@ -8,12 +8,13 @@ rubric never mixes old and new judgments.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from critic.errors import RubricError
@@ -44,8 +45,7 @@ class Rubric:
         """The prompt for one interaction: the fixed rubric first, the judged text last."""
         missing = [f for f in self.reads if f != "output" and not fields.get(f)]
         values = {f: "" if f in missing else delimit(f, str(fields.get(f) or "")) for f in self.reads}
-        template = _env().from_string(self.template)
-        return template.render(rubric=self, levels=self.levels, missing=missing, **values).strip() + "\n"
+        return _compiled(self.template).render(rubric=self, levels=self.levels, missing=missing, **values).strip() + "\n"
 
 
 def delimit(name: str, text: str) -> str:
@@ -56,6 +56,12 @@ def delimit(name: str, text: str) -> str:
 
 def _env() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+@lru_cache(maxsize=64)
+def _compiled(template: str) -> Template:
+    """A rubric's template compiled once, not once per interaction."""
+    return _env().from_string(template)
 
 
 def load_rubric(path: str | Path) -> Rubric:
