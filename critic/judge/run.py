@@ -262,7 +262,8 @@ class Runner:
                 break
             finally:
                 await self.limit.release(rate_limited=rate_limited)
-            await asyncio.sleep(wait * random.uniform(0.8, 1.2))
+            if attempt < MAX_ATTEMPTS - 1:
+                await asyncio.sleep(wait * random.uniform(0.8, 1.2))
         self._record(item, reply, error)
 
     def _record(self, item: WorkItem, reply: JudgeReply | None, error: str | None) -> None:
@@ -335,7 +336,7 @@ class DryRun:
 def dry_run(store: Store, work: list[WorkItem], judge_spec: str, config: Config) -> DryRun:
     """Calls, tokens (estimated at 4 characters a token) and cost a run would spend; calls nothing."""
     cached = judged_prompts(store, judge_spec, list({w.prompt_hash for w in work}))
-    fresh = [w for w in work if w.prompt_hash not in cached]
-    tokens = sum(estimate_tokens(w.request.prompt) for w in fresh)
+    fresh = {w.prompt_hash: w for w in work if w.prompt_hash not in cached}  # identical prompts: one call
+    tokens = sum(estimate_tokens(w.request.prompt) for w in fresh.values())
     return DryRun(len(fresh), len(work) - len(fresh), tokens, len(fresh),
                   cost_usd(judge_spec, config, tokens, len(fresh)))

@@ -169,3 +169,12 @@ def test_embedded_judge_scores_real_interactions(sample_store: Store, db_path: P
         assert method == "likelihood" and 1 <= label <= 7
         assert sum(dist.values()) == pytest.approx(1.0)
         assert expected == pytest.approx(sum(k * p for k, p in dist.items()))
+
+
+def test_dry_run_counts_the_calls_the_run_makes(sample_store: Store, db_path: Path, provider: ProviderServer, keys: None) -> None:
+    sample_store.close()
+    base = ["--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--rubric", "fluency", "--limit", "200"]
+    plan = eval_json(db_path, *base, "--dry-run")
+    result = eval_json(db_path, *base)
+    assert plan["calls"] == result["judged"] == provider.stats.calls
+    assert plan["cached"] == result["cached"] > 0  # the sample repeats outputs: those are judged once
