@@ -21,6 +21,7 @@ import asyncio
 import math
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -58,7 +59,7 @@ def ensure_converted() -> Path:
     except ImportError as exc:
         raise JudgeError(f"the embedded judge needs {exc.name}; reinstall critic (pip install critic)") from exc
     gguf = shipped.assemble()
-    print(f"critic: converting the embedded judge {gguf.name} once (about a minute)...", flush=True)
+    print(f"critic: converting the embedded judge {gguf.name} once (about a minute)...", file=sys.stderr, flush=True)
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     target.parent.mkdir(parents=True, exist_ok=True)
