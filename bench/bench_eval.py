@@ -69,10 +69,12 @@ def main() -> None:
                 proc.terminate()
             with Store.open(db) as store:
                 statuses = dict(store.con.execute("SELECT status, count(*) FROM judgments GROUP BY 1").fetchall())
+                span = store.con.execute("SELECT epoch(finished_at) - epoch(started_at) FROM runs").fetchone()
+            judging_s = float(span[0]) if span else wall
             ideal = args.concurrency / args.latency
-            rate = args.n / wall
-            print(f"{label}: {args.n} judgments in {wall:.1f} s (incl. ~startup) = {rate:.0f}/s, "
-                  f"ideal {ideal:.0f}/s -> {rate / ideal:.0%}; output tokens/judgment "
+            rate = args.n / judging_s
+            print(f"{label}: {args.n} judgments, {judging_s:.1f} s judging ({wall:.1f} s with process start) = "
+                  f"{rate:.0f}/s, ideal {ideal:.0f}/s -> {rate / ideal:.0%}; output tokens/judgment "
                   f"{int(result['output_tokens']) / max(1, int(result['judged'])):.2f}; statuses {statuses}; "
                   f"unparseable {result['unparseable']}, errors {result['errors']}", flush=True)
 

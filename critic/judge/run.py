@@ -16,6 +16,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -151,29 +152,46 @@ class AdaptiveLimit:
 
 
 class Writer:
-    """Buffers finished judgments and writes them in batches (single-row inserts manage only hundreds/s)."""
+    """Buffers finished judgments and writes them in batches on one background thread.
+
+    Single-row inserts manage only hundreds of rows a second, and a batch insert on the event
+    loop would stall every call in flight; one thread keeps the store's writes in order.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.rows: list[dict[str, Any]] = []
         self.last = time.monotonic()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="critic-writer")
+        self._pending: list[Future[None]] = []
 
     def add(self, row: dict[str, Any]) -> None:
         self.rows.append(row)
         if len(self.rows) >= FLUSH_ROWS or time.monotonic() - self.last >= FLUSH_SECONDS:
-            self.flush()
+            self._submit()
 
-    def flush(self) -> None:
+    def close(self) -> None:
+        """Write what is buffered and wait for every batch; raise the first write error."""
+        self._submit()
+        self._thread.shutdown(wait=True)
+        for future in self._pending:
+            future.result()
+
+    def _submit(self) -> None:
         self.last = time.monotonic()
-        if not self.rows:
-            return
-        self.store.con.register("pending_judgments", pa.Table.from_pylist(self.rows))
+        self._pending = [f for f in self._pending if not f.done() or f.exception() is not None]
+        if self.rows:
+            self._pending.append(self._thread.submit(self._insert, self.rows))
+            self.rows = []
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        con = self.store.con
+        con.register("pending_judgments", pa.Table.from_pylist(rows))
         try:
-            self.store.con.execute(f"INSERT OR REPLACE INTO judgments ({', '.join(COLUMNS)}) "
-                                   f"SELECT {', '.join(COLUMNS)} FROM pending_judgments")
+            con.execute(f"INSERT OR REPLACE INTO judgments ({', '.join(COLUMNS)}) "
+                        f"SELECT {', '.join(COLUMNS)} FROM pending_judgments")
         finally:
-            self.store.con.unregister("pending_judgments")
-        self.rows = []
+            con.unregister("pending_judgments")
 
 
 class Runner:
@@ -204,7 +222,7 @@ class Runner:
         try:
             await asyncio.gather(*workers)
         finally:
-            self.writer.flush()
+            self.writer.close()
             self._finish_run()
             await self.judge.aclose()
         return self.result

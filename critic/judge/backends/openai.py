@@ -38,24 +38,31 @@ class OpenAIJudge(Judge):
                 response = await self._create(request.prompt)
             else:
                 raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
-        choice = response.choices[0]
-        usage = response.usage
+        choice = (response.get("choices") or [{}])[0]
+        usage = response.get("usage") or {}
+        logprobs = choice.get("logprobs") if self.logprobs else None
         return JudgeReply(
-            text=choice.message.content or "",
-            probs=_label_probs(choice.logprobs) if self.logprobs else None,
-            input_tokens=usage.prompt_tokens if usage else 0,
-            output_tokens=usage.completion_tokens if usage else 0,
+            text=(choice.get("message") or {}).get("content") or "",
+            probs=_label_probs(logprobs),
+            input_tokens=int(usage.get("prompt_tokens") or 0),
+            output_tokens=int(usage.get("completion_tokens") or 0),
             latency_ms=(time.perf_counter() - started) * 1000,
-            method="logprobs" if self.logprobs and choice.logprobs else "label",
+            method="logprobs" if logprobs else "label",
         )
 
-    async def _create(self, prompt: str) -> Any:
-        extra: dict[str, Any] = {"logprobs": True, "top_logprobs": TOP_LOGPROBS} if self.logprobs else {}
+    async def _create(self, prompt: str) -> dict[str, Any]:
+        """POST /chat/completions through the client, reading the JSON as a plain dict.
+
+        The same client, auth, transport and error classes as `chat.completions.create`, without
+        its per-call parameter transform and response models, which cost about half the CPU of a
+        call here (bench/RESULTS.md).
+        """
+        body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": prompt}],
+                                "max_tokens": 1, "temperature": 0}
+        if self.logprobs:
+            body.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
         try:
-            return await self.client.chat.completions.create(
-                model=self.model, messages=[{"role": "user", "content": prompt}],
-                max_tokens=1, temperature=0, **extra,
-            )
+            return await self.client.post("/chat/completions", body=body, cast_to=dict)
         except openai.BadRequestError:
             raise  # judge() decides: a model without logprobs, or a permanent error
         except openai.APIError as exc:
@@ -70,13 +77,14 @@ class OpenAIJudge(Judge):
         await self.client.close()
 
 
-def _label_probs(logprobs: Any) -> dict[int, float] | None:
+def _label_probs(logprobs: dict[str, Any] | None) -> dict[int, float] | None:
     """Probability of each label 1–7 from the first token's top log-probabilities."""
-    if not logprobs or not logprobs.content:
+    content = (logprobs or {}).get("content")
+    if not content:
         return None
     probs: dict[int, float] = {}
-    for top in logprobs.content[0].top_logprobs or []:
-        token = top.token.strip()
+    for top in content[0].get("top_logprobs") or []:
+        token = str(top.get("token", "")).strip()
         if token.isdigit() and int(token) in LABELS:
-            probs[int(token)] = probs.get(int(token), 0.0) + math.exp(top.logprob)
+            probs[int(token)] = probs.get(int(token), 0.0) + math.exp(float(top["logprob"]))
     return probs or None
