@@ -127,11 +127,17 @@ def _finished(store: Store, rubrics: list[Rubric], judge_spec: str) -> set[tuple
 
 
 class AdaptiveLimit:
-    """A concurrency limit that halves on rate limiting and grows back by one per `limit` successes."""
+    """A concurrency limit that halves on rate limiting and climbs back as calls succeed.
 
-    def __init__(self, maximum: int) -> None:
+    A burst of 429s from calls that were all in flight together is one signal, so the limit
+    halves at most once per `cooldown_s`; it grows by one per quarter-limit of successes.
+    """
+
+    def __init__(self, maximum: int, *, cooldown_s: float = 1.0) -> None:
         self.maximum = self.limit = max(1, maximum)
         self.active = self._streak = 0
+        self.cooldown_s = cooldown_s
+        self._last_cut = float("-inf")
         self._cond = asyncio.Condition()
 
     async def acquire(self) -> None:
@@ -142,11 +148,13 @@ class AdaptiveLimit:
     async def release(self, *, rate_limited: bool) -> None:
         async with self._cond:
             self.active -= 1
+            now = time.monotonic()
             if rate_limited:
-                self.limit, self._streak = max(1, self.limit // 2), 0
+                if now - self._last_cut >= self.cooldown_s:
+                    self.limit, self._streak, self._last_cut = max(1, self.limit // 2), 0, now
             else:
                 self._streak += 1
-                if self._streak >= self.limit and self.limit < self.maximum:
+                if self._streak >= self.limit // 4 + 1 and self.limit < self.maximum:
                     self.limit, self._streak = self.limit + 1, 0
             self._cond.notify_all()
 

@@ -178,3 +178,26 @@ def test_dry_run_counts_the_calls_the_run_makes(sample_store: Store, db_path: Pa
     result = eval_json(db_path, *base)
     assert plan["calls"] == result["judged"] == provider.stats.calls
     assert plan["cached"] == result["cached"] > 0  # the sample repeats outputs: those are judged once
+
+
+def test_adaptive_limit_halves_once_per_burst_and_climbs_back() -> None:
+    import asyncio
+
+    from critic.judge.run import AdaptiveLimit
+
+    async def scenario() -> list[int]:
+        limit = AdaptiveLimit(64, cooldown_s=60)
+        seen = []
+        for _ in range(10):  # ten 429s from calls that were in flight together
+            await limit.acquire()
+            await limit.release(rate_limited=True)
+        seen.append(limit.limit)
+        for _ in range(400):
+            await limit.acquire()
+            await limit.release(rate_limited=False)
+        seen.append(limit.limit)
+        return seen
+
+    after_burst, recovered = asyncio.run(scenario())
+    assert after_burst == 32
+    assert recovered == 64
