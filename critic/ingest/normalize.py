@@ -22,11 +22,12 @@ INTERACTION_FIELDS = (
     "output", "reference", "context", "latency_ms", "input_tokens", "output_tokens",
     "cost_usd", "finish_reason", "metadata", "events",
 )
+EXTRACTED = INTERACTION_FIELDS + ("interaction_id", "kind", "value")  # parsed once per record into f_* columns
 OPENAI_FIELDS = ("request", "response", "id", "ts", "created", "latency_ms", "metadata")
 TS_HINT = "use ISO 8601 such as 2026-11-02T14:03:00Z, or epoch seconds"
 
 # Matches a JSON-escaped NUL (\u0000) that is not itself an escaped backslash followed by 'u0000'.
-TS_VALUE = "j->'ts'"
+TS_VALUE = "f_ts"
 NUL_PATTERN = r"(^|[^\\])(\\\\)*\\u0000"
 
 
@@ -53,19 +54,26 @@ def _sql_str(text: str) -> str:
 
 
 def classify(con: duckdb.DuckDBPyConnection) -> None:
-    """Create temp table `shaped(src, rn, kind, j)`: OpenAI logs rewritten into critic's shape."""
+    """Create temp table `shaped(src, rn, kind, j, f_*)`: OpenAI logs rewritten into critic's shape, fields parsed."""
     openai_extras = f"json_merge_patch(j, '{_null_patch(OPENAI_FIELDS)}')"
+    # Each record's JSON is parsed once per step, not once per field: json_extract with a list
+    # of paths parses the document once. Every check and insert below reads the f_* columns.
+    paths = "[" + ", ".join(f"'$.{name}'" for name in EXTRACTED) + "]"
+    columns = ", ".join(f"v[{i}] AS f_{name}" for i, name in enumerate(EXTRACTED, start=1))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE shaped AS
-        WITH k AS (
+        WITH p AS (
+            SELECT src, rn, j, json_extract(j, ['$.request', '$.response', '$.interaction_id', '$.output']) AS probe
+            FROM staged
+        ), k AS (
             SELECT src, rn, j,
                 CASE WHEN coalesce(json_type(j), 'NULL') <> 'OBJECT' THEN 'invalid'
-                     WHEN (j->'request') IS NOT NULL OR (j->'response') IS NOT NULL THEN 'openai'
-                     WHEN (j->'interaction_id') IS NOT NULL AND (j->'output') IS NULL THEN 'event'
+                     WHEN probe[1] IS NOT NULL OR probe[2] IS NOT NULL THEN 'openai'
+                     WHEN probe[3] IS NOT NULL AND probe[4] IS NULL THEN 'event'
                      ELSE 'interaction' END AS kind
-            FROM staged
-        )
+            FROM p
+        ), r AS (
         SELECT src, rn, kind,
             CASE WHEN kind <> 'openai' THEN j ELSE json_object(
                 'id', coalesce(j->'id', to_json('oai-' || md5(j::VARCHAR))),
@@ -83,6 +91,9 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
                     ELSE j->'metadata' END
             ) END AS j
         FROM k
+        )
+        SELECT src, rn, kind, j, {columns}
+        FROM (SELECT *, json_extract(j, {paths}) AS v FROM r)
         """
     )
 
@@ -92,40 +103,40 @@ def _interaction_checks() -> list[tuple[str, str]]:
     checks = [
         (f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {_sql_str(NUL_PATTERN)})",
          "'contains a NUL byte (\\u0000); remove it from the record'"),
-        (_missing("j->'id'"), "'missing field ''id''; every interaction needs a unique id'"),
-        ("json_type(j->'id') NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
-         "'field ''id'' must be a string or an integer, not ' || lower(json_type(j->'id'))"),
-        ("(j->>'id') = ''", "'field ''id'' is empty; give every interaction a unique id'"),
-        (_missing("j->'output'"),
+        (_missing("f_id"), "'missing field ''id''; every interaction needs a unique id'"),
+        ("json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
+         "'field ''id'' must be a string or an integer, not ' || lower(json_type(f_id))"),
+        ("((f_id->>'$')) = ''", "'field ''id'' is empty; give every interaction a unique id'"),
+        (_missing("f_output"),
          "CASE WHEN kind = 'openai' THEN 'response.choices[0].message.content is missing; log the model''s reply' "
          "ELSE 'missing field ''output''; every interaction needs the model''s output' END"),
-        ("json_type(j->'output') <> 'VARCHAR'",
-         "'field ''output'' must be a string, not ' || lower(json_type(j->'output'))"),
-        (_missing("j->'ts'"),
+        ("json_type(f_output) <> 'VARCHAR'",
+         "'field ''output'' must be a string, not ' || lower(json_type(f_output))"),
+        (_missing("f_ts"),
          f"CASE WHEN kind = 'openai' THEN 'missing ''ts'' or ''created''; {TS_HINT}' "
          f"ELSE 'missing field ''ts''; {TS_HINT}' END"),
         (f"{ts_expr(TS_VALUE)} IS NULL",
-         f"'field ''ts'' is not a timestamp: ' || (j->'ts')::VARCHAR || '; {TS_HINT}'"),
-        ("json_type(j->'user_id') NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'NULL')",
+         f"'field ''ts'' is not a timestamp: ' || (f_ts)::VARCHAR || '; {TS_HINT}'"),
+        ("json_type(f_user_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'NULL')",
          "'field ''user_id'' must be a string or an integer'"),
-        ("json_type(j->'input') NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
+        ("json_type(f_input) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
          "'field ''input'' must be a string or a list of chat messages'"),
-        ("json_type(j->'context') NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
+        ("json_type(f_context) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
          "'field ''context'' must be a string or a list of strings'"),
-        ("json_type(j->'metadata') NOT IN ('OBJECT', 'NULL')",
+        ("json_type(f_metadata) NOT IN ('OBJECT', 'NULL')",
          "'field ''metadata'' must be a JSON object'"),
-        ("json_type(j->'events') NOT IN ('ARRAY', 'NULL')",
+        ("json_type(f_events) NOT IN ('ARRAY', 'NULL')",
          "'field ''events'' must be a list of {kind, ts, value} objects'"),
     ]
     for name in STRING_FIELDS:
         checks.append((
-            f"json_type(j->'{name}') NOT IN ('VARCHAR', 'NULL')",
-            f"'field ''{name}'' must be a string, not ' || lower(json_type(j->'{name}'))",
+            f"json_type(f_{name}) NOT IN ('VARCHAR', 'NULL')",
+            f"'field ''{name}'' must be a string, not ' || lower(json_type(f_{name}))",
         ))
     for name in NUMBER_FIELDS:
         checks.append((
-            f"NOT {_missing(f'j->{_sql_str(name)}')} AND TRY_CAST(j->>'{name}' AS DOUBLE) IS NULL",
-            f"'field ''{name}'' must be a number, not ' || (j->'{name}')::VARCHAR",
+            f"NOT {_missing(f'f_{name}')} AND TRY_CAST((f_{name}->>'$') AS DOUBLE) IS NULL",
+            f"'field ''{name}'' must be a number, not ' || (f_{name})::VARCHAR",
         ))
     return checks
 
@@ -185,10 +196,10 @@ def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE nested AS
         WITH u AS (
-            SELECT src, rn, j->>'id' AS interaction_id, {ts_expr("j->'ts'")} AS parent_ts,
-                   unnest(from_json(j->'events', '["json"]')) AS e
+            SELECT src, rn, (f_id->>'$') AS interaction_id, {ts_expr("f_ts")} AS parent_ts,
+                   unnest(from_json(f_events, '["json"]')) AS e
             FROM shaped
-            WHERE kind IN ('interaction', 'openai') AND json_type(j->'events') = 'ARRAY'
+            WHERE kind IN ('interaction', 'openai') AND json_type(f_events) = 'ARRAY'
               AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.src = shaped.src AND p.rn = shaped.rn)
         )
         SELECT *, {_case(_event_checks(kinds, "e", "", ts_required=False))} AS problem FROM u
@@ -211,14 +222,14 @@ def first_problem(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str, int] |
     return None if row is None else (int(row[0]), int(row[1]), str(row[2]), int(row[3]))
 
 
-INPUT_TEXT = """CASE json_type(j->'input')
-    WHEN 'VARCHAR' THEN j->>'input'
-    WHEN 'ARRAY' THEN array_to_string(list_transform(from_json(j->'input', '["json"]'),
+INPUT_TEXT = """CASE json_type(f_input)
+    WHEN 'VARCHAR' THEN (f_input->>'$')
+    WHEN 'ARRAY' THEN array_to_string(list_transform(from_json(f_input, '["json"]'),
         lambda m: coalesce(m->>'role', '?') || ': ' || coalesce(m->>'content', '')), chr(10))
     END"""
-CONTEXT_TEXT = """CASE json_type(j->'context')
-    WHEN 'VARCHAR' THEN j->>'context'
-    WHEN 'ARRAY' THEN array_to_string(from_json(j->'context', '["VARCHAR"]'), chr(10) || chr(10))
+CONTEXT_TEXT = """CASE json_type(f_context)
+    WHEN 'VARCHAR' THEN (f_context->>'$')
+    WHEN 'ARRAY' THEN array_to_string(from_json(f_context, '["VARCHAR"]'), chr(10) || chr(10))
     END"""
 
 
@@ -226,39 +237,42 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
     """Insert new interactions and events; return (new interactions, new events, duplicates)."""
     names = "[" + ", ".join(_sql_str(n) for n in source_names) + "]"
     metadata = (
-        "json_merge_patch(coalesce(j->'metadata', '{}'::JSON), "
+        "json_merge_patch(coalesce(f_metadata, '{}'::JSON), "
         f"json_merge_patch(j, '{_null_patch(INTERACTION_FIELDS)}'))"
     )
-    ts = ts_expr("j->'ts'")
+    ts = ts_expr("f_ts")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE new_interactions AS
-        WITH rows AS (
-            SELECT *, row_number() OVER (PARTITION BY j->>'id' ORDER BY src, rn) AS nth
-            FROM shaped WHERE kind IN ('interaction', 'openai')
+        WITH firsts AS (  -- the first record of each new id; narrow, so the window does not drag the JSON along
+            SELECT src, rn FROM shaped
+            WHERE kind IN ('interaction', 'openai')
+              AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = (shaped.f_id->>'$'))
+            QUALIFY row_number() OVER (PARTITION BY (f_id->>'$') ORDER BY src, rn) = 1
+        ), rows AS (
+            SELECT shaped.* FROM shaped SEMI JOIN firsts USING (src, rn)
         )
         SELECT
-            j->>'id' AS id, {ts} AS ts, j->>'session_id' AS session_id,
-            CASE WHEN (j->>'user_id') IS NULL THEN NULL
-                 ELSE sha256((SELECT value FROM meta WHERE key = 'user_salt') || ':' || (j->>'user_id')) END,
-            j->>'feature', j->>'model', j->>'prompt_version',
+            (f_id->>'$') AS id, {ts} AS ts, (f_session_id->>'$') AS session_id,
+            CASE WHEN ((f_user_id->>'$')) IS NULL THEN NULL
+                 ELSE sha256((SELECT value FROM meta WHERE key = 'user_salt') || ':' || ((f_user_id->>'$'))) END,
+            (f_feature->>'$'), (f_model->>'$'), (f_prompt_version->>'$'),
             {INPUT_TEXT},
-            CASE WHEN json_type(j->'input') = 'ARRAY' THEN j->'input' END,
-            j->>'output', j->>'reference', {CONTEXT_TEXT},
-            TRY_CAST(j->>'latency_ms' AS DOUBLE), TRY_CAST(TRY_CAST(j->>'input_tokens' AS DOUBLE) AS BIGINT),
-            TRY_CAST(TRY_CAST(j->>'output_tokens' AS DOUBLE) AS BIGINT), TRY_CAST(j->>'cost_usd' AS DOUBLE),
-            j->>'finish_reason', {metadata},
+            CASE WHEN json_type(f_input) = 'ARRAY' THEN f_input END,
+            (f_output->>'$'), (f_reference->>'$'), {CONTEXT_TEXT},
+            TRY_CAST((f_latency_ms->>'$') AS DOUBLE), TRY_CAST(TRY_CAST((f_input_tokens->>'$') AS DOUBLE) AS BIGINT),
+            TRY_CAST(TRY_CAST((f_output_tokens->>'$') AS DOUBLE) AS BIGINT), TRY_CAST((f_cost_usd->>'$') AS DOUBLE),
+            (f_finish_reason->>'$'), {metadata},
             list_extract({names}, src + 1), now()
         FROM rows
-        WHERE nth = 1 AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = (rows.j->>'id'))
         """
     )
     con.execute("INSERT INTO interactions SELECT * FROM new_interactions")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE all_events AS
-        SELECT j->>'interaction_id' AS interaction_id, {ts_expr("j->'ts'")} AS ts, j->>'kind' AS kind,
-               j->'value' AS value, src, rn, 0 AS pos
+        SELECT (f_interaction_id->>'$') AS interaction_id, {ts_expr("f_ts")} AS ts, (f_kind->>'$') AS kind,
+               f_value AS value, src, rn, 0 AS pos
         FROM shaped WHERE kind = 'event'
         UNION ALL
         SELECT interaction_id, coalesce({ts_expr("e->'ts'")}, parent_ts), e->>'kind', e->'value', src, rn, 1
