@@ -13,6 +13,7 @@ from critic import __version__
 from critic.cli.demo import demo_cmd
 from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
 from critic.cli.ingest import ingest_cmd
+from critic.cli.label import compare_cmd, label_cmd
 from critic.errors import CriticError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_GATE_FAILED = 0, 1, 2, 3
@@ -41,5 +42,7 @@ def cli() -> None:
 cli.add_command(ingest_cmd)
 cli.add_command(eval_cmd)
 cli.add_command(explain_cmd)
+cli.add_command(label_cmd)
+cli.add_command(compare_cmd)
 cli.add_command(rubrics_group)
 cli.add_command(demo_cmd)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from critic.cli import cli
+from critic.combine.compare import compare_values
+from critic.store import Store
+
+
+def test_clear_difference_and_no_difference() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(5.5, 1, 300), rng.normal(5.0, 1, 300)
+    m = compare_values("score", a, b, higher_is_better=True)
+    assert m.verdict == "A better" and m.p_a_better is not None and m.p_a_better > 0.99
+    assert m.diff_ci is not None and m.diff_ci[0] < 0.5 < m.diff_ci[1]
+    same = compare_values("score", rng.normal(5, 1, 300), rng.normal(5, 1, 300), higher_is_better=True)
+    assert same.verdict == "no detectable difference"
+
+
+def test_lower_p_bad_is_better() -> None:
+    m = compare_values("p_bad", np.full(50, 0.1), np.full(50, 0.3), higher_is_better=False)
+    assert m.verdict == "A better"
+
+
+def test_pairing_removes_shared_input_difficulty() -> None:
+    rng = np.random.default_rng(1)
+    difficulty = rng.normal(0, 2, 100)
+    a, b = difficulty + 0.2, difficulty.copy()
+    unpaired = compare_values("score", a, b, higher_is_better=True)
+    paired = compare_values("score", a, b, higher_is_better=True, pairs=(a, b))
+    assert unpaired.verdict == "no detectable difference" and paired.verdict == "A better" and paired.paired
+
+
+def test_too_few_items() -> None:
+    assert compare_values("s", np.ones(3), np.ones(30), higher_is_better=True).verdict == "insufficient data"
+
+
+def test_compare_cli_on_sample(sample_store: Store, db_path: Path) -> None:
+    from critic.combine.label import run_label
+    from critic.combine.sources import Window
+    from critic.config import Config
+
+    run_label(sample_store, Config(), Window())
+    sample_store.close()
+    result = CliRunner().invoke(cli, ["compare", "--db", str(db_path), "--by", "prompt_version", "--a", "v1", "--b", "v2",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    p_bad = payload["metrics"][0]
+    assert p_bad["name"] == "p_bad" and p_bad["verdict"] == "A better"  # v2 carries the planted rude tone and invented numbers
+    bad = CliRunner().invoke(cli, ["compare", "--db", str(db_path), "--by", "model", "--a", "nope"])
+    assert bad.exit_code == 1 and "pass --a and --b" in bad.stderr
