@@ -146,22 +146,22 @@ def _gold(store: Store, ids: list[str]) -> np.ndarray | None:
 
 def _source_stats(names: list[str], matrix: np.ndarray, weights: np.ndarray | None, faults: dict[str, int],
                   gold: np.ndarray | None) -> list[SourceStats]:
-    n = max(len(matrix), 1)
-    voted = matrix != ABSTAIN
-    others = voted.sum(axis=1, keepdims=True) - voted
-    stats = []
-    for j, name in enumerate(names):
-        col = matrix[:, j]
-        conflict = ((matrix != ABSTAIN) & (matrix != col[:, None])).any(axis=1) & voted[:, j]
-        accuracy = None
-        if gold is not None:
-            both = voted[:, j] & (gold != ABSTAIN)
-            accuracy = float((col[both] == gold[both]).mean()) if both.any() else None
-        weight = None if weights is None or np.isnan(weights[j]) else round(float(weights[j]), 4)
-        stats.append(SourceStats(
-            name=name, coverage=round(float(voted[:, j].sum() / n), 4),
-            overlaps=round(float((voted[:, j] & (others[:, j] > 0)).sum() / n), 4),
-            conflicts=round(float(conflict.sum() / n), 4), weight=weight,
-            votes_bad=int((col == BAD).sum()), votes_good=int((col == GOOD).sum()),
-            faulty=faults.get(name, 0), gold_accuracy=None if accuracy is None else round(accuracy, 4)))
-    return stats
+    """Snorkel's LFAnalysis figures per source, its learned weight, and its accuracy on gold rows."""
+    if not names or not len(matrix):
+        return []
+    from snorkel.labeling import LFAnalysis
+
+    analysis = LFAnalysis(matrix)
+    coverage, overlaps, conflicts = analysis.lf_coverages(), analysis.lf_overlaps(), analysis.lf_conflicts()
+    accuracy = [None] * len(names)
+    if gold is not None:
+        rows = gold != ABSTAIN
+        with np.errstate(invalid="ignore"):  # a source that never voted on a gold row has no accuracy
+            found = LFAnalysis(matrix[rows]).lf_empirical_accuracies(gold[rows])
+        accuracy = [None if np.isnan(a) else round(float(a), 4) for a in found]
+    return [SourceStats(
+        name=name, coverage=round(float(coverage[j]), 4), overlaps=round(float(overlaps[j]), 4),
+        conflicts=round(float(conflicts[j]), 4),
+        weight=None if weights is None or np.isnan(weights[j]) else round(float(weights[j]), 4),
+        votes_bad=int((matrix[:, j] == BAD).sum()), votes_good=int((matrix[:, j] == GOOD).sum()),
+        faulty=faults.get(name, 0), gold_accuracy=accuracy[j]) for j, name in enumerate(names)]
