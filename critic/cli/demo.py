@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import click
 
 from critic.cli._common import info
 from critic.cli.eval import run_with_progress
+from critic.combine.label import run_label
+from critic.combine.sources import Window
 from critic.config import load_config
 from critic.ingest import ingest_files
 from critic.judge.backends import get_judge
@@ -26,7 +29,7 @@ DEMO_RUBRICS = ("tone", "accuracy")
 @click.option("--sample", type=click.IntRange(1), default=120, show_default=True,
               help="How many interactions the embedded judge scores (about 1-2 s each on 2 cores).")
 def demo_cmd(out: str, sample: int) -> None:
-    """Run the main job end to end on the sample traffic: ingest → judge (embedded) → worst cases.
+    """Run the main job end to end on the sample traffic: ingest → judge (embedded) → label → worst cases.
 
     Example: critic demo --out /tmp/critic-demo --sample 60
     """
@@ -46,17 +49,21 @@ def demo_cmd(out: str, sample: int) -> None:
         run = asyncio.run(run_with_progress(store, get_judge("local"), config, work, concurrency=1, budget_usd=None))
         click.echo(f"judged {run.judged} (+{run.cached} identical prompts reused) with the embedded judge "
                    f"on rubrics {', '.join(DEMO_RUBRICS)}")
+        labelled = run_label(store, config, Window())
+        click.echo(f"labelled {labelled.interactions} interactions with {labelled.label_model} over "
+                   f"{len(labelled.sources)} sources; {labelled.likely_bad} likely bad (P(bad) > 0.5)")
         _print_worst(store)
-    click.echo(f"\nExplore the store: duckdb {db} (tables interactions, events, judgments, runs)")
+    click.echo(f"\nExplore the store: duckdb {db} (tables interactions, events, judgments, labels, runs);\n"
+               f"compare variants: critic compare --db {db} --by prompt_version")
 
 
 def _print_worst(store: Store) -> None:
     rows = store.con.execute(
         """
-        SELECT i.id, i.feature, i.model, i.prompt_version, round(avg(j.expected), 2) AS score, left(i.output, 70)
-        FROM judgments j JOIN interactions i ON i.id = j.interaction_id
-        WHERE j.status = 'ok' GROUP BY ALL ORDER BY score LIMIT 8
+        SELECT i.id, i.feature, i.model, i.prompt_version, round(l.p_bad, 2), l.sources_bad, left(i.output, 60)
+        FROM labels l JOIN interactions i ON i.id = l.interaction_id
+        ORDER BY l.p_bad DESC, i.id LIMIT 10
         """).fetchall()
-    click.echo("\nLowest-scored interactions (mean expected score over the rubrics, 1-7):")
-    for iid, feature, model, pv, score, output in rows:
-        click.echo(f"  {score:>4}  {iid}  {feature}/{model}/{pv}  {output!r}")
+    click.echo("\nWorst interactions by P(bad) (critic scores, user signals and heuristics fused):")
+    for iid, feature, model, pv, p_bad, sources, output in rows:
+        click.echo(f"  {p_bad:>4}  {iid}  {feature}/{model}/{pv}  {output!r}\n        voted bad: {', '.join(json.loads(sources))}")
