@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from critic.combine.label import run_label  # noqa: E402
-from critic.combine.sources import Window  # noqa: E402
+from critic.store import Window  # noqa: E402
 from critic.config import Config  # noqa: E402
 from critic.ingest import ingest_files  # noqa: E402
 from critic.judge.backends import get_judge  # noqa: E402

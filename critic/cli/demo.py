@@ -11,7 +11,7 @@ import click
 from critic.cli._common import info
 from critic.cli.eval import run_with_progress
 from critic.combine.label import run_label
-from critic.combine.sources import Window
+from critic.store import Window
 from critic.config import load_config
 from critic.ingest import ingest_files
 from critic.judge.backends import get_judge

@@ -12,7 +12,7 @@ import click
 from critic.cli._common import db_option, emit, format_option
 from critic.combine.compare import DIMENSIONS, Comparison, compare
 from critic.combine.label import LabelResult, run_label
-from critic.combine.sources import Window
+from critic.store import Window
 from critic.config import load_config
 from critic.errors import CriticError
 from critic.store import Store

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from critic.combine.sources import ABSTAIN, BAD, GOOD, Window, load_user_sources, user_votes, votes_sql
+from critic.combine.sources import ABSTAIN, BAD, GOOD, load_user_sources, user_votes, votes_sql
 from critic.config import Config
-from critic.store import Store
+from critic.store import Store, Window
 
 
 @dataclass

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,24 +30,6 @@ MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|s
                 r"⟦|⟧|</?(output|input|context)>)")
 
 UserSource = Callable[[dict[str, Any]], int]
-
-
-@dataclass(frozen=True)
-class Window:
-    """Which interactions to label: ts in [since, until)."""
-
-    since: str | None = None
-    until: str | None = None
-
-    def where(self, column: str = "ts") -> tuple[str, list[str]]:
-        clauses, params = ["1 = 1"], []
-        if self.since:
-            clauses.append(f"{column} >= CAST(? AS TIMESTAMPTZ)")
-            params.append(self.since)
-        if self.until:
-            clauses.append(f"{column} < CAST(? AS TIMESTAMPTZ)")
-            params.append(self.until)
-        return " AND ".join(clauses), params
 
 
 def thresholds(config: Config, rubric: str) -> tuple[float, float]:

@@ -28,7 +28,7 @@ from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.prices import cost_usd, price
 from critic.judge.records import JudgeReply, JudgeRequest, verdict
 from critic.rubrics import Rubric
-from critic.store import Store
+from critic.store import Store, Window
 
 MAX_ATTEMPTS = 6
 FLUSH_ROWS, FLUSH_SECONDS = 256, 0.5
@@ -79,13 +79,9 @@ class WorkItem:
 
 def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection) -> list[WorkItem]:
     """Every selected interaction × rubric without a finished judgment by this judge and rubric version."""
-    where, params = ["1 = 1"], []
-    if selection.since:
-        where.append("ts >= CAST(? AS TIMESTAMPTZ)")
-        params.append(selection.since)
-    if selection.until:
-        where.append("ts < CAST(? AS TIMESTAMPTZ)")
-        params.append(selection.until)
+    window, window_params = Window(selection.since, selection.until).where()
+    params: list[Any] = list(window_params)
+    where = [window]
     if selection.ids:
         where.append("list_contains(?, id)")
         params.append(list(selection.ids))

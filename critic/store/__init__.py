@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,24 @@ from critic.store.migrations import apply_migrations
 
 DEFAULT_DB = "critic.duckdb"
 LOCK_TIMEOUT_S = float(os.environ.get("CRITIC_LOCK_TIMEOUT", "10"))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time window over interactions: ts in [since, until); either end may be open."""
+
+    since: str | None = None
+    until: str | None = None
+
+    def where(self, column: str = "ts") -> tuple[str, list[str]]:
+        clauses, params = ["1 = 1"], []
+        if self.since:
+            clauses.append(f"{column} >= CAST(? AS TIMESTAMPTZ)")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"{column} < CAST(? AS TIMESTAMPTZ)")
+            params.append(self.until)
+        return " AND ".join(clauses), params
 
 
 def default_db_path() -> str:

@@ -41,7 +41,7 @@ def test_too_few_items() -> None:
 
 def test_compare_cli_on_sample(sample_store: Store, db_path: Path) -> None:
     from critic.combine.label import run_label
-    from critic.combine.sources import Window
+    from critic.store import Window
     from critic.config import Config
 
     run_label(sample_store, Config(), Window())

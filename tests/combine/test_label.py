@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from critic.cli import cli
 from critic.combine.label import fit_probabilities, run_label
-from critic.combine.sources import ABSTAIN, BAD, GOOD, Window
+from critic.combine.sources import ABSTAIN, BAD, GOOD
 from critic.config import Config
-from critic.store import Store
+from critic.store import Store, Window
 from tests.conftest import SAMPLE
 
 
