@@ -38,8 +38,8 @@ def test_label_model_beats_majority_vote_and_every_single_source() -> None:
     accuracy = float(((probs > 0.5).astype(int) == truth).mean())
     bad, good = (matrix == BAD).sum(1), (matrix == GOOD).sum(1)
     majority = np.where(bad > good, 1, np.where(good > bad, 0, -1))
-    majority_accuracy = float((majority == truth).mean())  # a tie counts as wrong, as an abstain would
-    assert accuracy > majority_accuracy + 0.01
+    majority_accuracy = float((majority == truth).mean() + 0.5 * (majority == -1).mean())  # ties broken at chance
+    assert accuracy > majority_accuracy + 0.03
     for j in range(matrix.shape[1]):
         assert accuracy > float((matrix[:, j] == truth).mean())  # abstaining is not being right
     # the learned weights order the sources as their true accuracies do
