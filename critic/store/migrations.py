@@ -107,7 +107,23 @@ def m002_judgment_prompt_hash(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE judgments ADD COLUMN prompt_hash VARCHAR")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_judgment_prompt_hash]
+def m003_calibrations(con: duckdb.DuckDBPyConnection) -> None:
+    """Calibration results over time, so drift shows (`critic calibrate --history`)."""
+    con.execute(
+        """
+        CREATE TABLE calibrations (
+            created_at TIMESTAMPTZ NOT NULL,
+            judge VARCHAR NOT NULL,
+            criterion VARCHAR NOT NULL,
+            rubric_version VARCHAR,
+            source VARCHAR,
+            result JSON NOT NULL
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_judgment_prompt_hash, m003_calibrations]
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
