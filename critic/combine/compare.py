@@ -96,19 +96,20 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
     if labelled and labelled[0]:
         result.metrics.append(_metric(store, by, a, b, "p_bad",
                                       "SELECT i.input, i.{by}, l.p_bad FROM labels l JOIN interactions i ON i.id = l.interaction_id",
-                                      higher_is_better=False))
+                                      [], higher_is_better=False))
     judged = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments WHERE status = 'ok' ORDER BY 1").fetchall()]
     for rubric in rubrics or tuple(judged):
         sql = ("SELECT i.input, i.{by}, j.expected FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
-               f"WHERE j.status = 'ok' AND j.rubric = '{rubric.replace(chr(39), '')}'")
-        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, higher_is_better=True))
+               "WHERE j.status = 'ok' AND j.rubric = ?")
+        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, [rubric], higher_is_better=True))
     if not result.metrics:
         raise CriticError("nothing to compare: run critic eval and/or critic label first")
     return result
 
 
-def _metric(store: Store, by: str, a: str, b: str, name: str, sql: str, *, higher_is_better: bool) -> Metric:
-    df = store.con.execute(sql.format(by=by)).df()
+def _metric(store: Store, by: str, a: str, b: str, name: str, sql: str, params: list[str], *,
+            higher_is_better: bool) -> Metric:
+    df = store.con.execute(sql.format(by=by), params).df()
     df.columns = ["input", "variant", "value"]
     side_a = df[df.variant == a]
     side_b = df[df.variant == b]

@@ -41,8 +41,9 @@ def thresholds(config: Config, rubric: str) -> tuple[float, float]:
 def votes_sql(store: Store, config: Config) -> str:
     """SQL for the long table (interaction_id, source, vote) of every non-abstaining built-in vote."""
     rubrics = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments").fetchall()]
-    bad_case = " ".join(f"WHEN '{r}' THEN {thresholds(config, r)[0]}" for r in rubrics) or "WHEN '' THEN 0"
-    good_case = " ".join(f"WHEN '{r}' THEN {thresholds(config, r)[1]}" for r in rubrics) or "WHEN '' THEN 0"
+    quoted = {r: "'" + r.replace("'", "''") + "'" for r in rubrics}
+    bad_case = " ".join(f"WHEN {quoted[r]} THEN {thresholds(config, r)[0]}" for r in rubrics) or "WHEN '' THEN 0"
+    good_case = " ".join(f"WHEN {quoted[r]} THEN {thresholds(config, r)[1]}" for r in rubrics) or "WHEN '' THEN 0"
     event_case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in EVENT_VOTES.items())
     return f"""
         SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
