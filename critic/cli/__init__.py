@@ -11,6 +11,7 @@ import click
 
 from critic import __version__
 from critic.cli.calibrate import calibrate_cmd
+from critic.cli.check import check_cmd
 from critic.cli.demo import demo_cmd
 from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
 from critic.cli.ingest import ingest_cmd
@@ -46,5 +47,6 @@ cli.add_command(explain_cmd)
 cli.add_command(label_cmd)
 cli.add_command(compare_cmd)
 cli.add_command(calibrate_cmd)
+cli.add_command(check_cmd)
 cli.add_command(rubrics_group)
 cli.add_command(demo_cmd)

@@ -1,0 +1,183 @@
+"""`critic check`: fail a change that makes outputs worse, with statistics, not vibes.
+
+Both sides' outputs become interactions in the store (the id carries a hash of the output, so
+an unchanged output is the same interaction and its judgment comes from the cache), are judged
+pointwise, and are compared per rubric on the items both sides have: paired difference with a
+bootstrap interval, Wilcoxon signed-rank test, the share that dropped by ≥ 2 labels and the
+worst regressions. The verdict and the exit code come from the same GateResult.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.stats import wilcoxon
+
+from critic.combine.compare import compare_values
+from critic.config import Config
+from critic.errors import CriticError, InputError
+from critic.ingest import ingest_files
+from critic.judge.backends.base import Judge
+from critic.judge.run import Runner, Selection, select_work
+from critic.rubrics import Rubric
+from critic.store import Store
+
+CONTEXT_FIELDS = ("input", "reference", "context")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    max_drop: float = 0.3  # labels: a significant drop smaller than this passes
+    alpha: float = 0.05
+    min_n: int = 10
+    max_failed_share: float = 0.1  # unparseable or failed judgments above this share are an error
+
+
+@dataclass
+class RubricVerdict:
+    rubric: str
+    verdict: str  # regressed | improved | unchanged | insufficient evidence
+    n: int
+    baseline_mean: float | None
+    candidate_mean: float | None
+    diff: float | None
+    diff_ci: tuple[float, float] | None
+    p_value: float | None
+    dropped_2_plus: float | None
+    reason: str
+    worst: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class GateResult:
+    rubrics: list[RubricVerdict]
+    failed_judgments: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return not any(r.verdict == "regressed" for r in self.rubrics)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 3
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "exit_code": self.exit_code, "failed_judgments": self.failed_judgments,
+                "rubrics": [asdict(r) for r in self.rubrics]}
+
+
+def read_items(path: str, *, need_output: bool = True) -> dict[str, dict[str, Any]]:
+    """{id: record} from a JSONL of {id, output?, ...}; a malformed line fails with FILE:LINE."""
+    records: dict[str, dict[str, Any]] = {}
+    with Path(path).open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(path, lineno, f"invalid JSON ({exc.msg})") from exc
+            if not isinstance(record, dict) or record.get("id") is None:
+                raise InputError(path, lineno, "each line needs an 'id'")
+            if need_output and not isinstance(record.get("output"), str):
+                raise InputError(path, lineno, "each line needs a string 'output'")
+            if str(record["id"]) in records:
+                raise InputError(path, lineno, f"duplicate id {record['id']!r}; ids must be unique in a file")
+            records[str(record["id"])] = record
+    return records
+
+
+def _interaction_id(item: str, output: str) -> str:
+    return f"check:{item}:{hashlib.sha256(output.encode()).hexdigest()[:16]}"
+
+
+def load_items(store: Store, records: list[dict[str, Any]]) -> list[str]:
+    """Ingest {id, output, input?, reference?, context?} records as interactions; their interaction ids, in order.
+
+    The interaction id is a hash of the item and its output, so an unchanged output is the same
+    interaction and its judgment comes from the cache.
+    """
+    now = datetime.now(timezone.utc).isoformat()
+    rows, ids = {}, []
+    for record in records:
+        iid = _interaction_id(str(record["id"]), record["output"])
+        rows[iid] = {"id": iid, "ts": now, "feature": "golden", "output": record["output"],
+                     **{k: record[k] for k in CONTEXT_FIELDS if isinstance(record.get(k), str)}}
+        ids.append(iid)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "items.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows.values()), encoding="utf-8")
+        ingest_files(store, [str(path)], Config())
+    return ids
+
+
+def load_sides(store: Store, baseline: dict[str, dict[str, Any]], candidate: dict[str, dict[str, Any]],
+               golden: dict[str, dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Ingest both sides on the items they share; {item id: (baseline interaction id, candidate interaction id)}."""
+    items = sorted(set(baseline) & set(candidate))
+    ids = load_items(store, [{**golden.get(i, {}), **side[i]} for side in (baseline, candidate) for i in items])
+    return {item: (ids[k], ids[len(items) + k]) for k, item in enumerate(items)}
+
+
+def judge_pairs(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
+                concurrency: int) -> int:
+    """Judge every interaction of both sides that is not judged yet; return how many were judged now."""
+    ids = tuple(sorted({i for pair in pairs.values() for i in pair}))
+    work = select_work(store, rubrics, judge.spec, Selection(ids=ids))
+    result = asyncio.run(Runner(store, judge, config, concurrency=concurrency, budget_usd=None).run(work))
+    return result.judged
+
+
+def gate(store: Store, judge_spec: str, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
+         sides: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]], thresholds: Thresholds) -> GateResult:
+    """Compare the judged sides per rubric and decide."""
+    verdicts, failed = [], 0
+    ids = sorted({i for pair in pairs.values() for i in pair})  # an unchanged output is one interaction
+    for rubric in rubrics:
+        rows = store.con.execute(
+            "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
+            "AND status = 'ok' AND list_contains(?, interaction_id)",
+            [judge_spec, rubric.name, rubric.version, ids]).fetchall()
+        scores = dict(rows)
+        failed += len(ids) - len(scores)
+        items = [k for k, (b, c) in pairs.items() if b in scores and c in scores]
+        base = np.array([scores[pairs[k][0]] for k in items])
+        cand = np.array([scores[pairs[k][1]] for k in items])
+        verdicts.append(decide(rubric.name, items, base, cand, thresholds, sides))
+    total = len(ids) * len(rubrics)
+    if total and failed / total > thresholds.max_failed_share:
+        raise CriticError(f"{failed} of {total} judgments are unparseable or failed (more than "
+                          f"{thresholds.max_failed_share:.0%}); the check cannot be trusted — see critic eval's errors")
+    return GateResult(verdicts, failed)
+
+
+def decide(rubric: str, items: list[str], base: np.ndarray, cand: np.ndarray, t: Thresholds,
+           sides: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]] | None = None) -> RubricVerdict:
+    """The verdict for one rubric from paired baseline and candidate scores."""
+    n = len(items)
+    if n < t.min_n:
+        return RubricVerdict(rubric, "insufficient evidence", n, None, None, None, None, None, None,
+                             f"only {n} paired items (--min-n {t.min_n})")
+    d = cand - base
+    p_value = 1.0 if np.allclose(d, 0) else float(wilcoxon(cand, base, zero_method="wilcox").pvalue)
+    metric = compare_values(rubric, cand, base, higher_is_better=True, pairs=(cand, base))
+    diff = float(d.mean())
+    if p_value < t.alpha and -diff > t.max_drop:
+        verdict, reason = "regressed", f"mean dropped {-diff:.2f} labels (> {t.max_drop}), Wilcoxon p = {p_value:.3g} < {t.alpha}"
+    elif p_value < t.alpha and diff > 0:
+        verdict, reason = "improved", f"mean rose {diff:.2f} labels, Wilcoxon p = {p_value:.3g}"
+    else:
+        verdict, reason = "unchanged", f"change {diff:+.2f} labels, Wilcoxon p = {p_value:.3g}"
+    order = np.argsort(d)[:5]
+    worst = [{"id": items[i], "baseline": round(float(base[i]), 2), "candidate": round(float(cand[i]), 2),
+              "output": (sides[1][items[i]]["output"] if sides else None)} for i in order if d[i] < 0]
+    return RubricVerdict(rubric, verdict, n, float(base.mean()), float(cand.mean()), diff, metric.diff_ci, p_value,
+                         float((d <= -2).mean()), reason, worst)

@@ -1,0 +1,63 @@
+"""critic check: a regression gate for CI."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from critic.check import report
+from critic.check.gate import Thresholds, gate, judge_pairs, load_sides, read_items
+from critic.cli._common import db_option, format_option
+from critic.cli.eval import judge_options
+from critic.config import load_config
+from critic.judge.backends import get_judge
+from critic.rubrics import resolve_rubric
+from critic.store import Store
+
+
+@click.command("check")
+@click.option("--baseline", required=True, type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, output}: today's outputs.")
+@click.option("--candidate", required=True, type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, output}: the change's outputs.")
+@click.option("--golden", type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, input, reference?, context?} the outputs answer.")
+@click.option("--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy.")
+@judge_options
+@db_option
+@click.option("--max-drop", type=float, default=None, help="A significant drop larger than this many labels fails (default 0.3; critic.toml [check]).")
+@click.option("--alpha", type=float, default=None, help="Significance level of the Wilcoxon test (default 0.05).")
+@click.option("--min-n", type=int, default=None, help="Fewer paired items than this: insufficient evidence (default 10).")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write JUnit XML, one testcase per rubric.")
+@format_option("text", "json", "md")
+def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: tuple[str, ...], judge_spec: str | None,
+              base_url: str | None, concurrency: int, db: str, max_drop: float | None, alpha: float | None,
+              min_n: int | None, junit_path: str | None, fmt: str) -> None:
+    """Fail a change that makes outputs worse: exit 0 pass, 3 gate failed, 1 error, 2 usage.
+
+    Example: critic check --baseline main.jsonl --candidate pr.jsonl --golden golden.jsonl --junit critic.xml
+    """
+    config = load_config()
+    section = config.raw.get("check", {})
+    thresholds = Thresholds(
+        max_drop=max_drop if max_drop is not None else float(section.get("max_drop", 0.3)),
+        alpha=alpha if alpha is not None else float(section.get("alpha", 0.05)),
+        min_n=min_n if min_n is not None else int(section.get("min_n", 10)),
+        max_failed_share=float(section.get("max_failed_share", 0.1)))
+    rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
+    sides = (read_items(baseline), read_items(candidate))
+    golden_items = read_items(golden, need_output=False) if golden else {}
+    spec = judge_spec or config.judge
+    judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
+    with Store.open(db) as store:
+        pairs = load_sides(store, sides[0], sides[1], golden_items)
+        judge_pairs(store, judge, config, rubrics, pairs, concurrency)
+        result = gate(store, spec, rubrics, pairs, sides, thresholds)
+    if junit_path:
+        Path(junit_path).write_text(report.junit(result), encoding="utf-8")
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2, default=str))
+    else:
+        click.echo(report.markdown(result) if fmt == "md" else report.text(result))
+    click.get_current_context().exit(result.exit_code)
+

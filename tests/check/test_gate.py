@@ -1,0 +1,115 @@
+"""critic check: the worse candidate fails, the equivalent one passes, and the gate rarely cries wolf."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from critic.check.gate import Thresholds, decide
+from critic.cli import cli
+from tests.conftest import ROOT
+from tests.fakes.provider import ProviderServer
+
+GOLDEN = ROOT / "datasets" / "golden"
+
+
+def check(db: Path, provider: ProviderServer, candidate: str, *extra: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [
+        "check", "--baseline", str(GOLDEN / "baseline.jsonl"), "--candidate", str(GOLDEN / candidate),
+        "--golden", str(GOLDEN / "inputs.jsonl"), "--rubric", "tone", "--judge", "openai:gpt-4.1-mini",
+        "--base-url", provider.url, "--db", str(db), *extra], env={"OPENAI_API_KEY": "sk-test"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_worse_candidate_fails_with_exit_3_and_names_the_rubric(db_path: Path, provider: ProviderServer, tmp_path: Path) -> None:
+    junit = tmp_path / "critic.xml"
+    code, out, _ = check(db_path, provider, "candidate_worse.jsonl", "--junit", str(junit), "--format", "json")
+    payload = json.loads(out)
+    assert code == 3 == payload["exit_code"] and payload["passed"] is False
+    tone = payload["rubrics"][0]
+    assert tone["rubric"] == "tone" and tone["verdict"] == "regressed" and tone["worst"]
+    suite = ET.fromstring(junit.read_text())
+    assert suite.get("failures") == "1" and suite.find("testcase/failure") is not None
+
+
+def test_equivalent_candidate_passes_and_costs_no_new_calls(db_path: Path, provider: ProviderServer) -> None:
+    code, out, _ = check(db_path, provider, "candidate_same.jsonl")
+    assert code == 0 and out.startswith("PASS") and "tone: unchanged" in out
+    calls = provider.stats.calls
+    code, out, _ = check(db_path, provider, "candidate_same.jsonl", "--format", "md")
+    assert code == 0 and "✅ pass" in out and provider.stats.calls == calls
+
+
+def test_too_few_items_is_insufficient_evidence(db_path: Path, provider: ProviderServer) -> None:
+    code, out, _ = check(db_path, provider, "candidate_worse.jsonl", "--min-n", "100")
+    assert code == 0 and "insufficient evidence" in out
+
+
+def test_failed_judgments_above_the_share_are_an_error(db_path: Path) -> None:
+    with ProviderServer() as server:
+        server.faults_queue = ["garbage"] * 200
+        code, _, err = check(db_path, server, "candidate_worse.jsonl")
+    assert code == 1 and "cannot be trusted" in err
+
+
+def test_malformed_candidate_names_the_line(db_path: Path, provider: ProviderServer, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "g000", "output": "x"}\n{"id": "g001"}\n')
+    result = CliRunner().invoke(cli, ["check", "--baseline", str(GOLDEN / "baseline.jsonl"), "--candidate", str(bad),
+                                      "--db", str(db_path), "--judge", "openai:m", "--base-url", provider.url],
+                                env={"OPENAI_API_KEY": "k"})
+    assert result.exit_code == 1 and f"{bad}:2: each line needs a string 'output'" in result.stderr
+
+
+def test_false_alarm_rate_on_equal_quality_pairs_is_at_most_alpha() -> None:
+    """Equal-quality baseline and candidate (same distribution, judge noise): the gate must rarely fail."""
+    trials, alarms = 400, 0
+    thresholds = Thresholds(max_drop=0.0, alpha=0.05, min_n=10)  # max_drop 0: only the test stands between us and a false alarm
+    for seed in range(trials):
+        rng = np.random.default_rng(seed)
+        quality = rng.uniform(2, 6, 60)
+        base = np.clip(np.rint(quality + rng.normal(0, 0.8, 60)), 1, 7)
+        cand = np.clip(np.rint(quality + rng.normal(0, 0.8, 60)), 1, 7)
+        alarms += decide("r", [str(i) for i in range(60)], base, cand, thresholds).verdict == "regressed"
+    # two-sided test at 0.05 → ~2.5% of trials drop significantly; allow sampling error
+    assert alarms / trials <= 0.05
+
+
+def test_a_real_small_drop_is_caught() -> None:
+    rng = np.random.default_rng(0)
+    quality = rng.uniform(3, 6, 80)
+    base = quality + rng.normal(0, 0.3, 80)
+    verdict = decide("r", [str(i) for i in range(80)], base, base - 0.6 + rng.normal(0, 0.3, 80), Thresholds())
+    assert verdict.verdict == "regressed"
+
+
+@pytest.mark.parametrize("candidate", ["candidate_same.jsonl"])
+def test_printed_verdict_and_exit_code_agree(db_path: Path, provider: ProviderServer, candidate: str) -> None:
+    code, out, _ = check(db_path, provider, candidate, "--format", "json")
+    payload = json.loads(out)
+    assert (payload["passed"], payload["exit_code"]) == (code == 0, code)
+
+
+def test_pytest_plugin_fixture_passes_and_fails_readably(pytester: pytest.Pytester, provider: ProviderServer,
+                                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("CRITIC_JUDGE", "openai:gpt-4.1-mini")
+    monkeypatch.setenv("CRITIC_DB", str(tmp_path / "quality.duckdb"))
+    pytester.makepyfile(f"""
+        URL = {provider.url!r}
+
+        def test_polite(critic_quality):
+            result = critic_quality(["Happy to help, here is how to return it."] * 3, rubric="tone", min_mean=3, base_url=URL)
+            assert result.n == 3
+
+        def test_rude(critic_quality):
+            critic_quality(["Obviously, read it.", "Honestly, look it up."], rubric="tone", min_mean=5, base_url=URL)
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*critic: mean tone 2.* < 5 over 2 outputs*", "*Obviously, read it.*"])
