@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from critic.calibrate.metrics import SEVEN, Scale, agreement
+from critic import jsonl
 from critic.errors import InputError
 from critic.store import Store
 
@@ -28,26 +28,17 @@ class ScoreRow:
 def read_scores(path: str) -> list[ScoreRow]:
     """Rows of a --scores JSONL file; a malformed line fails with FILE:LINE."""
     rows = []
-    with Path(path).open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(path, lineno, f"invalid JSON ({exc.msg})") from exc
-            if not isinstance(record, dict):
-                raise InputError(path, lineno, "each line must be a JSON object")
-            missing = [k for k in REQUIRED if record.get(k) is None]
-            if missing:
-                raise InputError(path, lineno, f"missing field {missing[0]!r}; each line needs {', '.join(REQUIRED)}")
-            try:
-                score, human = float(record["score"]), float(record["human"])
-            except (TypeError, ValueError) as exc:
-                raise InputError(path, lineno, "fields 'score' and 'human' must be numbers") from exc
-            group = record.get("group")
-            rows.append(ScoreRow(str(record["id"]), str(record["criterion"]), str(record["judge"]), score, human,
-                                 None if group is None else str(group)))
+    for lineno, record in jsonl.records(path):
+        missing = [k for k in REQUIRED if record.get(k) is None]
+        if missing:
+            raise InputError(path, lineno, f"missing field {missing[0]!r}; each line needs {', '.join(REQUIRED)}")
+        try:
+            score, human = float(record["score"]), float(record["human"])
+        except (TypeError, ValueError) as exc:
+            raise InputError(path, lineno, "fields 'score' and 'human' must be numbers") from exc
+        group = record.get("group")
+        rows.append(ScoreRow(str(record["id"]), str(record["criterion"]), str(record["judge"]), score, human,
+                             None if group is None else str(group)))
     return rows
 
 

@@ -23,6 +23,7 @@ from scipy.stats import wilcoxon
 
 from critic.combine.compare import compare_values
 from critic.config import Config
+from critic import jsonl
 from critic.errors import CriticError, InputError
 from critic.ingest import ingest_files
 from critic.judge.backends.base import Judge
@@ -77,21 +78,14 @@ class GateResult:
 def read_items(path: str, *, need_output: bool = True) -> dict[str, dict[str, Any]]:
     """{id: record} from a JSONL of {id, output?, ...}; a malformed line fails with FILE:LINE."""
     records: dict[str, dict[str, Any]] = {}
-    with Path(path).open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(path, lineno, f"invalid JSON ({exc.msg})") from exc
-            if not isinstance(record, dict) or record.get("id") is None:
-                raise InputError(path, lineno, "each line needs an 'id'")
-            if need_output and not isinstance(record.get("output"), str):
-                raise InputError(path, lineno, "each line needs a string 'output'")
-            if str(record["id"]) in records:
-                raise InputError(path, lineno, f"duplicate id {record['id']!r}; ids must be unique in a file")
-            records[str(record["id"])] = record
+    for lineno, record in jsonl.records(path):
+        if record.get("id") is None:
+            raise InputError(path, lineno, "each line needs an 'id'")
+        if need_output and not isinstance(record.get("output"), str):
+            raise InputError(path, lineno, "each line needs a string 'output'")
+        if str(record["id"]) in records:
+            raise InputError(path, lineno, f"duplicate id {record['id']!r}; ids must be unique in a file")
+        records[str(record["id"])] = record
     return records
 
 
