@@ -1,16 +1,19 @@
-"""Shared fixtures: a temporary store, the repository's paths and a CliRunner."""
+"""Shared fixtures: a temporary store, the sample traffic (raw and labelled), the provider server, a CliRunner."""
 
 from __future__ import annotations
 
+import csv
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from critic.combine.label import run_label
 from critic.config import Config
 from critic.ingest import ingest_files
-from critic.store import Store
+from critic.store import Store, Window
 from tests.fakes.provider import ProviderServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +54,27 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
     monkeypatch.delenv("CRITIC_DB", raising=False)
     monkeypatch.delenv("CRITIC_CONFIG", raising=False)
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def labelled_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("triage") / "labelled.duckdb"
+    with Store.open(path) as store:
+        ingest_files(store, [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")], Config())
+        run_label(store, Config(), Window())
+    return path
+
+
+@pytest.fixture
+def labelled_store(labelled_sample: Path, tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "critic.duckdb"
+    shutil.copy(labelled_sample, path)
+    with Store.open(path) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def planted() -> dict[str, str]:
+    """{interaction id: planted failure mode} from the generator's truth file (no mode: absent)."""
+    with (SAMPLE / "truth.csv").open() as f:
+        return {r["id"]: r["failure_mode"] for r in csv.DictReader(f) if r["failure_mode"]}

@@ -16,6 +16,7 @@ from critic.cli.demo import demo_cmd
 from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
 from critic.cli.ingest import ingest_cmd
 from critic.cli.label import compare_cmd, label_cmd
+from critic.cli.triage import triage_group
 from critic.errors import CriticError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_GATE_FAILED = 0, 1, 2, 3
@@ -46,6 +47,7 @@ cli.add_command(eval_cmd)
 cli.add_command(explain_cmd)
 cli.add_command(label_cmd)
 cli.add_command(compare_cmd)
+cli.add_command(triage_group)
 cli.add_command(calibrate_cmd)
 cli.add_command(check_cmd)
 cli.add_command(rubrics_group)

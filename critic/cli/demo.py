@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +18,9 @@ from critic.judge.backends import get_judge
 from critic.judge.run import Selection, select_work
 from critic.rubrics import resolve_rubric
 from critic.store import Store
+from critic.triage.period import last_full_week
+from critic.triage.render import write_report
+from critic.triage.report import build_report
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "datasets" / "sample"
 DEMO_RUBRICS = ("tone", "accuracy")
@@ -26,10 +29,10 @@ DEMO_RUBRICS = ("tone", "accuracy")
 @click.command("demo")
 @click.option("--out", type=click.Path(file_okay=False), default="critic-demo", show_default=True,
               help="Folder for the demo's store and outputs (created; an existing demo store is replaced).")
-@click.option("--sample", type=click.IntRange(1), default=120, show_default=True,
-              help="How many interactions the embedded judge scores (about 1-2 s each on 2 cores).")
+@click.option("--sample", type=click.IntRange(1), default=100, show_default=True,
+              help="How many of the report week's interactions the embedded judge scores (about 2-4 s each on 2 cores, both rubrics).")
 def demo_cmd(out: str, sample: int) -> None:
-    """Run the main job end to end on the sample traffic: ingest → judge (embedded) → label → worst cases.
+    """Run the main job end to end on the sample traffic: ingest → judge (embedded) → label → triage report.
 
     Example: critic demo --out /tmp/critic-demo --sample 60
     """
@@ -44,26 +47,29 @@ def demo_cmd(out: str, sample: int) -> None:
     with Store.open(db) as store:
         result = ingest_files(store, files, config, progress=lambda s: info(f"ingest: {s}"))
         click.echo(f"ingested {result.interactions} interactions and {result.events} events into {db}")
+        period = last_full_week(store)
         rubrics = [resolve_rubric(n) for n in DEMO_RUBRICS]
-        work = select_work(store, rubrics, "local", Selection(sample=sample, seed=7))
+        window = period.window
+        work = select_work(store, rubrics, "local", Selection(window.since, window.until, sample=sample, seed=7))
         run = asyncio.run(run_with_progress(store, get_judge("local"), config, work, concurrency=1, budget_usd=None))
         click.echo(f"judged {run.judged} (+{run.cached} identical prompts reused) with the embedded judge "
                    f"on rubrics {', '.join(DEMO_RUBRICS)}")
         labelled = run_label(store, config, Window())
         click.echo(f"labelled {labelled.interactions} interactions with {labelled.label_model} over "
                    f"{len(labelled.sources)} sources; {labelled.likely_bad} likely bad (P(bad) > 0.5)")
-        _print_worst(store)
-    click.echo(f"\nExplore the store: duckdb {db} (tables interactions, events, judgments, labels, runs);\n"
+        info(f"triage: {period.label}, embedding and clustering the worst interactions")
+        report = build_report(store, config, period)
+    paths = write_report(report, folder / "reports" / period.label)
+    _print_problems(report)
+    click.echo(f"\nOpen the report: {paths['html'].resolve()}\n"
+               f"  (Markdown for a chat post: {paths['md']}; JSON for tools: {paths['json']})\n"
+               f"Explore the store: duckdb {db} (tables interactions, events, judgments, labels, runs);\n"
                f"compare variants: critic compare --db {db} --by prompt_version")
 
 
-def _print_worst(store: Store) -> None:
-    rows = store.con.execute(
-        """
-        SELECT i.id, i.feature, i.model, i.prompt_version, round(l.p_bad, 2), l.sources_bad, left(i.output, 60)
-        FROM labels l JOIN interactions i ON i.id = l.interaction_id
-        ORDER BY l.p_bad DESC, i.id LIMIT 10
-        """).fetchall()
-    click.echo("\nWorst interactions by P(bad) (critic scores, user signals and heuristics fused):")
-    for iid, feature, model, pv, p_bad, sources, output in rows:
-        click.echo(f"  {p_bad:>4}  {iid}  {feature}/{model}/{pv}  {output!r}\n        voted bad: {', '.join(json.loads(sources))}")
+def _print_problems(report: dict[str, Any]) -> None:
+    click.echo(f"\nWorst problems of {report['period']['label']} (critic scores, user signals and heuristics fused):")
+    for i, c in enumerate(report["clusters"][:5], 1):
+        example = c["examples"][0]["output"] if c["examples"] else ""
+        click.echo(f"  {i}. {c['name']} [{c['key']}]: {c['size']} interactions, {c['share_bad']:.0%} of the "
+                   f"week's likely-bad\n       e.g. {example[:90]!r}")

@@ -130,6 +130,9 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
         con.execute("INSERT INTO labels SELECT interaction_id, p_bad, label_model, model_version, sources_bad, "
                     "sources_good, created_at FROM new_labels")
         con.unregister("new_labels")
+        con.execute("INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?)",
+                    [datetime.now(timezone.utc), version, model, note, len(ids),
+                     json.dumps([asdict(s) for s in stats])])
     result.likely_bad = int((probs > 0.5).sum())
     result.rows = [{"id": r["interaction_id"], "p_bad": r["p_bad"], "sources_bad": r["sources_bad"],
                     "sources_good": r["sources_good"]} for r in rows]
@@ -152,7 +155,9 @@ def _source_stats(names: list[str], matrix: np.ndarray, weights: np.ndarray | No
     from snorkel.labeling import LFAnalysis
 
     analysis = LFAnalysis(matrix)
-    coverage, overlaps, conflicts = analysis.lf_coverages(), analysis.lf_overlaps(), analysis.lf_conflicts()
+    with warnings.catch_warnings():  # scipy warns about a dtype cast inside Snorkel's sparse matrix code
+        warnings.simplefilter("ignore", FutureWarning)
+        coverage, overlaps, conflicts = analysis.lf_coverages(), analysis.lf_overlaps(), analysis.lf_conflicts()
     accuracy = [None] * len(names)
     if gold is not None:
         rows = gold != ABSTAIN

@@ -123,7 +123,34 @@ def m003_calibrations(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_judgment_prompt_hash, m003_calibrations]
+def m004_label_runs_and_triage_weeks(con: duckdb.DuckDBPyConnection) -> None:
+    """Each label fit's per-source figures (for the report), and each cluster's size per triaged week."""
+    con.execute(
+        """
+        CREATE TABLE label_runs (
+            created_at TIMESTAMPTZ NOT NULL,
+            model_version VARCHAR NOT NULL,
+            label_model VARCHAR NOT NULL,
+            note VARCHAR,
+            interactions BIGINT NOT NULL,
+            sources JSON NOT NULL
+        );
+        ALTER TABLE triage_clusters ADD COLUMN fixed_week VARCHAR;
+        ALTER TABLE triage_clusters ADD COLUMN profile JSON;
+        CREATE TABLE triage_weeks (
+            key VARCHAR NOT NULL,
+            week VARCHAR NOT NULL,
+            size BIGINT NOT NULL,
+            share_bad DOUBLE NOT NULL,
+            PRIMARY KEY (key, week)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks,
+]
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -78,7 +78,9 @@ def ensure_converted() -> Path:
 def _load() -> tuple[Any, Any]:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # critic draws its own progress bar
     path = ensure_converted()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     tokenizer = AutoTokenizer.from_pretrained(path)
