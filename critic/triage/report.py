@@ -13,13 +13,14 @@ from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
 from critic.triage import sections
+from critic.triage.cluster import CONTEXT_FIELDS as CONTEXT
 from critic.triage.cluster import LIFT_FIELDS, Cluster, Member, cluster_members, lift, parse_sources
 from critic.triage.embed import embed
 from critic.triage.period import Period
 from critic.triage.redact import redact
 from critic.triage.state import assign_state
 
-MAX_CLUSTERED = 2000  # the worst this many likely-bad interactions are embedded and clustered
+MAX_CLUSTERED = 2000  # at most this many likely-bad interactions are embedded and clustered (a sample beyond)
 EXAMPLES = 5
 TREND_SIMILARITY = 0.75  # a last-period bad interaction counts toward the cluster whose centroid is this close
 
@@ -33,7 +34,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
     members, bad_total = worst_members(store, period, max_clustered)
     clusters, unclustered, embedded = cluster_members(members)
     _add_lift(store, period, clusters)
-    states = assign_state(store, clusters, period.label, bad_total)
+    states = assign_state(store, clusters, period.label, len(members))
     trend = _previous_counts(store, previous, clusters, max_clustered)
     text = redact if redact_pii else (lambda s: s)
     daily = sections.daily(store, period)
@@ -44,10 +45,10 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "redacted": redact_pii,
         "headline": sections.with_change(sections.headline(store, period), sections.headline(store, previous)),
         "clustering": {"method": embedded.method, "note": embedded.note, "clustered": len(members),
-                       "likely_bad": bad_total, "unclustered": len(unclustered)},
-        "clusters": [_cluster_json(store, c, s, bad_total, trend[i], text)
+                       "likely_bad": bad_total, "sampled": len(members) < bad_total, "unclustered": len(unclustered)},
+        "clusters": [_cluster_json(store, c, s, len(members), bad_total, trend[i], text)
                      for i, (c, s) in enumerate(zip(clusters, states))],
-        "worst": _worst(store, members, clusters, [s.key for s in states], top, text),
+        "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
         "daily": daily,
         "scores": sections.score_histogram(store, period),
         "latency": sections.latency(store, period, daily),
@@ -58,22 +59,40 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
 
 
 def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member], int]:
-    """(the LIMIT worst likely-bad interactions in PERIOD, how many are likely bad in all)."""
+    """(the likely-bad interactions of PERIOD to cluster, worst first; how many are likely bad in all).
+
+    Up to LIMIT, that is all of them; beyond, a seeded uniform sample of LIMIT, so each cluster's
+    share of the sample estimates its share of the period's bad (taking the top LIMIT instead
+    would keep only the strongest-signalled failure mode when thousands tie at P(bad) ≈ 1).
+    """
     rows = store.con.execute(
         f"""
-        SELECT i.id, l.p_bad, coalesce(s.lowest, 8), i.output, l.sources_bad,
-               {", ".join(f"i.{f}" for f in ("feature", "model", "prompt_version", "finish_reason"))},
-               count(*) OVER () AS total
+        WITH bad AS (
+            SELECT i.id, l.p_bad, coalesce(s.lowest, 8) AS severity, i.output, l.sources_bad,
+                   {", ".join(f"i.{f}" for f in CONTEXT)}
+            FROM labels l JOIN interactions i ON i.id = l.interaction_id
+            LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok'
+                       GROUP BY interaction_id) s ON s.interaction_id = i.id
+            WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?)
+        SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
+        """, [period.start, period.end, sections.BAD, limit]).fetchall()
+    members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]), dict(zip(CONTEXT, r[5:9])))
+               for r in rows]
+    members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
+    return members, rows[0][9] if rows else 0
+
+
+def worst_list(store: Store, period: Period, top: int) -> list[tuple[str, float, str, str | None, str | None, str]]:
+    """The TOP worst interactions of PERIOD: (id, P(bad), sources_bad, feature, model, output)."""
+    return store.con.execute(
+        """
+        SELECT i.id, l.p_bad, l.sources_bad, i.feature, i.model, i.output
         FROM labels l JOIN interactions i ON i.id = l.interaction_id
         LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok'
                    GROUP BY interaction_id) s ON s.interaction_id = i.id
         WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?
-        ORDER BY l.p_bad DESC, 3, i.id LIMIT ?
-        """, [period.start, period.end, sections.BAD, limit]).fetchall()
-    members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]),
-                      {"feature": r[5], "model": r[6], "prompt_version": r[7], "finish_reason": r[8]})
-               for r in rows]
-    return members, rows[0][9] if rows else 0
+        ORDER BY l.p_bad DESC, coalesce(s.lowest, 8), i.id LIMIT ?
+        """, [period.start, period.end, sections.BAD, top]).fetchall()
 
 
 def _add_lift(store: Store, period: Period, clusters: list[Cluster]) -> None:
@@ -102,12 +121,14 @@ def _previous_counts(store: Store, previous: Period, clusters: list[Cluster], li
     return counts
 
 
-def _cluster_json(store: Store, cluster: Cluster, state: Any, bad_total: int, previous: int,
+def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, bad_total: int, previous: int,
                   text: Any) -> dict[str, Any]:
+    """One problem; with a sampled period, size counts the sample and estimated_size scales it up."""
     size = len(cluster.members)
     return {
         "key": state.key, "name": text(cluster.name), "size": size,
-        "share_bad": round(size / max(bad_total, 1), 4), "expected_bad": round(cluster.expected_bad, 2),
+        "estimated_size": round(size * bad_total / max(clustered, 1)),
+        "share_bad": round(size / max(clustered, 1), 4), "expected_bad": round(cluster.expected_bad, 2),
         "mean_p_bad": round(cluster.expected_bad / size, 4),
         "status": state.status, "note": state.note, "first_week": state.first_week, "regression": state.regression,
         "trend": {"previous": previous, "current": size, "change": size - previous},
@@ -133,15 +154,11 @@ def _examples(store: Store, members: list[Member], text: Any) -> list[dict[str, 
              "latency_ms": rows[m.id][6], "scores": scores.get(m.id, {}), "sources": m.sources} for m in members]
 
 
-def _worst(store: Store, members: list[Member], clusters: list[Cluster], keys: list[str], top: int,
-           text: Any) -> list[dict[str, Any]]:
+def _worst(rows: list[tuple[Any, ...]], clusters: list[Cluster], keys: list[str], text: Any) -> list[dict[str, Any]]:
     where = {m.id: key for c, key in zip(clusters, keys) for m in c.members}
-    chosen = members[:top]
-    outputs = {r[0]: r[1] for r in store.con.execute(
-        "SELECT id, output FROM interactions WHERE id IN (SELECT unnest(?))", [[m.id for m in chosen]]).fetchall()}
-    return [{"id": m.id, "p_bad": round(m.p_bad, 4), "cluster": where.get(m.id), "sources": m.sources,
-             "feature": m.context.get("feature"), "model": m.context.get("model"),
-             "output": text((outputs.get(m.id) or "")[:300])} for m in chosen]
+    return [{"id": iid, "p_bad": round(float(p), 4), "cluster": where.get(iid), "sources": parse_sources(src),
+             "feature": feature, "model": model, "output": text((output or "")[:300])}
+            for iid, p, src, feature, model, output in rows]
 
 
 def dumps(report: dict[str, Any]) -> str:

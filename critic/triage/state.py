@@ -28,7 +28,7 @@ class ClusterState:
     regression: bool
 
 
-def assign_state(store: Store, clusters: list[Cluster], week: str, bad_total: int) -> list[ClusterState]:
+def assign_state(store: Store, clusters: list[Cluster], week: str, clustered: int) -> list[ClusterState]:
     """Match CLUSTERS to known ones (greedy, most similar first), create the rest, record this week."""
     known = store.con.execute(
         "SELECT key, status, note, centroid, first_week, fixed_week, profile FROM triage_clusters "
@@ -50,7 +50,7 @@ def assign_state(store: Store, clusters: list[Cluster], week: str, bad_total: in
                 [state.key, cluster.name, state.status, state.note, cluster.centroid.tolist(), state.first_week,
                  week, datetime.now(timezone.utc), state.key, json.dumps(cluster.profile)])
             con.execute("INSERT OR REPLACE INTO triage_weeks VALUES (?, ?, ?, ?)",
-                        [state.key, week, len(cluster.members), len(cluster.members) / max(bad_total, 1)])
+                        [state.key, week, len(cluster.members), len(cluster.members) / max(clustered, 1)])
             states.append(state)
     return states
 

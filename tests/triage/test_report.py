@@ -101,3 +101,14 @@ def test_tfidf_fallback_is_stated(labelled_store: Store, monkeypatch: pytest.Mon
     assert report["clustering"]["method"] == "tf-idf"
     assert "unavailable" in report["clustering"]["note"] and report["clusters"]
     assert "unavailable" in render_md(report) and "unavailable" in render_html(report)
+
+
+def test_beyond_max_clustered_a_sample_is_clustered_and_sizes_scale(labelled_store: Store) -> None:
+    report = build_report(labelled_store, Config(), WEEK, max_clustered=40)
+    clustering = report["clustering"]
+    assert clustering["sampled"] and clustering["clustered"] == 40 and clustering["likely_bad"] == 100
+    assert sum(c["size"] for c in report["clusters"]) + clustering["unclustered"] == 40
+    assert all(c["estimated_size"] == round(c["size"] * 100 / 40) for c in report["clusters"])
+    assert len(report["worst"]) == 20 and report["worst"][0]["p_bad"] >= max(
+        e["p_bad"] for c in report["clusters"] for e in c["examples"])
+    assert "seeded sample of 40 of 100" in render_md(report)
