@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import tempfile
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -87,6 +88,27 @@ def read_items(path: str, *, need_output: bool = True) -> dict[str, dict[str, An
             raise InputError(path, lineno, f"duplicate id {record['id']!r}; ids must be unique in a file")
         records[str(record["id"])] = record
     return records
+
+
+def record_check(store: Store, candidate: str, items: dict[str, dict[str, Any]]) -> str:
+    """Keep this check's candidate outputs under a new run id (a later `--baseline RUN_ID`); return the id."""
+    run_id = "check-" + uuid.uuid4().hex[:10]
+    store.con.execute("INSERT INTO check_runs VALUES (?, now(), ?, ?)",
+                      [run_id, candidate, json.dumps({k: {"id": v["id"], "output": v["output"]} for k, v in items.items()})])
+    return run_id
+
+
+def read_side(store: Store, value: str) -> dict[str, dict[str, Any]]:
+    """{id: record} from a JSONL file, or from the candidate of a recorded check run id."""
+    if Path(value).is_file():
+        return read_items(value)
+    row = store.con.execute("SELECT items FROM check_runs WHERE run_id = ?", [value]).fetchone()
+    if row is None:
+        recent = [r[0] for r in store.con.execute(
+            "SELECT run_id FROM check_runs ORDER BY created_at DESC LIMIT 3").fetchall()]
+        hint = f"recent check runs: {', '.join(recent)}" if recent else "no check runs are recorded in this store"
+        raise InputError(value, None, f"neither a file nor a check run id in the store ({hint})")
+    return json.loads(row[0])
 
 
 def _interaction_id(item: str, output: str) -> str:

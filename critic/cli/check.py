@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from critic.check import report
-from critic.check.gate import Thresholds, gate, judge_pairs, load_sides, read_items
-from critic.cli._common import db_option, format_option
+from critic.check.gate import Thresholds, gate, judge_pairs, load_sides, read_items, read_side, record_check
+from critic.cli._common import db_option, format_option, info
 from critic.cli.eval import judge_options
 from critic.config import load_config
 from critic.judge.backends import get_judge
@@ -19,7 +19,7 @@ from critic.store import Store
 
 
 @click.command("check")
-@click.option("--baseline", required=True, type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, output}: today's outputs.")
+@click.option("--baseline", required=True, help="JSONL of {id, output}: today's outputs; or an earlier check's run id.")
 @click.option("--candidate", required=True, type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, output}: the change's outputs.")
 @click.option("--golden", type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, input, reference?, context?} the outputs answer.")
 @click.option("--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy.")
@@ -36,6 +36,9 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
     """Fail a change that makes outputs worse: exit 0 pass, 3 gate failed, 1 error, 2 usage.
 
     Example: critic check --baseline main.jsonl --candidate pr.jsonl --golden golden.jsonl --junit critic.xml
+
+    Each check records its candidate under a run id (printed on stderr, and in --format json),
+    which a later check can pass as --baseline.
     """
     config = load_config()
     section = config.raw.get("check", {})
@@ -45,18 +48,20 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
         min_n=min_n if min_n is not None else int(section.get("min_n", 10)),
         max_failed_share=float(section.get("max_failed_share", 0.1)))
     rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
-    sides = (read_items(baseline), read_items(candidate))
     golden_items = read_items(golden, need_output=False) if golden else {}
     spec = judge_spec or config.judge
     judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
     with Store.open(db) as store:
+        sides = (read_side(store, baseline), read_items(candidate))
         pairs = load_sides(store, sides[0], sides[1], golden_items)
         judge_pairs(store, judge, config, rubrics, pairs, concurrency)
         result = gate(store, spec, rubrics, pairs, sides, thresholds)
+        run_id = record_check(store, candidate, sides[1])
+    info(f"recorded the candidate as check run {run_id}; a later check can use --baseline {run_id}")
     if junit_path:
         Path(junit_path).write_text(report.junit(result), encoding="utf-8")
     if fmt == "json":
-        click.echo(json.dumps(result.as_dict(), indent=2, default=str))
+        click.echo(json.dumps({**result.as_dict(), "run_id": run_id}, indent=2, default=str))
     else:
         click.echo(report.markdown(result) if fmt == "md" else report.text(result))
     click.get_current_context().exit(result.exit_code)

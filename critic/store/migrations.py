@@ -148,8 +148,22 @@ def m004_label_runs_and_triage_weeks(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m005_check_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Each `critic check`'s candidate outputs, so a later check can use it as its baseline by id."""
+    con.execute(
+        """
+        CREATE TABLE check_runs (
+            run_id VARCHAR PRIMARY KEY,
+            created_at TIMESTAMPTZ NOT NULL,
+            candidate VARCHAR NOT NULL,
+            items JSON NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
-    m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks,
+    m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks, m005_check_runs,
 ]
 
 

@@ -45,6 +45,19 @@ def test_equivalent_candidate_passes_and_costs_no_new_calls(db_path: Path, provi
     assert code == 0 and "✅ pass" in out and provider.stats.calls == calls
 
 
+def test_baseline_can_be_an_earlier_check_run(db_path: Path, provider: ProviderServer) -> None:
+    code, out, _ = check(db_path, provider, "candidate_same.jsonl", "--format", "json")
+    run_id = json.loads(out)["run_id"]
+    result = CliRunner().invoke(cli, [
+        "check", "--baseline", run_id, "--candidate", str(GOLDEN / "candidate_worse.jsonl"),
+        "--golden", str(GOLDEN / "inputs.jsonl"), "--rubric", "tone", "--judge", "openai:gpt-4.1-mini",
+        "--base-url", provider.url, "--db", str(db_path)], env={"OPENAI_API_KEY": "sk-test"})
+    assert result.exit_code == 3 and "tone: regressed" in result.stdout
+    unknown = CliRunner().invoke(cli, ["check", "--baseline", "check-nope", "--candidate",
+                                       str(GOLDEN / "candidate_same.jsonl"), "--db", str(db_path)])
+    assert unknown.exit_code == 1 and f"recent check runs: " in unknown.stderr and run_id in unknown.stderr
+
+
 def test_too_few_items_is_insufficient_evidence(db_path: Path, provider: ProviderServer) -> None:
     code, out, _ = check(db_path, provider, "candidate_worse.jsonl", "--min-n", "100")
     assert code == 0 and "insufficient evidence" in out
@@ -113,3 +126,25 @@ def test_pytest_plugin_fixture_passes_and_fails_readably(pytester: pytest.Pytest
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*critic: mean tone 2.* < 5 over 2 outputs*", "*Obviously, read it.*"])
+
+
+@pytest.mark.slow
+def test_embedded_judge_fails_the_worse_candidate_and_passes_the_same(db_path: Path, tmp_path: Path) -> None:
+    """The shipped judge, no key: accuracy (scored with the input as material) catches the worse outputs."""
+    files = {}
+    for name in ("inputs", "baseline", "candidate_worse", "candidate_same"):  # 12 items keep it near a minute
+        lines = (GOLDEN / f"{name}.jsonl").read_text().splitlines()[:12]
+        files[name] = tmp_path / f"{name}.jsonl"
+        files[name].write_text("\n".join(lines) + "\n")
+
+    def run(candidate: str) -> tuple[int, dict]:
+        result = CliRunner().invoke(cli, [
+            "check", "--baseline", str(files["baseline"]), "--candidate", str(files[candidate]),
+            "--golden", str(files["inputs"]), "--rubric", "accuracy", "--judge", "local", "--min-n", "10",
+            "--db", str(db_path), "--format", "json"])
+        return result.exit_code, json.loads(result.stdout)
+
+    code, worse = run("candidate_worse")
+    assert code == 3 and worse["rubrics"][0]["rubric"] == "accuracy" and worse["rubrics"][0]["verdict"] == "regressed"
+    code, same = run("candidate_same")
+    assert code == 0 and same["rubrics"][0]["verdict"] == "unchanged"
