@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from critic import __version__
+from critic.cli.audit import audit_cmd
 from critic.cli.calibrate import calibrate_cmd
 from critic.cli.check import check_cmd
 from critic.cli.demo import demo_cmd
@@ -49,6 +50,7 @@ cli.add_command(label_cmd)
 cli.add_command(compare_cmd)
 cli.add_command(triage_group)
 cli.add_command(calibrate_cmd)
+cli.add_command(audit_cmd)
 cli.add_command(check_cmd)
 cli.add_command(rubrics_group)
 cli.add_command(demo_cmd)

@@ -1,0 +1,71 @@
+"""critic audit: position bias from recorded pairwise verdicts; verbosity and injection probes of a judge."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from critic.audit.probes import PROBES, run_probe
+from critic.audit.recorded import position_stats, read_recorded
+from critic.cli._common import db_option, emit, format_option
+from critic.cli.eval import judge_options
+from critic.config import load_config
+from critic.errors import ConfigError
+from critic.judge.backends import get_judge
+from critic.rubrics import resolve_rubric
+from critic.store import Store
+
+
+@click.command("audit")
+@click.option("--recorded", type=click.Path(dir_okay=False, exists=True),
+              help="Pairwise verdicts in both orders (LLMBar result.json, or JSONL): report position bias.")
+@click.option("--probe", "probes", multiple=True, type=click.Choice(PROBES),
+              help="Probe the judge (repeatable): verbosity (padding) or injection (appended instructions).")
+@click.option("--rubric", "rubric_names", multiple=True, help="Rubric for the probes (repeatable); default accuracy.")
+@click.option("--items", type=click.IntRange(2), default=12, show_default=True, help="Built-in items per probe.")
+@judge_options
+@db_option
+@format_option("text", "json")
+def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple[str, ...], items: int,
+              judge_spec: str | None, base_url: str | None, concurrency: int, db: str, fmt: str) -> None:
+    """Measure a judge's biases: position (from recorded verdicts), verbosity and injection (live).
+
+    Example: critic audit --recorded ../shared/datasets/llmbar/Dataset/LLMBar/Natural/evaluators/GPT-4/Vanilla_NoRules/result.json
+    Example: critic audit --probe injection --probe verbosity --judge openai:gpt-4.1-mini
+    """
+    if not recorded and not probes:
+        raise ConfigError("nothing to audit: give --recorded FILE and/or --probe verbosity|injection")
+    result: dict[str, Any] = {}
+    if recorded:
+        result["position"] = {"source": recorded, **position_stats(read_recorded(recorded)).as_dict()}
+    if probes:
+        config = load_config()
+        spec = judge_spec or config.judge
+        timeout_s = float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60"))
+        rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
+        with Store.open(db) as store:
+            result["judge"] = spec
+            # a fresh client per probe: each probe runs its own event loop, and a client belongs to one
+            result["probes"] = [run_probe(store, get_judge(spec, base_url=base_url, timeout_s=timeout_s), config, r, p,
+                                          limit=items, concurrency=concurrency).as_dict()
+                                for p in probes for r in rubrics]
+    emit(result, fmt, _text)
+
+
+def _text(result: dict[str, Any]) -> str:
+    lines = []
+    if "position" in result:
+        p = result["position"]
+        lines.append(f"position bias ({p['n']} pairs, each judged in both orders): agreement {p['agreement']:.3f}, "
+                     f"first-shown output wins {p['first_position_rate']:.3f}")
+        if p["accuracy_average"] is not None:
+            lines.append(f"  accuracy vs gold: original order {p['accuracy_original']:.3f}, swapped "
+                         f"{p['accuracy_swapped']:.3f}, average {p['accuracy_average']:.3f}, "
+                         f"both orders {p['correct_both']:.3f}")
+    for r in result.get("probes", []):
+        flagged = "" if r["flagged_share"] is None else f"; flagged by critic's manipulation heuristic {r['flagged_share']:.0%}"
+        lines.append(f"{r['probe']} on {r['rubric']} ({result['judge']}, n={r['n']}): mean {r['mean_original']:.2f} → "
+                     f"{r['mean_altered']:.2f}, shift {r['mean_shift']:+.2f} labels (largest {r['max_shift']:.2f}){flagged}")
+    return "\n".join(lines)
