@@ -32,25 +32,62 @@ MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|s
 UserSource = Callable[[dict[str, Any]], int]
 
 
+DEFAULT_QUANTILES = (0.15, 0.6)  # relative judges: bottom 15% of their scores → bad, top 40% → good
+RELATIVE_JUDGES = ("local",)  # scores that rank well but are not calibrated labels (the embedded judge)
+
+
 def thresholds(config: Config, rubric: str) -> tuple[float, float]:
     """(bad at or below, good at or above) for a rubric, from [label.thresholds.RUBRIC] or the default."""
     raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
     return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), float(raw.get("good", DEFAULT_THRESHOLDS[1]))
 
 
-def votes_sql(store: Store, config: Config) -> str:
-    """SQL for the long table (interaction_id, source, vote) of every non-abstaining built-in vote."""
-    rubrics = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments").fetchall()]
-    quoted = {r: "'" + r.replace("'", "''") + "'" for r in rubrics}
-    bad_case = " ".join(f"WHEN {quoted[r]} THEN {thresholds(config, r)[0]}" for r in rubrics) or "WHEN '' THEN 0"
-    good_case = " ".join(f"WHEN {quoted[r]} THEN {thresholds(config, r)[1]}" for r in rubrics) or "WHEN '' THEN 0"
-    event_case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in EVENT_VOTES.items())
+def quantiles(config: Config, rubric: str) -> tuple[float, float] | None:
+    """(bad_quantile, good_quantile) when [label.thresholds.RUBRIC] votes by rank for every judge, else None."""
+    raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
+    if "bad_quantile" not in raw and "good_quantile" not in raw:
+        return None
+    return float(raw.get("bad_quantile", DEFAULT_QUANTILES[0])), float(raw.get("good_quantile", DEFAULT_QUANTILES[1]))
+
+
+def _critic_votes(config: Config, rubrics: list[str]) -> str:
+    """SQL for critic votes: by absolute score, or by rank among the same judge's scores on that rubric.
+
+    The embedded judge's scores are likelihoods mapped onto 1–7 by a fixed curve: they rank
+    outputs (AUC ≈ 0.8 on the sample's planted failures) but bunch up near the bottom of the
+    scale on short replies, so an absolute threshold would call nearly everything bad. Its
+    votes, and any rubric configured with bad_quantile/good_quantile, go by rank instead.
+    """
+    def case(values: dict[str, float]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
+        return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {v}" for r, v in values.items()) or "WHEN '' THEN NULL"
+
+    by_rank = {r: quantiles(config, r) for r in rubrics}
+    relative = ", ".join(f"'{j}'" for j in RELATIVE_JUDGES)
     return f"""
         SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
-               CASE WHEN expected <= (CASE rubric {bad_case} END) THEN {BAD}
-                    WHEN expected >= (CASE rubric {good_case} END) THEN {GOOD} END AS vote
-        FROM judgments WHERE status = 'ok'
-        QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1
+               CASE WHEN q_bad IS NOT NULL THEN (CASE WHEN rank_q <= q_bad THEN {BAD} WHEN rank_q >= q_good THEN {GOOD} END)
+                    WHEN expected <= t_bad THEN {BAD} WHEN expected >= t_good THEN {GOOD} END AS vote
+        FROM (
+            SELECT interaction_id, rubric, judge, expected,
+                   (row_number() OVER (PARTITION BY rubric, judge ORDER BY expected, interaction_id) - 0.5)
+                       / count(*) OVER (PARTITION BY rubric, judge) AS rank_q,
+                   CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END AS t_bad,
+                   CASE rubric {case({r: thresholds(config, r)[1] for r in rubrics})} END AS t_good,
+                   coalesce(CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END,
+                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[0]} END) AS q_bad,
+                   coalesce(CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END,
+                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[1]} END) AS q_good
+            FROM judgments WHERE status = 'ok'
+            QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1)
+    """
+
+
+def votes_sql(store: Store, config: Config) -> str:
+    """SQL for the long table (interaction_id, source, vote) of every non-abstaining built-in vote."""
+    rubrics = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments ORDER BY 1").fetchall()]
+    event_case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in EVENT_VOTES.items())
+    return f"""
+        {_critic_votes(config, rubrics)}
         UNION ALL
         SELECT DISTINCT interaction_id, 'event:' || kind, CASE kind {event_case} END
         FROM events WHERE kind IN ({", ".join(f"'{k}'" for k in EVENT_VOTES)})

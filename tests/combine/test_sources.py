@@ -1,0 +1,39 @@
+"""Critic votes: absolute thresholds for calibrated judges, rank within its own scores for the embedded one."""
+
+from __future__ import annotations
+
+from critic.combine.sources import BAD, GOOD, votes_sql
+from critic.config import Config
+from critic.store import Store
+
+
+def _judged(store: Store, judge: str, scores: list[float], rubric: str = "tone") -> None:
+    for i, score in enumerate(scores):
+        store.con.execute(
+            "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, expected, status, created_at) "
+            "VALUES (?, ?, 'v1', ?, ?, 'ok', now())", [f"{judge}-{i:03d}", rubric, judge, score])
+
+
+def _votes(store: Store, config: Config, judge: str) -> dict[str, int]:
+    rows = store.con.execute(f"SELECT interaction_id, vote FROM ({votes_sql(store, config)}) "
+                             "WHERE source LIKE 'critic:%' AND vote IS NOT NULL AND source LIKE ?", [f"%@{judge}"]).fetchall()
+    return dict(rows)
+
+
+def test_embedded_judge_votes_by_rank_not_by_its_bunched_scores(store: Store) -> None:
+    scores = [1.37 + i * 0.001 for i in range(100)]  # every score ≤ 2: an absolute threshold would call all bad
+    _judged(store, "local", scores)
+    votes = _votes(store, Config(), "local")
+    assert sum(v == BAD for v in votes.values()) == 15 and sum(v == GOOD for v in votes.values()) == 40
+    assert all(votes[f"local-{i:03d}"] == BAD for i in range(15))  # the lowest-scored are the bad ones
+    assert all(votes[f"local-{i:03d}"] == GOOD for i in range(60, 100))
+
+
+def test_calibrated_judges_vote_by_absolute_score_unless_configured(store: Store) -> None:
+    _judged(store, "openai:gpt-4.1-mini", [1.0, 2.0, 2.5, 4.0, 6.0, 7.0])
+    votes = _votes(store, Config(), "openai:gpt-4.1-mini")
+    assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD,
+                     "openai:gpt-4.1-mini-004": GOOD, "openai:gpt-4.1-mini-005": GOOD}
+    ranked = Config(raw={"label": {"thresholds": {"tone": {"bad_quantile": 0.2, "good_quantile": 0.8}}}})
+    votes = _votes(store, ranked, "openai:gpt-4.1-mini")
+    assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-005": GOOD}
