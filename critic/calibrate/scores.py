@@ -56,12 +56,12 @@ def calibrate_scores(rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_
     return results
 
 
-def record(store: Store, results: list[dict[str, Any]], source: str, rubric_version: str | None = None) -> None:
-    """Keep each result with its judge, rubric version and date, for `--history`."""
+def record(store: Store, results: list[dict[str, Any]], source: str, versions: dict[str, str] | None = None) -> None:
+    """Keep each result with its judge, rubric version (by criterion, when judged now) and date, for `--history`."""
     with store.transaction() as con:
         for r in results:
             con.execute("INSERT INTO calibrations VALUES (now(), ?, ?, ?, ?, ?)",
-                        [r["judge"], r["criterion"], rubric_version, source, json.dumps(r)])
+                        [r["judge"], r["criterion"], (versions or {}).get(r["criterion"]), source, json.dumps(r)])
 
 
 def history(store: Store) -> list[dict[str, Any]]:

@@ -146,8 +146,13 @@ def load_sides(store: Store, baseline: dict[str, dict[str, Any]], candidate: dic
 def judge_pairs(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
                 concurrency: int) -> int:
     """Judge every interaction of both sides that is not judged yet; return how many were judged now."""
-    ids = tuple(sorted({i for pair in pairs.values() for i in pair}))
-    work = select_work(store, rubrics, judge.spec, Selection(ids=ids))
+    return judge_ids(store, judge, config, rubrics, sorted({i for pair in pairs.values() for i in pair}), concurrency)
+
+
+def judge_ids(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], ids: list[str],
+              concurrency: int) -> int:
+    """Judge the interactions IDS on RUBRICS where not judged yet (cached otherwise); how many were judged now."""
+    work = select_work(store, rubrics, judge.spec, Selection(ids=tuple(ids)))
     result = asyncio.run(Runner(store, judge, config, concurrency=concurrency, budget_usd=None).run(work))
     return result.judged
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
 
 from critic.calibrate.metrics import Scale
-from critic.calibrate.scores import calibrate_scores, history, read_scores, record
+from critic.calibrate.live import judge_human, read_human
+from critic.calibrate.scores import ScoreRow, calibrate_scores, history, read_scores, record
 from critic.cli._common import db_option, emit, format_option
+from critic.cli.eval import judge_options
+from critic.config import load_config
 from critic.errors import CriticError
+from critic.judge.backends import get_judge
+from critic.rubrics import resolve_rubric
 from critic.store import Store
 
 FIGURES = ("n", "mae", "within_1", "exact", "pearson", "spearman", "kendall", "kappa_quadratic")
@@ -22,8 +28,14 @@ FIGURES = ("n", "mae", "within_1", "exact", "pearson", "spearman", "kendall", "k
 @click.option("--human-scale", default="1-7", show_default=True, help="The human scale, e.g. 1-5 or 0-1 (mapped onto 1-7 for MAE).")
 @click.option("--judge-scale", default="1-7", show_default=True, help="The recorded judge scores' scale.")
 @click.option("--history", "show_history", is_flag=True, help="Show stored calibration results over time instead.")
+@click.option("--human", "human_file", type=click.Path(dir_okay=False, exists=True),
+              help='JSONL of items people scored, judged now: {"id", "output", "input"?, "reference"?, "human", "group"?}.')
+@click.option("--rubric", "rubric_names", multiple=True, help="Rubric(s) to judge --human items with (repeatable); default accuracy.")
+@judge_options
 @format_option("text", "json")
-def calibrate_cmd(db: str, scores_file: str | None, human_scale: str, judge_scale: str, show_history: bool, fmt: str) -> None:
+def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubric_names: tuple[str, ...],
+                  judge_spec: str | None, base_url: str | None, concurrency: int, human_scale: str, judge_scale: str,
+                  show_history: bool, fmt: str) -> None:
     """Agreement between judge scores and human scores, per (judge, criterion); stored for drift.
 
     Reports n, MAE and share within one label on the 7-point scale, exact agreement, Pearson,
@@ -31,6 +43,7 @@ def calibrate_cmd(db: str, scores_file: str | None, human_scale: str, judge_scal
     the per-group average of each correlation.
 
     Example: critic calibrate --scores recorded.jsonl --human-scale 1-5 --judge-scale 1-5
+    Example: critic calibrate --human rated.jsonl --rubric accuracy --judge openai:gpt-4.1-mini --human-scale 1-5
     """
     with Store.open(db) as store:
         if show_history:
@@ -39,12 +52,27 @@ def calibrate_cmd(db: str, scores_file: str | None, human_scale: str, judge_scal
                 f"{r['date'][:19]}  {r['judge']:<24} {r['criterion']:<14} n={r['n']:<5} MAE {_f(r['mae'])}  "
                 f"within-1 {_f(r['within_1'])}  ρ {_f(r['spearman'])}" for r in rs) or "no calibration results stored")
             return
-        if not scores_file:
-            raise CriticError("give --scores FILE (recorded judge and human scores) or --history")
-        results = calibrate_scores(read_scores(scores_file), judge_scale=Scale.parse(judge_scale),
-                                   human_scale=Scale.parse(human_scale))
-        record(store, results, scores_file)
+        if bool(scores_file) == bool(human_file):
+            raise CriticError("give one of --scores FILE (recorded judge and human scores) or --human FILE "
+                              "(items people scored, judged now), or --history")
+        if human_file:
+            rows, source, version = _judge_human(store, human_file, rubric_names, judge_spec, base_url, concurrency)
+            judge_scale = "1-7"  # critic's own scores
+        else:
+            rows, source, version = read_scores(scores_file or ""), scores_file or "", None
+        results = calibrate_scores(rows, judge_scale=Scale.parse(judge_scale), human_scale=Scale.parse(human_scale))
+        record(store, results, source, version)
     emit({"criteria": results}, fmt, lambda d: _text(d["criteria"]))
+
+
+def _judge_human(store: Store, path: str, rubric_names: tuple[str, ...], judge_spec: str | None,
+                 base_url: str | None, concurrency: int) -> tuple[list[ScoreRow], str, dict[str, str]]:
+    config = load_config()
+    rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
+    spec = judge_spec or config.judge
+    judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
+    rows = judge_human(store, judge, config, rubrics, read_human(path, rubrics), concurrency)
+    return rows, path, {r.name: r.version for r in rubrics}
 
 
 def _f(value: Any) -> str:
