@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from critic.audit.direct import consistency_probe, position_probe
 from critic.audit.probes import PROBES, run_probe
 from critic.audit.recorded import position_stats, read_recorded
 from critic.cli._common import db_option, emit, format_option
@@ -14,6 +15,7 @@ from critic.cli.eval import judge_options
 from critic.config import load_config
 from critic.errors import ConfigError
 from critic.judge.backends import get_judge
+from critic.judge.backends.base import Judge
 from critic.rubrics import resolve_rubric
 from critic.store import Store
 
@@ -21,22 +23,23 @@ from critic.store import Store
 @click.command("audit")
 @click.option("--recorded", type=click.Path(dir_okay=False, exists=True),
               help="Pairwise verdicts in both orders (LLMBar result.json, or JSONL): report position bias.")
-@click.option("--probe", "probes", multiple=True, type=click.Choice(PROBES),
-              help="Probe the judge (repeatable): verbosity (padding) or injection (appended instructions).")
+@click.option("--probe", "probes", multiple=True, type=click.Choice([*PROBES, "position", "consistency"]),
+              help="Probe the judge (repeatable): verbosity, injection, position (pairwise, both orders), consistency.")
 @click.option("--rubric", "rubric_names", multiple=True, help="Rubric for the probes (repeatable); default accuracy.")
 @click.option("--items", type=click.IntRange(2), default=12, show_default=True, help="Built-in items per probe.")
+@click.option("--repeats", type=click.IntRange(2), default=3, show_default=True, help="Re-judgings per item (consistency).")
 @judge_options
 @db_option
 @format_option("text", "json")
-def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple[str, ...], items: int,
+def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple[str, ...], items: int, repeats: int,
               judge_spec: str | None, base_url: str | None, concurrency: int, db: str, fmt: str) -> None:
-    """Measure a judge's biases: position (from recorded verdicts), verbosity and injection (live).
+    """Measure a judge's biases: position (recorded verdicts, or live pairwise), verbosity, injection, consistency.
 
     Example: critic audit --recorded ../shared/datasets/llmbar/Dataset/LLMBar/Natural/evaluators/GPT-4/Vanilla_NoRules/result.json
     Example: critic audit --probe injection --probe verbosity --judge openai:gpt-4.1-mini
     """
     if not recorded and not probes:
-        raise ConfigError("nothing to audit: give --recorded FILE and/or --probe verbosity|injection")
+        raise ConfigError("nothing to audit: give --recorded FILE and/or --probe verbosity|injection|position|consistency")
     result: dict[str, Any] = {}
     if recorded:
         result["position"] = {"source": recorded, **position_stats(read_recorded(recorded)).as_dict()}
@@ -45,12 +48,20 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
         spec = judge_spec or config.judge
         timeout_s = float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60"))
         rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
-        with Store.open(db) as store:
-            result["judge"] = spec
-            # a fresh client per probe: each probe runs its own event loop, and a client belongs to one
-            result["probes"] = [run_probe(store, get_judge(spec, base_url=base_url, timeout_s=timeout_s), config, r, p,
-                                          limit=items, concurrency=concurrency).as_dict()
-                                for p in probes for r in rubrics]
+
+        def judge() -> Judge:  # a fresh client per probe: each probe runs its own event loop
+            return get_judge(spec, base_url=base_url, timeout_s=timeout_s)
+
+        result["judge"] = spec
+        scored = [p for p in probes if p in PROBES]
+        if scored:
+            with Store.open(db) as store:
+                result["probes"] = [run_probe(store, judge(), config, r, p, limit=items, concurrency=concurrency).as_dict()
+                                    for p in scored for r in rubrics]
+        if "position" in probes:
+            result["position_live"] = [{"rubric": r.name, **position_probe(judge(), r, items)} for r in rubrics]
+        if "consistency" in probes:
+            result["consistency"] = [consistency_probe(judge(), r, items, repeats).as_dict() for r in rubrics]
     emit(result, fmt, _text)
 
 
@@ -68,4 +79,12 @@ def _text(result: dict[str, Any]) -> str:
         flagged = "" if r["flagged_share"] is None else f"; flagged by critic's manipulation heuristic {r['flagged_share']:.0%}"
         lines.append(f"{r['probe']} on {r['rubric']} ({result['judge']}, n={r['n']}): mean {r['mean_original']:.2f} → "
                      f"{r['mean_altered']:.2f}, shift {r['mean_shift']:+.2f} labels (largest {r['max_shift']:.2f}){flagged}")
+    for r in result.get("position_live", []):
+        lines.append(f"position on {r['rubric']} ({result['judge']}, {r['pairs']} pairs asked in both orders): agreement "
+                     f"{r['agreement']:.3f}, first-shown wins {r['first_position_rate']:.3f}, accuracy "
+                     f"{r['accuracy_average']:.3f} ({r['unparseable']} unparseable)")
+    for r in result.get("consistency", []):
+        lines.append(f"consistency on {r['rubric']} ({result['judge']}, n={r['n']}, {r['repeats']} repeats + reworded): "
+                     f"mean spread {r['mean_spread']:.2f} labels (largest {r['max_spread']:.2f}; ≥ 1 label on "
+                     f"{r['share_spread_ge_1']:.0%}); rewording shifts {r['mean_shift_reworded']:+.2f}")
     return "\n".join(lines)

@@ -78,3 +78,48 @@ def test_probes_measure_the_shift(db_path: Path, reply: object, shift_range: tup
 def test_audit_needs_something_to_do(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["audit"])
     assert result.exit_code == 1 and "--recorded" in result.output
+
+
+def _pairwise(always_first: bool) -> object:
+    """A pairwise judge that always answers 1, or a fair one that prefers the fuller reply."""
+    def reply(prompt: str) -> str:
+        if always_first:
+            return "1"
+        head, second = prompt.rsplit("Reply 2:", 1)
+        first = head.rsplit("Reply 1:", 1)[1]
+        return "1" if len(first) > len(second.split("Better reply:")[0]) else "2"
+    return reply
+
+
+@pytest.mark.parametrize(("always_first", "agreement", "first_rate"), [(True, 0.0, 1.0), (False, 1.0, 0.5)],
+                         ids=["position-biased", "fair"])
+def test_live_position_probe_tells_a_biased_judge_from_a_fair_one(db_path: Path, always_first: bool,
+                                                                  agreement: float, first_rate: float) -> None:
+    with ProviderServer(reply=_pairwise(always_first)) as server:  # type: ignore[arg-type]
+        result = CliRunner().invoke(cli, ["audit", "--probe", "position", "--rubric", "tone", "--judge",
+                                          "openai:gpt-4.1-mini", "--base-url", server.url, "--db", str(db_path),
+                                          "--format", "json"], env={"OPENAI_API_KEY": "sk-test"})
+    assert result.exit_code == 0, result.output
+    (probe,) = json.loads(result.stdout)["position_live"]
+    assert probe["pairs"] >= 8 and probe["unparseable"] == 0
+    assert (probe["agreement"], probe["first_position_rate"]) == (agreement, first_rate)
+
+
+def test_consistency_probe_reports_spread(db_path: Path) -> None:
+    import random
+
+    rng = random.Random(3)
+    for reply, expect_spread in ((lambda _p: "5", False), (lambda _p: str(rng.randint(1, 7)), True)):
+        with ProviderServer(reply=reply, logprobs=False) as server:  # type: ignore[arg-type]
+            result = CliRunner().invoke(cli, ["audit", "--probe", "consistency", "--judge", "openai:gpt-4.1-mini",
+                                              "--base-url", server.url, "--db", str(db_path), "--format", "json"],
+                                        env={"OPENAI_API_KEY": "sk-test"})
+        assert result.exit_code == 0, result.output
+        (probe,) = json.loads(result.stdout)["consistency"]
+        assert probe["n"] == 12 and probe["repeats"] == 3
+        assert (probe["mean_spread"] > 1.0) is expect_spread and (probe["mean_spread"] == 0.0) is not expect_spread
+
+
+def test_local_judge_cannot_be_asked_pairwise(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["audit", "--probe", "position", "--judge", "local"])
+    assert result.exit_code == 1 and "--recorded" in result.output
