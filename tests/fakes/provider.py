@@ -50,6 +50,7 @@ class ProviderServer:
         self.fault_rate, self.stall_s, self.keep_prompts = fault_rate, stall_s, keep_prompts
         self.rng = random.Random(seed)
         self.stats = Stats()
+        self.clients: dict[str, Stats] = {}  # the same figures per API key: benchmarks give each tool its own
         self.faults_queue: list[str] = []  # forced faults for the next calls, in order
         self.port = port
         self._loop = asyncio.new_event_loop()
@@ -131,19 +132,29 @@ class ProviderServer:
             return self._anthropic(request, headers, garbage=fault == "garbage")
         return 404, {}, {"error": {"message": f"no route {path}"}}
 
-    def _prompt(self, request: dict[str, Any]) -> str:
-        prompt = "".join(str(m.get("content", "")) for m in request.get("messages", []))
-        if self.keep_prompts:
-            self.stats.prompts.append(prompt)
-        self.stats.input_tokens += max(1, len(prompt) // 4)
+    def _prompt(self, request: dict[str, Any], headers: dict[str, str]) -> str:
+        prompt = "".join(_text(m.get("content", "")) for m in request.get("messages", []))
+        prompt = _text(request.get("system", "")) + prompt
+        client = self.clients.setdefault(_key(headers), Stats())
+        for stats in (self.stats, client):
+            if self.keep_prompts:
+                stats.prompts.append(prompt)
+            stats.calls += stats is client
+            stats.input_tokens += count_tokens(prompt)
         return prompt
+
+    def _replied(self, headers: dict[str, str], text: str) -> int:
+        tokens = count_tokens(text)
+        self.stats.output_tokens += tokens
+        self.clients.setdefault(_key(headers), Stats()).output_tokens += tokens
+        return tokens
 
     def _openai(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool) -> tuple[int, dict[str, str], Any]:
         if not headers.get("authorization", "").startswith("Bearer "):
             return 401, {}, {"error": {"message": "no key"}}
-        prompt = self._prompt(request)
+        prompt = self._prompt(request, headers)
         text = "I think" if garbage else self.reply(prompt)
-        self.stats.output_tokens += 1
+        out_tokens = self._replied(headers, text)
         choice: dict[str, Any] = {"index": 0, "finish_reason": "length",
                                   "message": {"role": "assistant", "content": text}, "logprobs": None}
         if request.get("logprobs"):
@@ -151,18 +162,34 @@ class ProviderServer:
                 return 400, {}, {"error": {"message": "This model does not support logprobs", "type": "invalid_request_error"}}
             choice["logprobs"] = {"content": [{"token": text, "logprob": -0.1, "bytes": None, "top_logprobs": _tops(text)}]}
         return 200, {}, {"id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": request.get("model"),
-                         "choices": [choice], "usage": {"prompt_tokens": max(1, len(prompt) // 4),
-                                                        "completion_tokens": 1, "total_tokens": 0}}
+                         "choices": [choice], "usage": {"prompt_tokens": count_tokens(prompt),
+                                                        "completion_tokens": out_tokens, "total_tokens": 0}}
 
     def _anthropic(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool) -> tuple[int, dict[str, str], Any]:
         if not (headers.get("x-api-key") or headers.get("authorization")):
             return 401, {}, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}}
-        prompt = self._prompt(request)
+        prompt = self._prompt(request, headers)
         text = "Well" if garbage else self.reply(prompt)
-        self.stats.output_tokens += 1
+        out_tokens = self._replied(headers, text)
         return 200, {}, {"id": "msg_x", "type": "message", "role": "assistant", "model": request.get("model"),
                          "content": [{"type": "text", "text": text}], "stop_reason": "max_tokens",
-                         "stop_sequence": None, "usage": {"input_tokens": max(1, len(prompt) // 4), "output_tokens": 1}}
+                         "stop_sequence": None, "usage": {"input_tokens": count_tokens(prompt), "output_tokens": out_tokens}}
+
+
+def count_tokens(text: str) -> int:
+    """The server's own token count: words, numbers and punctuation marks (tiktoken's files need a download)."""
+    return max(1, len(re.findall(r"\w+|[^\w\s]", text)))
+
+
+def _text(content: Any) -> str:
+    """Message content as text: a string, or the text parts of a list of content blocks."""
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return str(content or "")
+
+
+def _key(headers: dict[str, str]) -> str:
+    return headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ") or "(none)"
 
 
 def _tops(text: str) -> list[dict[str, Any]]:
