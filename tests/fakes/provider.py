@@ -155,7 +155,9 @@ class ProviderServer:
         prompt = self._prompt(request, headers)
         text = "I think" if garbage else self.reply(prompt)
         out_tokens = self._replied(headers, text)
-        choice: dict[str, Any] = {"index": 0, "finish_reason": "length",
+        limit = request.get("max_tokens") or request.get("max_completion_tokens")
+        finish = "length" if limit and out_tokens >= limit else "stop"
+        choice: dict[str, Any] = {"index": 0, "finish_reason": finish,
                                   "message": {"role": "assistant", "content": text}, "logprobs": None}
         if request.get("logprobs"):
             if not self.logprobs:
