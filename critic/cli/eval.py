@@ -14,6 +14,7 @@ from critic.config import Config, load_config
 from critic.errors import CriticError, RubricError
 from critic.judge.backends import get_judge
 from critic.judge.backends.base import Judge
+from critic.judge.batch import BatchRunner
 from critic.judge.run import RunResult, Runner, Selection, WorkItem, dry_run, select_work
 from critic.rubrics import builtin_rubrics, load_rubric, resolve_rubric
 from critic.store import Store
@@ -42,16 +43,22 @@ def judge_options(func: Any) -> Any:
 @click.option("--until", help="Only interactions before this time (ISO 8601).")
 @click.option("--budget-usd", type=click.FloatRange(0), help="Stop cleanly before spending more than this.")
 @click.option("--dry-run", "plan_only", is_flag=True, help="Print the calls, tokens and cost it would spend; call nothing.")
+@click.option("--batch", "use_batch", is_flag=True, help="Use the provider's batch API (half price; results within 24 h).")
+@click.option("--no-wait", is_flag=True, help="With --batch: submit and return; a later run collects the results.")
+@click.option("--poll-interval", type=click.FloatRange(0), default=30.0, show_default=True,
+              help="With --batch: seconds between status checks while waiting.")
 @format_option("text", "json")
 def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, base_url: str | None, concurrency: int,
              limit: int | None, sample: int | None, seed: int, since: str | None, until: str | None,
-             budget_usd: float | None, plan_only: bool, fmt: str) -> None:
+             budget_usd: float | None, plan_only: bool, use_batch: bool, no_wait: bool, poll_interval: float,
+             fmt: str) -> None:
     """Judge logged interactions, one interaction and one rubric per call, asking for one label.
 
     Already-judged (interaction, rubric version, judge) triples are skipped, and an identical
     prompt judged before is copied, so re-running costs no provider calls.
 
     Example: critic eval --judge openai:gpt-4.1-mini --rubric accuracy --sample 500 --budget-usd 2
+    Example: critic eval --judge openai:gpt-4.1-mini --batch --no-wait   (then again later to collect)
     """
     config = load_config()
     spec = judge_spec or config.judge
@@ -66,13 +73,21 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
                                                  f"~${d['cost_usd']:.4f}"))
             return
         judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
-        result = asyncio.run(run_with_progress(store, judge, config, work, concurrency=concurrency,
-                                               budget_usd=budget_usd))
+        batch = None
+        if use_batch:
+            runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=None)
+            batch = asyncio.run(runner.run_batch(work, wait=not no_wait, poll_s=poll_interval))
+            result = batch.result
+        else:
+            result = asyncio.run(run_with_progress(store, judge, config, work, concurrency=concurrency,
+                                                   budget_usd=budget_usd))
     for warning in result.warnings:
         info(f"warning: {warning}")
     payload = {k: result.as_dict()[k] for k in ("run_id", "judged", "cached", "errors", "unparseable",
                                                  "input_tokens", "output_tokens", "cost_usd")}
     payload["cost_usd"] = round(payload["cost_usd"], 6)
+    if batch:
+        payload.update({k: v for k, v in batch.as_dict().items() if k.startswith("batches_")})
     emit(payload, fmt, lambda d: _eval_text(d, result.stopped))
 
 
@@ -90,6 +105,12 @@ def _eval_text(d: dict[str, Any], stopped: str | None) -> str:
     text = (f"run {d['run_id']}: judged {d['judged']}, cached {d['cached']}, errors {d['errors']}, "
             f"unparseable {d['unparseable']}; {d['input_tokens']} input / {d['output_tokens']} output tokens, "
             f"${d['cost_usd']:.4f}")
+    if "batches_submitted" in d:
+        text += (f"\nbatches: submitted {', '.join(d['batches_submitted']) or 'none'}; collected "
+                 f"{', '.join(d['batches_collected']) or 'none'}; still running {', '.join(d['batches_running']) or 'none'}"
+                 + (f"; failed {', '.join(d['batches_failed'])}" if d["batches_failed"] else ""))
+        if stopped == "batch running":
+            text += "\nrun the same command again later to collect the results (nothing is submitted twice)"
     return text + ("\nstopped: the budget would have been exceeded" if stopped == "budget" else "")
 
 

@@ -211,6 +211,7 @@ class Runner:
         self.writer = Writer(store)
         self._reserved = 0.0
         self._followers: dict[str, list[WorkItem]] = {}
+        self.price_factor = 1.0  # batch APIs charge half
 
     async def run(self, work: list[WorkItem]) -> RunResult:
         self.result.planned = len(work)
@@ -298,7 +299,7 @@ class Runner:
                   "method": reply.method if v.status == "ok" else None, "raw": reply.text, "status": v.status}
         for twin in self._followers.get(item.prompt_hash, []):
             self._write_copy(twin, stored)
-        cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens)
+        cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens) * self.price_factor
         self.result.judged += 1
         self.result.unparseable += v.status == "unparseable"
         self.result.input_tokens += reply.input_tokens

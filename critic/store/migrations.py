@@ -162,8 +162,25 @@ def m005_check_runs(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m006_batches(con: duckdb.DuckDBPyConnection) -> None:
+    """Provider batches in flight (`critic eval --batch`), so a later run resumes instead of paying again."""
+    con.execute(
+        """
+        CREATE TABLE batches (
+            batch_id VARCHAR PRIMARY KEY,
+            judge VARCHAR NOT NULL,
+            submitted_at TIMESTAMPTZ NOT NULL,
+            status VARCHAR NOT NULL,
+            prompt_hashes JSON NOT NULL,
+            finished_at TIMESTAMPTZ
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks, m005_check_runs,
+    m006_batches,
 ]
 
 

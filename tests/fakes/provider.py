@@ -51,6 +51,7 @@ class ProviderServer:
         self.rng = random.Random(seed)
         self.stats = Stats()
         self.clients: dict[str, Stats] = {}  # the same figures per API key: benchmarks give each tool its own
+        self.batches = BatchAPI(self)
         self.faults_queue: list[str] = []  # forced faults for the next calls, in order
         self.port = port
         self._loop = asyncio.new_event_loop()
@@ -96,9 +97,11 @@ class ProviderServer:
                 headers = {k.lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)}
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
                 status, extra, payload = await self._handle(method, path, headers, body)
-                data = json.dumps(payload).encode()
+                raw = isinstance(payload, bytes)  # a file's content (JSONL), sent as it is
+                data = payload if raw else json.dumps(payload).encode()
+                kind = "application/octet-stream" if raw else "application/json"
                 hdrs = "".join(f"{k}: {v}\r\n" for k, v in extra.items())
-                writer.write(f"HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {len(data)}\r\n"
+                writer.write(f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(data)}\r\n"
                              f"{hdrs}\r\n".encode() + data)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -114,6 +117,8 @@ class ProviderServer:
         return None
 
     async def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], Any]:
+        if "/batches" in path or path.startswith("/v1/files"):
+            return self.batches.handle(method, path, headers, body)
         request = json.loads(body or b"{}")
         self.stats.calls += 1
         fault = self._fault()
@@ -176,6 +181,99 @@ class ProviderServer:
         return 200, {}, {"id": "msg_x", "type": "message", "role": "assistant", "model": request.get("model"),
                          "content": [{"type": "text", "text": text}], "stop_reason": "max_tokens",
                          "stop_sequence": None, "usage": {"input_tokens": count_tokens(prompt), "output_tokens": out_tokens}}
+
+
+class BatchAPI:
+    """OpenAI's Files + Batches and Anthropic's Message Batches, answered from the same replies.
+
+    A batch is computed when created and reports itself running for `polls_until_done`
+    retrievals, then ended, as a real one does some hours later.
+    """
+
+    def __init__(self, server: "ProviderServer", polls_until_done: int = 1) -> None:
+        self.server, self.polls_until_done = server, polls_until_done
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.created = 0
+
+    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], Any]:
+        parts = path.strip("/").split("/")
+        if path == "/v1/files" and method == "POST":
+            return self._upload(headers, body)
+        if len(parts) == 4 and parts[1] == "files" and parts[3] == "content":
+            return 200, {}, self.files[parts[2]]
+        if path == "/v1/batches" and method == "POST":
+            return self._openai_create(headers, json.loads(body))
+        if len(parts) == 3 and parts[1] == "batches":
+            return 200, {}, self._poll(parts[2])["object"]
+        if path == "/v1/messages/batches" and method == "POST":
+            return self._anthropic_create(headers, json.loads(body))
+        if len(parts) == 4 and parts[2] == "batches":
+            return 200, {}, self._poll(parts[3])["object"]
+        if len(parts) == 5 and parts[4] == "results":
+            return 200, {}, self.batches[parts[3]]["results"]
+        return 404, {}, {"error": {"message": f"no route {method} {path}"}}
+
+    def _upload(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], Any]:
+        boundary = headers["content-type"].split("boundary=", 1)[1].encode()
+        for part in body.split(b"--" + boundary):
+            head, _, content = part.partition(b"\r\n\r\n")
+            if b'name="file"' in head:
+                file_id = f"file-{len(self.files) + 1}"
+                self.files[file_id] = content.rstrip(b"\r\n")
+                return 200, {}, {"id": file_id, "object": "file", "bytes": len(content), "created_at": 0,
+                                 "filename": "batch.jsonl", "purpose": "batch", "status": "processed"}
+        return 400, {}, {"error": {"message": "no file part"}}
+
+    def _openai_create(self, headers: dict[str, str], request: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        lines = [json.loads(line) for line in self.files[request["input_file_id"]].decode().splitlines() if line]
+        out = []
+        for line in lines:
+            self.server.stats.calls += 1  # each request in a batch is one call
+            status, _, payload = self.server._openai(line["body"], headers, garbage=False)
+            out.append({"id": f"req-{line['custom_id']}", "custom_id": line["custom_id"], "error": None,
+                        "response": {"status_code": status, "request_id": "r", "body": payload}})
+        file_id = f"file-out-{len(self.files) + 1}"
+        self.files[file_id] = "".join(json.dumps(o) + "\n" for o in out).encode()
+        batch_id = self._new("batch")
+        counts = {"total": len(lines), "completed": len(lines), "failed": 0}
+        running = {"id": batch_id, "object": "batch", "endpoint": request["endpoint"], "errors": None,
+                   "input_file_id": request["input_file_id"], "completion_window": request["completion_window"],
+                   "status": "in_progress", "output_file_id": None, "error_file_id": None, "created_at": 0,
+                   "request_counts": counts}
+        self.batches[batch_id] = {"object": running, "ended": {**running, "status": "completed",
+                                                               "output_file_id": file_id}, "polls": 0}
+        return 200, {}, running
+
+    def _anthropic_create(self, headers: dict[str, str], request: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        results = []
+        for entry in request["requests"]:
+            self.server.stats.calls += 1
+            _, _, message = self.server._anthropic(entry["params"], headers, garbage=False)
+            results.append({"custom_id": entry["custom_id"], "result": {"type": "succeeded", "message": message}})
+        batch_id = self._new("msgbatch")
+        counts = {"processing": len(results), "succeeded": 0, "errored": 0, "canceled": 0, "expired": 0}
+        running = {"id": batch_id, "type": "message_batch", "processing_status": "in_progress",
+                   "request_counts": counts, "created_at": "2026-11-28T00:00:00Z",
+                   "expires_at": "2026-11-29T00:00:00Z", "ended_at": None, "cancel_initiated_at": None,
+                   "archived_at": None, "results_url": None}
+        ended = {**running, "processing_status": "ended", "ended_at": "2026-11-28T01:00:00Z",
+                 "request_counts": {**counts, "processing": 0, "succeeded": len(results)},
+                 "results_url": f"{self.server.root}/v1/messages/batches/{batch_id}/results"}
+        self.batches[batch_id] = {"object": running, "ended": ended, "polls": 0,
+                                  "results": "".join(json.dumps(r) + "\n" for r in results).encode()}
+        return 200, {}, running
+
+    def _poll(self, batch_id: str) -> dict[str, Any]:
+        batch = self.batches[batch_id]
+        batch["polls"] += 1
+        if batch["polls"] > self.polls_until_done:
+            batch["object"] = batch["ended"]
+        return batch
+
+    def _new(self, prefix: str) -> str:
+        self.created += 1
+        return f"{prefix}_{self.created}"
 
 
 def count_tokens(text: str) -> int:

@@ -34,6 +34,18 @@ class Judge(ABC):
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         """Ask the judge for one label; raise TransientError or PermanentError on failure."""
 
+    async def submit_batch(self, prompts: dict[str, str]) -> str:
+        """Submit {custom_id: prompt} to the provider's batch API; the batch id."""
+        raise PermanentError(f"{self.spec} has no batch API; --batch needs an openai: or anthropic: judge")
+
+    async def batch_status(self, batch_id: str) -> str:
+        """'running', 'ended' or 'failed'."""
+        raise PermanentError(f"{self.spec} has no batch API")
+
+    async def batch_results(self, batch_id: str) -> dict[str, JudgeReply | str]:
+        """{custom_id: the reply, or the error text} of an ended batch."""
+        raise PermanentError(f"{self.spec} has no batch API")
+
     async def explain(self, prompt: str) -> str:
         """A free-text explanation, for a person debugging a rubric; never used for scoring."""
         raise PermanentError(f"{self.spec} cannot explain itself; use an openai: or anthropic: judge")

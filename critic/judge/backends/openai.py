@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import time
@@ -38,6 +39,9 @@ class OpenAIJudge(Judge):
                 response = await self._create(request.prompt)
             else:
                 raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
+        return self._reply(response, started)
+
+    def _reply(self, response: dict[str, Any], started: float) -> JudgeReply:
         choice = (response.get("choices") or [{}])[0]
         usage = response.get("usage") or {}
         logprobs = choice.get("logprobs") if self.logprobs else None
@@ -50,6 +54,13 @@ class OpenAIJudge(Judge):
             method="logprobs" if logprobs else "label",
         )
 
+    def _body(self, prompt: str) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": prompt}],
+                                "max_tokens": 1, "temperature": 0}
+        if self.logprobs:
+            body.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
+        return body
+
     async def _create(self, prompt: str) -> dict[str, Any]:
         """POST /chat/completions through the client, reading the JSON as a plain dict.
 
@@ -57,16 +68,48 @@ class OpenAIJudge(Judge):
         its per-call parameter transform and response models, which cost about half the CPU of a
         call here (bench/RESULTS.md).
         """
-        body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": prompt}],
-                                "max_tokens": 1, "temperature": 0}
-        if self.logprobs:
-            body.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
         try:
-            return await self.client.post("/chat/completions", body=body, cast_to=dict)
+            return await self.client.post("/chat/completions", body=self._body(prompt), cast_to=dict)
         except openai.BadRequestError:
             raise  # judge() decides: a model without logprobs, or a permanent error
         except openai.APIError as exc:
             raise provider_failure(openai, exc) from exc
+
+    async def submit_batch(self, prompts: dict[str, str]) -> str:
+        """Upload {custom_id: prompt} as a Batch API input file and start the batch; its id."""
+        lines = "".join(json.dumps({"custom_id": cid, "method": "POST", "url": "/v1/chat/completions",
+                                    "body": self._body(prompt)}) + "\n" for cid, prompt in prompts.items())
+        try:
+            uploaded = await self.client.files.create(file=("critic-batch.jsonl", lines.encode()), purpose="batch")
+            batch = await self.client.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions",
+                                                     completion_window="24h")
+        except openai.APIError as exc:
+            raise provider_failure(openai, exc) from exc
+        return batch.id
+
+    async def batch_status(self, batch_id: str) -> str:
+        """'running', 'ended' or 'failed' (failed, expired or cancelled)."""
+        batch = await self.client.batches.retrieve(batch_id)
+        if batch.status == "completed":
+            return "ended"
+        return "failed" if batch.status in ("failed", "expired", "cancelled") else "running"
+
+    async def batch_results(self, batch_id: str) -> dict[str, JudgeReply | str]:
+        """{custom_id: reply, or the error text} of an ended batch."""
+        batch = await self.client.batches.retrieve(batch_id)
+        found: dict[str, JudgeReply | str] = {}
+        for file_id in (batch.output_file_id, batch.error_file_id):
+            if not file_id:
+                continue
+            content = await self.client.files.content(file_id)
+            for line in content.text.splitlines():
+                entry = json.loads(line)
+                response = entry.get("response") or {}
+                if response.get("status_code") == 200:
+                    found[entry["custom_id"]] = self._reply(response["body"], time.perf_counter())
+                else:
+                    found[entry["custom_id"]] = json.dumps(entry.get("error") or response)[:500]
+        return found
 
     async def explain(self, prompt: str) -> str:
         response = await self.client.chat.completions.create(
