@@ -36,7 +36,7 @@ def read_human(path: str, rubrics: list[Rubric]) -> list[dict[str, Any]]:
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise InputError(path, lineno, f"'human' needs a number for rubric {rubric.name!r} "
                                                f"(a number, or {{\"{rubric.name}\": 5, ...}})")
-        items.append({**record, "id": str(record["id"]), "human": {r.name: float(scores[r.name]) for r in rubrics}})
+        items.append({**record, "id": str(record["id"]), "human": {r.name: float(scores[r.name] or 0) for r in rubrics}})
     if not items:
         raise InputError(path, None, "no items")
     return items
@@ -47,7 +47,7 @@ def judge_human(store: Store, judge: Judge, config: Config, rubrics: list[Rubric
     """Judge ITEMS (cached) and pair each expected score with its human score, per rubric."""
     ids = load_items(store, [{k: v for k, v in item.items() if k != "human"} for item in items])
     judge_ids(store, judge, config, rubrics, ids, concurrency)
-    rows = []
+    rows: list[ScoreRow] = []
     for rubric in rubrics:
         scores = dict(store.con.execute(
             "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "

@@ -63,7 +63,8 @@ def span_period(since: str, until: str) -> Period:
 
 def last_full_week(store: Store) -> Period:
     """The last ISO week whose Sunday is on or before the day of the newest interaction."""
-    newest = store.con.execute("SELECT max(ts) FROM interactions").fetchone()[0]
+    row = store.con.execute("SELECT max(ts) FROM interactions").fetchone()
+    newest = row[0] if row else None
     if newest is None:
         raise ConfigError("the store has no interactions; run `critic ingest` first")
     day = newest.astimezone(timezone.utc).date()

@@ -28,7 +28,7 @@ TREND_SIMILARITY = 0.75  # a last-period bad interaction counts toward the clust
 def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
                  max_clustered: int = MAX_CLUSTERED, redact_pii: bool = True) -> dict[str, Any]:
     """The report for PERIOD as a JSON-ready dict; records cluster state for `critic triage mark`."""
-    if not store.con.execute("SELECT count(*) FROM labels").fetchone()[0]:
+    if not (store.con.execute("SELECT count(*) FROM labels").fetchone() or [0])[0]:
         raise ConfigError("the store has no labels; run `critic label` before `critic triage`")
     previous = period.previous()
     members, bad_total = worst_members(store, period, max_clustered)

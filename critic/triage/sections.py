@@ -23,7 +23,7 @@ def headline(store: Store, period: Period) -> dict[str, Any]:
                (SELECT count(DISTINCT interaction_id) FROM judgments
                  WHERE status = 'ok' AND interaction_id IN (SELECT id FROM w)),
                (SELECT coalesce(sum(cost_usd), 0) FROM judgments WHERE interaction_id IN (SELECT id FROM w))
-        """, [period.start, period.end, BAD]).fetchone()
+        """, [period.start, period.end, BAD]).fetchone() or (0, 0, 0, 0)
     n, bad, judged, cost = row
     return {"interactions": n, "likely_bad": bad, "share_bad": _share(bad, n), "judged": judged,
             "judged_share": _share(judged, n), "judge_cost_usd": round(float(cost), 6)}
@@ -81,7 +81,7 @@ def latency(store: Store, period: Period, daily_rows: list[dict[str, Any]]) -> d
     typical = p99s[len(p99s) // 2] if p99s else None
     spikes = [{"day": d["day"], "p99_ms": d["p99_ms"], "typical_p99_ms": typical} for d in daily_rows
               if typical and d["p99_ms"] and d["p99_ms"] > 1.5 * typical]
-    slow_n = con.execute("SELECT count(*) FILTER (WHERE slow), count(*) FROM triage_latency").fetchone()
+    slow_n = con.execute("SELECT count(*) FILTER (WHERE slow), count(*) FROM triage_latency").fetchone() or (0, 0)
     shares = {dim: _slow_shares(store, dim) for dim in ("model", "prompt_version", "feature", "input_decile")}
     return {"by_feature": by["feature"], "by_model": by["model"], "spike_days": spikes,
             "slowest_1pct": {"n": slow_n[0], "of": slow_n[1], "shares": shares}}

@@ -40,7 +40,7 @@ class AnthropicJudge(Judge):
         """Start a Message Batch of {custom_id: prompt}; its id."""
         try:
             batch = await self.client.messages.batches.create(
-                requests=[{"custom_id": cid, "params": self._params(p)} for cid, p in prompts.items()])  # type: ignore[misc]
+                requests=[{"custom_id": cid, "params": self._params(p)} for cid, p in prompts.items()])  # type: ignore[typeddict-item]
         except anthropic.APIError as exc:
             raise provider_failure(anthropic, exc) from exc
         return batch.id
