@@ -5,7 +5,7 @@
 One command: installs the peers into their own throwaway environments under bench/out/peers/
 (DeepEval from PyPI into a venv; promptfoo@0.118.0 from npm, which runs on this machine's
 Node 20), starts the loopback OpenAI-compatible server (tests/fakes/provider.py) with a
-200 ms latency, and judges the same N sample interactions on one criterion (accuracy) with
+200 ms latency, and judges the same N OpenAssistant replies on one criterion (accuracy) with
 each tool at its default concurrency and at 64, then re-runs each unchanged. Each run has its
 own API key, so the server counts calls and tokens per run. Tokens are the server's own count
 (words, numbers and punctuation; tiktoken's encoding files would need a download), the same
@@ -49,12 +49,28 @@ def minimal_reply(prompt: str) -> str:
 
 
 def items(n: int, folder: Path) -> Path:
-    """N seeded sample interactions, as logged (critic ingests them; the peers read input and output)."""
-    rows = [json.loads(line) for line in (ROOT / "datasets" / "sample" / "interactions.jsonl").read_text().splitlines()]
-    rows = sorted(rows, key=lambda r: hash(("bench", r["id"])) % 10_007)[:n]
+    """N real, distinct OpenAssistant replies (datasets/oasst), as logged; peers read input and output as text.
+
+    Distinct items keep the comparison per judgment: on the templated sample traffic half the
+    prompts repeat, and both critic (prompt hash) and promptfoo (response cache) judge a repeat once.
+    """
+    rows = [json.loads(line) for line in (ROOT / "datasets" / "oasst" / "interactions.jsonl").read_text().splitlines()]
+    seen, chosen = set(), []
+    for row in rows:
+        row["input_text"] = _text(row["input"])
+        if (row["input_text"], row["output"]) not in seen:
+            seen.add((row["input_text"], row["output"]))
+            chosen.append(row)
     path = folder / "items.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    path.write_text("".join(json.dumps(r) + "\n" for r in chosen[:n]))
     return path
+
+
+def _text(value: object) -> str:
+    """A chat input (a list of messages) as plain text for the peers."""
+    if isinstance(value, list):
+        return "\n".join(f"{m.get('role')}: {m.get('content')}" for m in value if isinstance(m, dict))
+    return str(value or "")
 
 
 def install_peers() -> tuple[Path, Path]:
@@ -100,7 +116,7 @@ def run_deepeval(python: Path, data: Path, server: ProviderServer, key: str, con
 
 def run_promptfoo(node: Path, data: Path, server: ProviderServer, key: str, concurrency: int | None,
                   work: Path) -> dict[str, float]:
-    tests = [{"vars": {"input": r["input"] or "", "output": r["output"]}}
+    tests = [{"vars": {"input": r["input_text"], "output": r["output"]}}
              for r in map(json.loads, data.read_text().splitlines())]
     config = {"prompts": ["{{output}}"], "providers": ["echo"], "tests": tests,
               "defaultTest": {"assert": [{"type": "llm-rubric", "value": RUBRIC}],

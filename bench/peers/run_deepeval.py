@@ -30,7 +30,7 @@ def main() -> None:
     model = GPTModel(model="gpt-4.1-mini", base_url=base_url, api_key=key)
     metric = GEval(name="accuracy", criteria=CRITERIA, model=model,
                    evaluation_params=[LLMTestCaseParams.INPUT, LLMTestCaseParams.ACTUAL_OUTPUT])
-    cases = [LLMTestCase(input=i["input"] or "", actual_output=i["output"]) for i in items]
+    cases = [LLMTestCase(input=i["input_text"], actual_output=i["output"]) for i in items]
     config = AsyncConfig(max_concurrent=concurrency) if concurrency else AsyncConfig()
     t = time.perf_counter()
     result = evaluate(test_cases=cases, metrics=[metric], async_config=config,
