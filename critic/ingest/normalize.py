@@ -241,9 +241,10 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
         f"json_merge_patch(j, '{_null_patch(INTERACTION_FIELDS)}'))"
     )
     ts = ts_expr("f_ts")
+    interactions_before = _scalar(con, "SELECT count(*) FROM interactions")
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE new_interactions AS
+        INSERT INTO interactions
         WITH firsts AS (  -- the first record of each new id; narrow, so the window does not drag the JSON along
             SELECT src, rn FROM shaped
             WHERE kind IN ('interaction', 'openai')
@@ -267,7 +268,7 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
         FROM rows
         """
     )
-    con.execute("INSERT INTO interactions SELECT * FROM new_interactions")
+    new_interactions = _scalar(con, "SELECT count(*) FROM interactions") - interactions_before
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE all_events AS
@@ -292,7 +293,6 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
         """
     )
     new_events = _scalar(con, "SELECT count(*) FROM events") - events_before
-    new_interactions = _scalar(con, "SELECT count(*) FROM new_interactions")
     records = _scalar(con, "SELECT count(*) FROM shaped WHERE kind IN ('interaction', 'openai')")
     events = _scalar(con, "SELECT count(*) FROM all_events")
     return new_interactions, new_events, (records - new_interactions) + (events - new_events)
