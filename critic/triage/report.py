@@ -13,8 +13,8 @@ from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
 from critic.triage import sections
-from critic.triage.cluster import CONTEXT_FIELDS as CONTEXT
-from critic.triage.cluster import LIFT_FIELDS, Cluster, Member, cluster_members, lift, parse_sources
+from critic.triage.cluster import (CONTEXT_FIELDS, LIFT_FIELDS, Cluster, Member, cluster_members, lift,
+                                   parse_sources)
 from critic.triage.embed import embed
 from critic.triage.period import Period
 from critic.triage.redact import redact
@@ -38,7 +38,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
     trend = _previous_counts(store, previous, clusters, max_clustered)
     text = redact if redact_pii else (lambda s: s)
     daily = sections.daily(store, period)
-    report = {
+    return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label,
                    "previous": previous.label},
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -46,8 +46,8 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "headline": sections.with_change(sections.headline(store, period), sections.headline(store, previous)),
         "clustering": {"method": embedded.method, "note": embedded.note, "clustered": len(members),
                        "likely_bad": bad_total, "sampled": len(members) < bad_total, "unclustered": len(unclustered)},
-        "clusters": [_cluster_json(store, c, s, len(members), bad_total, trend[i], text)
-                     for i, (c, s) in enumerate(zip(clusters, states))],
+        "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, text)
+                     for c, s, before in zip(clusters, states, trend)],
         "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
         "daily": daily,
         "scores": sections.score_histogram(store, period),
@@ -55,7 +55,6 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "cost": sections.cost(store, period, config),
         "sources": sections.sources(store),
     }
-    return report
 
 
 def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member], int]:
@@ -69,14 +68,14 @@ def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member
         f"""
         WITH bad AS (
             SELECT i.id, l.p_bad, coalesce(s.lowest, 8) AS severity, i.output, l.sources_bad,
-                   {", ".join(f"i.{f}" for f in CONTEXT)}
+                   {", ".join(f"i.{f}" for f in CONTEXT_FIELDS)}
             FROM labels l JOIN interactions i ON i.id = l.interaction_id
             LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok'
                        GROUP BY interaction_id) s ON s.interaction_id = i.id
             WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?)
         SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
         """, [period.start, period.end, sections.BAD, limit]).fetchall()
-    members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]), dict(zip(CONTEXT, r[5:9])))
+    members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]), dict(zip(CONTEXT_FIELDS, r[5:9])))
                for r in rows]
     members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
     return members, rows[0][9] if rows else 0

@@ -55,7 +55,7 @@ def test_baseline_can_be_an_earlier_check_run(db_path: Path, provider: ProviderS
     assert result.exit_code == 3 and "tone: regressed" in result.stdout
     unknown = CliRunner().invoke(cli, ["check", "--baseline", "check-nope", "--candidate",
                                        str(GOLDEN / "candidate_same.jsonl"), "--db", str(db_path)])
-    assert unknown.exit_code == 1 and f"recent check runs: " in unknown.stderr and run_id in unknown.stderr
+    assert unknown.exit_code == 1 and "recent check runs: " in unknown.stderr and run_id in unknown.stderr
 
 
 def test_too_few_items_is_insufficient_evidence(db_path: Path, provider: ProviderServer) -> None:
