@@ -17,23 +17,15 @@ from datetime import date
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-FULL = [
-    ["bench_ingest.py", "--n", "1000000"],
-    ["bench_triage.py"],
-    ["bench_eval.py", "--n", "3000", "--sustained", "20000"],
-    ["bench_peers.py", "--n", "500"],
-    ["bench_label.py"],
-    ["bench_hanna.py"],
-    ["bench_summeval.py", "--docs", "5"],
-]
-QUICK = [
-    ["bench_ingest.py", "--n", "100000"],
-    ["bench_triage.py"],
-    ["bench_eval.py", "--n", "1000", "--sustained", "2000"],
-    ["bench_peers.py", "--n", "50"],
-    ["bench_label.py"],
-    ["bench_hanna.py"],
-    ["bench_summeval.py", "--docs", "1"],
+# (script, full-size arguments, --quick arguments)
+BENCHES = [
+    ("bench_ingest.py", ["--n", "1000000"], ["--n", "100000"]),
+    ("bench_triage.py", [], []),
+    ("bench_eval.py", ["--n", "3000", "--sustained", "20000"], ["--n", "1000", "--sustained", "2000"]),
+    ("bench_peers.py", ["--n", "500"], ["--n", "50"]),
+    ("bench_label.py", [], []),
+    ("bench_hanna.py", [], []),
+    ("bench_summeval.py", ["--docs", "5"], ["--docs", "1"]),
 ]
 
 
@@ -45,7 +37,8 @@ def main() -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     failed = []
     with log.open("w") as out:
-        for script, *extra in QUICK if args.quick else FULL:
+        for script, full, quick in BENCHES:
+            extra = quick if args.quick else full
             header = f"\n=== python bench/{script} {' '.join(extra)}\n"
             print(header, flush=True)
             out.write(header)

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from critic.audit.probes import golden
 from critic.audit.recorded import Verdicts, position_stats
-from critic.check.gate import read_items
 from critic.errors import ConfigError, JudgeError
 from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.records import JudgeRequest, verdict
 from critic.rubrics import Rubric, delimit
 
-GOLDEN = Path(__file__).resolve().parent.parent.parent / "datasets" / "golden"
 PAIRWISE = """You compare two replies of an AI assistant to the same request on one criterion: {name}.
 {description}
 
@@ -59,9 +57,8 @@ class ConsistencyResult:
 
 def golden_pairs(limit: int) -> list[tuple[dict[str, Any], str, str]]:
     """(golden item, better output, worse output) where the worse candidate differs from the baseline."""
-    golden = read_items(str(GOLDEN / "inputs.jsonl"), need_output=False)
-    base, worse = read_items(str(GOLDEN / "baseline.jsonl")), read_items(str(GOLDEN / "candidate_worse.jsonl"))
-    pairs = [(golden.get(k, {}), base[k]["output"], worse[k]["output"]) for k in base
+    inputs, base, worse = golden("inputs"), golden("baseline"), golden("candidate_worse")
+    pairs = [(inputs.get(k, {}), base[k]["output"], worse[k]["output"]) for k in base
              if k in worse and worse[k]["output"] != base[k]["output"]]
     return pairs[:limit]
 
@@ -91,9 +88,9 @@ def position_probe(judge: Judge, rubric: Rubric, limit: int) -> dict[str, Any]:
 
 def consistency_probe(judge: Judge, rubric: Rubric, limit: int, repeats: int) -> ConsistencyResult:
     """Judge each built-in item REPEATS times and once reworded; the spread of the expected scores."""
-    golden = read_items(str(GOLDEN / "inputs.jsonl"), need_output=False)
-    outputs = list(read_items(str(GOLDEN / "baseline.jsonl")).values())[:limit]
-    fields = [{**golden.get(str(o["id"]), {}), "output": o["output"]} for o in outputs]
+    inputs = golden("inputs")
+    outputs = list(golden("baseline").values())[:limit]
+    fields = [{**inputs.get(str(o["id"]), {}), "output": o["output"]} for o in outputs]
     prompts = [rubric.render(f) for f in fields]
     reworded = [p.replace(*REWORDED) for p in prompts]
     scores = asyncio.run(_expected(judge, rubric, fields, prompts * repeats + reworded))

@@ -12,7 +12,7 @@ from typing import Any
 
 from critic import jsonl
 from critic.calibrate.scores import ScoreRow
-from critic.check.gate import judge_ids, load_items
+from critic.check.gate import expected_scores, judge_ids, load_items
 from critic.config import Config
 from critic.errors import InputError
 from critic.judge.backends.base import Judge
@@ -49,10 +49,7 @@ def judge_human(store: Store, judge: Judge, config: Config, rubrics: list[Rubric
     judge_ids(store, judge, config, rubrics, ids, concurrency)
     rows: list[ScoreRow] = []
     for rubric in rubrics:
-        scores = dict(store.con.execute(
-            "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
-            "AND status = 'ok' AND list_contains(?, interaction_id)", [judge.spec, rubric.name, rubric.version, ids]
-        ).fetchall())
+        scores = expected_scores(store, judge.spec, rubric, ids)
         rows.extend(ScoreRow(item["id"], rubric.name, judge.spec, scores[iid], item["human"][rubric.name],
                              None if item.get("group") is None else str(item["group"]))
                     for item, iid in zip(items, ids) if iid in scores)

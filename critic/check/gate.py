@@ -157,17 +157,21 @@ def judge_ids(store: Store, judge: Judge, config: Config, rubrics: list[Rubric],
     return result.judged
 
 
+def expected_scores(store: Store, judge_spec: str, rubric: Rubric, ids: list[str]) -> dict[str, float]:
+    """{interaction id: expected score} of the ok judgments of IDS by JUDGE_SPEC on this rubric version."""
+    return dict(store.con.execute(
+        "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
+        "AND status = 'ok' AND list_contains(?, interaction_id)",
+        [judge_spec, rubric.name, rubric.version, ids]).fetchall())
+
+
 def gate(store: Store, judge_spec: str, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
          sides: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]], thresholds: Thresholds) -> GateResult:
     """Compare the judged sides per rubric and decide."""
     verdicts, failed = [], 0
     ids = sorted({i for pair in pairs.values() for i in pair})  # an unchanged output is one interaction
     for rubric in rubrics:
-        rows = store.con.execute(
-            "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
-            "AND status = 'ok' AND list_contains(?, interaction_id)",
-            [judge_spec, rubric.name, rubric.version, ids]).fetchall()
-        scores = dict(rows)
+        scores = expected_scores(store, judge_spec, rubric, ids)
         failed += len(ids) - len(scores)
         items = [k for k, (b, c) in pairs.items() if b in scores and c in scores]
         base = np.array([scores[pairs[k][0]] for k in items])

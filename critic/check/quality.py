@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from critic.check.gate import judge_pairs, load_items
+from critic.check.gate import expected_scores, judge_ids, load_items
 from critic.config import load_config
 from critic.judge.backends import get_judge
 from critic.rubrics import resolve_rubric
@@ -36,12 +36,8 @@ def assert_quality(outputs: Sequence[str | dict[str, Any]], *, rubric: str = "ac
     the_rubric = resolve_rubric(rubric)
     with Store.open(db or default_db_path()) as store:
         ids = load_items(store, records)
-        pairs = {r["id"]: (i, i) for r, i in zip(records, ids)}
-        judge_pairs(store, get_judge(spec, base_url=base_url), config, [the_rubric], pairs, concurrency)
-        rows = dict(store.con.execute(
-            "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
-            "AND status = 'ok' AND list_contains(?, interaction_id)",
-            [spec, the_rubric.name, the_rubric.version, ids]).fetchall())
+        judge_ids(store, get_judge(spec, base_url=base_url), config, [the_rubric], ids, concurrency)
+        rows = expected_scores(store, spec, the_rubric, ids)
     scores = {r["id"]: rows[i] for r, i in zip(records, ids) if i in rows}
     if len(scores) < len(records):
         raise AssertionError(f"critic: {len(records) - len(scores)} of {len(records)} outputs could not be judged "

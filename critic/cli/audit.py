@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
@@ -11,10 +10,9 @@ from critic.audit.direct import consistency_probe, position_probe
 from critic.audit.probes import PROBES, run_probe
 from critic.audit.recorded import position_stats, read_recorded
 from critic.cli._common import db_option, emit, format_option
-from critic.cli.eval import judge_options
+from critic.cli.eval import judge_options, make_judge
 from critic.config import load_config
 from critic.errors import ConfigError
-from critic.judge.backends import get_judge
 from critic.judge.backends.base import Judge
 from critic.rubrics import resolve_rubric
 from critic.store import Store
@@ -46,11 +44,10 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
     if probes:
         config = load_config()
         spec = judge_spec or config.judge
-        timeout_s = float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60"))
         rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
 
         def judge() -> Judge:  # a fresh client per probe: each probe runs its own event loop
-            return get_judge(spec, base_url=base_url, timeout_s=timeout_s)
+            return make_judge(spec, base_url)
 
         result["judge"] = spec
         scored = [p for p in probes if p in PROBES]

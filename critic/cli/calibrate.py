@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
@@ -11,10 +10,9 @@ from critic.calibrate.metrics import Scale
 from critic.calibrate.live import judge_human, read_human
 from critic.calibrate.scores import ScoreRow, calibrate_scores, history, read_scores, record
 from critic.cli._common import db_option, emit, format_option
-from critic.cli.eval import judge_options
+from critic.cli.eval import judge_options, make_judge
 from critic.config import load_config
 from critic.errors import CriticError
-from critic.judge.backends import get_judge
 from critic.rubrics import resolve_rubric
 from critic.store import Store
 
@@ -70,7 +68,7 @@ def _judge_human(store: Store, path: str, rubric_names: tuple[str, ...], judge_s
     config = load_config()
     rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
     spec = judge_spec or config.judge
-    judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
+    judge = make_judge(spec, base_url)
     rows = judge_human(store, judge, config, rubrics, read_human(path, rubrics), concurrency)
     return rows, path, {r.name: r.version for r in rubrics}
 

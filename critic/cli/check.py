@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -11,9 +10,8 @@ import click
 from critic.check import report
 from critic.check.gate import Thresholds, gate, judge_pairs, load_sides, read_items, read_side, record_check
 from critic.cli._common import db_option, format_option, info
-from critic.cli.eval import judge_options
+from critic.cli.eval import judge_options, make_judge
 from critic.config import load_config
-from critic.judge.backends import get_judge
 from critic.rubrics import resolve_rubric
 from critic.store import Store
 
@@ -50,7 +48,7 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
     rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
     golden_items = read_items(golden, need_output=False) if golden else {}
     spec = judge_spec or config.judge
-    judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
+    judge = make_judge(spec, base_url)
     with Store.open(db) as store:
         sides = (read_side(store, baseline), read_items(candidate))
         pairs = load_sides(store, sides[0], sides[1], golden_items)

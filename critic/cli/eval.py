@@ -32,6 +32,11 @@ def judge_options(func: Any) -> Any:
                         help="local (default), openai:MODEL or anthropic:MODEL; else [judge] default in critic.toml.")(func)
 
 
+def make_judge(spec: str, base_url: str | None) -> Judge:
+    """The judge SPEC names, with the per-call timeout from CRITIC_JUDGE_TIMEOUT (default 60 s)."""
+    return get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
+
+
 @click.command("eval")
 @db_option
 @click.option("--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy, helpfulness, tone.")
@@ -72,7 +77,7 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
                                                  f"~{d['input_tokens']} input and {d['output_tokens']} output tokens, "
                                                  f"~${d['cost_usd']:.4f}"))
             return
-        judge = get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
+        judge = make_judge(spec, base_url)
         batch = None
         if use_batch:
             runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=None)

@@ -12,6 +12,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -52,7 +53,7 @@ class Cluster:
     def expected_bad(self) -> float:
         return float(sum(m.p_bad for m in self.members))
 
-    @property
+    @cached_property
     def profile(self) -> dict[str, float]:
         """Where the cluster lives and what flagged it, as unit-length weights over 'field=value' and sources."""
         counts = Counter(f"{k}={v}" for m in self.members for k, v in m.context.items())

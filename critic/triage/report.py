@@ -22,6 +22,9 @@ from critic.triage.state import assign_state
 
 MAX_CLUSTERED = 2000  # at most this many likely-bad interactions are embedded and clustered (a sample beyond)
 EXAMPLES = 5
+# Each interaction's lowest critic score (s.lowest): ties in P(bad) go to the worse-scored.
+LOWEST_SCORE = ("LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok' "
+                "GROUP BY interaction_id) s ON s.interaction_id = i.id")
 TREND_SIMILARITY = 0.75  # a last-period bad interaction counts toward the cluster whose centroid is this close
 
 
@@ -70,8 +73,7 @@ def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member
             SELECT i.id, l.p_bad, coalesce(s.lowest, 8) AS severity, i.output, l.sources_bad,
                    {", ".join(f"i.{f}" for f in CONTEXT_FIELDS)}
             FROM labels l JOIN interactions i ON i.id = l.interaction_id
-            LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok'
-                       GROUP BY interaction_id) s ON s.interaction_id = i.id
+            {LOWEST_SCORE}
             WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?)
         SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
         """, [period.start, period.end, sections.BAD, limit]).fetchall()
@@ -84,11 +86,10 @@ def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member
 def worst_list(store: Store, period: Period, top: int) -> list[tuple[str, float, str, str | None, str | None, str]]:
     """The TOP worst interactions of PERIOD: (id, P(bad), sources_bad, feature, model, output)."""
     return store.con.execute(
-        """
+        f"""
         SELECT i.id, l.p_bad, l.sources_bad, i.feature, i.model, i.output
         FROM labels l JOIN interactions i ON i.id = l.interaction_id
-        LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok'
-                   GROUP BY interaction_id) s ON s.interaction_id = i.id
+        {LOWEST_SCORE}
         WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?
         ORDER BY l.p_bad DESC, coalesce(s.lowest, 8), i.id LIMIT ?
         """, [period.start, period.end, sections.BAD, top]).fetchall()

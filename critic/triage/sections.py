@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from critic.config import Config
-from critic.judge.prices import PRICES
+from critic.judge.prices import PRICES, price
 from critic.store import Store
 from critic.triage.period import Period
 
@@ -140,10 +140,9 @@ def _slow_shares(store: Store, dim: str) -> list[dict[str, Any]]:
 
 
 def _price_rows(config: Config) -> list[tuple[str, float, float]]:
-    table = {spec.split(":", 1)[-1]: prices for spec, prices in PRICES.items()}
-    for spec, override in config.prices.items():
-        table[spec.split(":", 1)[-1]] = (float(override.get("input", 0)), float(override.get("output", 0)))
-    return [(model, p_in, p_out) for model, (p_in, p_out) in table.items()]
+    """(model, input, output USD per million tokens) for every priced spec, keyed by the bare model name."""
+    table = {spec.split(":", 1)[-1]: price(spec, config) for spec in [*PRICES, *config.prices]}
+    return [(model, known[0], known[1]) for model, known in table.items() if known]
 
 
 def _share(part: int, whole: int) -> float | None:
