@@ -17,9 +17,10 @@ import yaml
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
+from critic.data import resource
 from critic.errors import RubricError
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "rubrics"
+BUILTIN_DIR = resource("rubrics")
 READABLE_FIELDS = ("input", "output", "reference", "context")
 KEYS = ("name", "description", "reads", "levels", "template")
 LEVELS = (7, 6, 5, 4, 3, 2, 1)
@@ -145,15 +146,30 @@ def _check_template(path: Path, rubric: Rubric, start: int) -> None:
 
 
 def builtin_rubrics() -> dict[str, Rubric]:
-    """The rubrics shipped in rubrics/, by name."""
-    return {r.name: r for r in (load_rubric(p) for p in sorted(BUILTIN_DIR.glob("*.yaml")))}
+    """The rubrics shipped in critic/data/rubrics, by name."""
+    return _rubrics_in(BUILTIN_DIR)
 
 
-def resolve_rubric(name_or_path: str) -> Rubric:
-    """A built-in rubric by name, or a rubric file by path."""
+def available_rubrics(folders: tuple[str, ...] = ()) -> dict[str, Rubric]:
+    """The built-in rubrics, then those in FOLDERS (`[rubrics] paths`), a later one replacing a same-named one."""
+    rubrics = builtin_rubrics()
+    for folder in folders:
+        path = Path(folder)
+        if not path.is_dir():
+            raise RubricError(f"{folder}: no such rubric folder; fix [rubrics] paths in critic.toml")
+        rubrics.update(_rubrics_in(path))
+    return rubrics
+
+
+def _rubrics_in(folder: Path) -> dict[str, Rubric]:
+    return {r.name: r for r in (load_rubric(p) for p in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]))}
+
+
+def resolve_rubric(name_or_path: str, folders: tuple[str, ...] = ()) -> Rubric:
+    """A rubric by name (built-in or in FOLDERS), or a rubric file by path."""
     if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
         return load_rubric(name_or_path)
-    rubrics = builtin_rubrics()
+    rubrics = available_rubrics(folders)
     if name_or_path not in rubrics:
         raise RubricError(f"unknown rubric {name_or_path!r}; use one of {', '.join(rubrics)} or a path to a .yaml file")
     return rubrics[name_or_path]

@@ -1,6 +1,6 @@
 """Generate critic's sample production traffic: seeded, realistic, with planted failure modes.
 
-    python datasets/generate_sample.py            # writes datasets/sample/*.{jsonl,csv}
+    python datasets/generate_sample.py            # writes critic/data/sample/*.{jsonl,csv}
     python datasets/generate_sample.py --n 1000000 --out /tmp/big   # the 1M benchmark input
 
 The planted truth (which interactions carry which failure mode) goes to truth.csv, never
@@ -225,7 +225,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "sample")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent.parent / "critic" / "data" / "sample")
     args = parser.parse_args()
     write(args.out, args.n, args.seed)
 

@@ -12,14 +12,16 @@ from click.testing import CliRunner
 
 from critic.combine.label import run_label
 from critic.config import Config
+from critic.data import resource
 from critic.ingest import ingest_files
 from critic.store import Store, Window
 from tests.fakes.provider import ProviderServer
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "datasets" / "sample"
+SAMPLE = resource("sample")
+GOLDEN = resource("golden")
 OASST = ROOT / "datasets" / "oasst"
-SHARED = ROOT.parent / "shared" / "datasets"
+DATA = Path(__file__).resolve().parent / "data"  # small slices of public datasets, with provenance (README)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from critic.audit.probes import golden
+from critic.judge.items import golden
 from critic.audit.recorded import Verdicts, position_stats
 from critic.errors import ConfigError, JudgeError
 from critic.judge.backends.base import Judge, PermanentError, TransientError

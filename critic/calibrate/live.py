@@ -2,17 +2,18 @@
 
 FILE is a JSONL of {"id", "output", "input"?, "reference"?, "context"?, "human", "group"?}, where
 "human" is a number (one rubric) or {criterion: number} keyed by rubric name. Items become
-interactions in the store (an unchanged output is the same interaction, so re-running costs
+evaluation items in the store (an unchanged output is the same item, so re-running costs
 nothing) and are judged with the given judge and rubrics.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from critic import jsonl
 from critic.calibrate.scores import ScoreRow
-from critic.check.gate import expected_scores, judge_ids, load_items
+from critic.judge.items import expected_scores, judge_items, store_items
 from critic.config import Config
 from critic.errors import InputError
 from critic.judge.backends.base import Judge
@@ -43,10 +44,10 @@ def read_human(path: str, rubrics: list[Rubric]) -> list[dict[str, Any]]:
 
 
 def judge_human(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], items: list[dict[str, Any]],
-                concurrency: int) -> list[ScoreRow]:
+                concurrency: int, progress: Callable[[int], None] | None = None) -> list[ScoreRow]:
     """Judge ITEMS (cached) and pair each expected score with its human score, per rubric."""
-    ids = load_items(store, [{k: v for k, v in item.items() if k != "human"} for item in items])
-    judge_ids(store, judge, config, rubrics, ids, concurrency)
+    ids = store_items(store, [{k: v for k, v in item.items() if k != "human"} for item in items])
+    judge_items(store, judge, config, rubrics, ids, concurrency, progress)
     rows: list[ScoreRow] = []
     for rubric in rubrics:
         scores = expected_scores(store, judge.spec, rubric, ids)

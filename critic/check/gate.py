@@ -1,7 +1,7 @@
 """`critic check`: fail a change that makes outputs worse, with statistics, not vibes.
 
-Both sides' outputs become interactions in the store (the id carries a hash of the output, so
-an unchanged output is the same interaction and its judgment comes from the cache), are judged
+Both sides' outputs become evaluation items in the store (critic.judge.items: the id carries a
+hash of the output, so an unchanged output is the same item and its judgment comes from the cache), are judged
 pointwise, and are compared per rubric on the items both sides have: paired difference with a
 bootstrap interval, Wilcoxon signed-rank test, the share that dropped by ≥ 2 labels and the
 worst regressions. The verdict and the exit code come from the same GateResult.
@@ -9,13 +9,9 @@ worst regressions. The verdict and the exit code come from the same GateResult.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
-import tempfile
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +19,10 @@ import numpy as np
 from scipy.stats import wilcoxon
 
 from critic.combine.compare import compare_values
-from critic.config import Config
-from critic import jsonl
 from critic.errors import CriticError, InputError
-from critic.ingest import ingest_files
-from critic.judge.backends.base import Judge
-from critic.judge.run import Runner, Selection, select_work
+from critic.judge.items import Items, expected_scores, read_items
 from critic.rubrics import Rubric
 from critic.store import Store
-
-CONTEXT_FIELDS = ("input", "reference", "context")
 
 
 @dataclass(frozen=True)
@@ -76,21 +66,7 @@ class GateResult:
                 "rubrics": [asdict(r) for r in self.rubrics]}
 
 
-def read_items(path: str, *, need_output: bool = True) -> dict[str, dict[str, Any]]:
-    """{id: record} from a JSONL of {id, output?, ...}; a malformed line fails with FILE:LINE."""
-    records: dict[str, dict[str, Any]] = {}
-    for lineno, record in jsonl.records(path):
-        if record.get("id") is None:
-            raise InputError(path, lineno, "each line needs an 'id'")
-        if need_output and not isinstance(record.get("output"), str):
-            raise InputError(path, lineno, "each line needs a string 'output'")
-        if str(record["id"]) in records:
-            raise InputError(path, lineno, f"duplicate id {record['id']!r}; ids must be unique in a file")
-        records[str(record["id"])] = record
-    return records
-
-
-def record_check(store: Store, candidate: str, items: dict[str, dict[str, Any]]) -> str:
+def record_check(store: Store, candidate: str, items: Items) -> str:
     """Keep this check's candidate outputs under a new run id (a later `--baseline RUN_ID`); return the id."""
     run_id = "check-" + uuid.uuid4().hex[:10]
     store.con.execute("INSERT INTO check_runs VALUES (?, now(), ?, ?)",
@@ -98,7 +74,7 @@ def record_check(store: Store, candidate: str, items: dict[str, dict[str, Any]])
     return run_id
 
 
-def read_side(store: Store, value: str) -> dict[str, dict[str, Any]]:
+def read_side(store: Store, value: str) -> Items:
     """{id: record} from a JSONL file, or from the candidate of a recorded check run id."""
     if Path(value).is_file():
         return read_items(value)
@@ -111,62 +87,8 @@ def read_side(store: Store, value: str) -> dict[str, dict[str, Any]]:
     return json.loads(row[0])
 
 
-def _interaction_id(item: str, output: str) -> str:
-    return f"check:{item}:{hashlib.sha256(output.encode()).hexdigest()[:16]}"
-
-
-def load_items(store: Store, records: list[dict[str, Any]]) -> list[str]:
-    """Ingest {id, output, input?, reference?, context?} records as interactions; their interaction ids, in order.
-
-    The interaction id is a hash of the item and its output, so an unchanged output is the same
-    interaction and its judgment comes from the cache.
-    """
-    now = datetime.now(timezone.utc).isoformat()
-    rows, ids = {}, []
-    for record in records:
-        iid = _interaction_id(str(record["id"]), record["output"])
-        rows[iid] = {"id": iid, "ts": now, "feature": "golden", "output": record["output"],
-                     **{k: record[k] for k in CONTEXT_FIELDS if isinstance(record.get(k), str)}}
-        ids.append(iid)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "items.jsonl"
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows.values()), encoding="utf-8")
-        ingest_files(store, [str(path)], Config())
-    return ids
-
-
-def load_sides(store: Store, baseline: dict[str, dict[str, Any]], candidate: dict[str, dict[str, Any]],
-               golden: dict[str, dict[str, Any]]) -> dict[str, tuple[str, str]]:
-    """Ingest both sides on the items they share; {item id: (baseline interaction id, candidate interaction id)}."""
-    items = sorted(set(baseline) & set(candidate))
-    ids = load_items(store, [{**golden.get(i, {}), **side[i]} for side in (baseline, candidate) for i in items])
-    return {item: (ids[k], ids[len(items) + k]) for k, item in enumerate(items)}
-
-
-def judge_pairs(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
-                concurrency: int) -> int:
-    """Judge every interaction of both sides that is not judged yet; return how many were judged now."""
-    return judge_ids(store, judge, config, rubrics, sorted({i for pair in pairs.values() for i in pair}), concurrency)
-
-
-def judge_ids(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], ids: list[str],
-              concurrency: int) -> int:
-    """Judge the interactions IDS on RUBRICS where not judged yet (cached otherwise); how many were judged now."""
-    work = select_work(store, rubrics, judge.spec, Selection(ids=tuple(ids)))
-    result = asyncio.run(Runner(store, judge, config, concurrency=concurrency, budget_usd=None).run(work))
-    return result.judged
-
-
-def expected_scores(store: Store, judge_spec: str, rubric: Rubric, ids: list[str]) -> dict[str, float]:
-    """{interaction id: expected score} of the ok judgments of IDS by JUDGE_SPEC on this rubric version."""
-    return dict(store.con.execute(
-        "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
-        "AND status = 'ok' AND list_contains(?, interaction_id)",
-        [judge_spec, rubric.name, rubric.version, ids]).fetchall())
-
-
 def gate(store: Store, judge_spec: str, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
-         sides: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]], thresholds: Thresholds) -> GateResult:
+         sides: tuple[Items, Items], thresholds: Thresholds) -> GateResult:
     """Compare the judged sides per rubric and decide."""
     verdicts, failed = [], 0
     ids = sorted({i for pair in pairs.values() for i in pair})  # an unchanged output is one interaction
@@ -185,7 +107,7 @@ def gate(store: Store, judge_spec: str, rubrics: list[Rubric], pairs: dict[str, 
 
 
 def decide(rubric: str, items: list[str], base: np.ndarray, cand: np.ndarray, t: Thresholds,
-           sides: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]] | None = None) -> RubricVerdict:
+           sides: tuple[Items, Items] | None = None) -> RubricVerdict:
     """The verdict for one rubric from paired baseline and candidate scores."""
     n = len(items)
     if n < t.min_n:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from critic.check.gate import expected_scores, judge_ids, load_items
+from critic.judge.items import expected_scores, judge_items, store_items
 from critic.config import load_config
-from critic.judge.backends import get_judge
+from critic.judge.backends import resolve_judge
 from critic.rubrics import resolve_rubric
 from critic.store import Store, default_db_path
 
@@ -32,11 +31,12 @@ def assert_quality(outputs: Sequence[str | dict[str, Any]], *, rubric: str = "ac
     records = [{"id": str(k), "output": o} if isinstance(o, str) else {"id": str(o.get("id", k)), **o}
                for k, o in enumerate(outputs)]
     config = load_config()
-    spec = judge or os.environ.get("CRITIC_JUDGE") or config.judge
-    the_rubric = resolve_rubric(rubric)
+    the_judge = resolve_judge(judge, config, base_url=base_url)
+    spec = the_judge.spec
+    the_rubric = resolve_rubric(rubric, config.rubric_paths)
     with Store.open(db or default_db_path()) as store:
-        ids = load_items(store, records)
-        judge_ids(store, get_judge(spec, base_url=base_url), config, [the_rubric], ids, concurrency)
+        ids = store_items(store, records)
+        judge_items(store, the_judge, config, [the_rubric], ids, concurrency)
         rows = expected_scores(store, spec, the_rubric, ids)
     scores = {r["id"]: rows[i] for r, i in zip(records, ids) if i in rows}
     if len(scores) < len(records):

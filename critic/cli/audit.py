@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.audit.direct import consistency_probe, position_probe
-from critic.audit.probes import PROBES, run_probe
-from critic.audit.recorded import position_stats, read_recorded
-from critic.cli._common import db_option, emit, format_option
-from critic.cli.eval import judge_options, make_judge
-from critic.config import load_config
-from critic.errors import ConfigError
-from critic.judge.backends.base import Judge
-from critic.rubrics import resolve_rubric
-from critic.store import Store
+from critic.cli._common import db_option, emit, format_option, judge_options, open_judge, rubrics
+
+if TYPE_CHECKING:
+    from critic.judge.backends.base import Judge
+
+PROBES = ("verbosity", "injection")  # scored through the store (critic.audit.probes)
 
 
 @click.command("audit")
@@ -28,7 +24,7 @@ from critic.store import Store
 @click.option("--repeats", type=click.IntRange(2), default=3, show_default=True, help="Re-judgings per item (consistency).")
 @judge_options
 @db_option
-@format_option("text", "json")
+@format_option("text", "json", "csv")
 def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple[str, ...], items: int, repeats: int,
               judge_spec: str | None, base_url: str | None, concurrency: int, db: str, fmt: str) -> None:
     """Measure a judge's biases: position (recorded verdicts, or live pairwise), verbosity, injection, consistency.
@@ -37,29 +33,42 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
     Example: critic audit --probe injection --probe verbosity --judge openai:gpt-4.1-mini
     """
     if not recorded and not probes:
-        raise ConfigError("nothing to audit: give --recorded FILE and/or --probe verbosity|injection|position|consistency")
+        raise click.UsageError("nothing to audit: give --recorded FILE and/or --probe verbosity|injection|position|consistency")
+    from critic.audit.direct import consistency_probe, position_probe
+    from critic.audit.probes import run_probe
+    from critic.audit.recorded import position_stats, read_recorded
+    from critic.config import load_config
+    from critic.store import Store
+
     result: dict[str, Any] = {}
     if recorded:
         result["position"] = {"source": recorded, **position_stats(read_recorded(recorded)).as_dict()}
     if probes:
         config = load_config()
-        spec = judge_spec or config.judge
-        rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
+        chosen = rubrics(rubric_names, config, ("accuracy",))
 
         def judge() -> Judge:  # a fresh client per probe: each probe runs its own event loop
-            return make_judge(spec, base_url)
+            return open_judge(judge_spec, base_url, config)
 
-        result["judge"] = spec
+        result["judge"] = judge().spec
         scored = [p for p in probes if p in PROBES]
         if scored:
             with Store.open(db) as store:
                 result["probes"] = [run_probe(store, judge(), config, r, p, limit=items, concurrency=concurrency).as_dict()
-                                    for p in scored for r in rubrics]
+                                    for p in scored for r in chosen]
         if "position" in probes:
-            result["position_live"] = [{"rubric": r.name, **position_probe(judge(), r, items)} for r in rubrics]
+            result["position_live"] = [{"rubric": r.name, **position_probe(judge(), r, items)} for r in chosen]
         if "consistency" in probes:
-            result["consistency"] = [consistency_probe(judge(), r, items, repeats).as_dict() for r in rubrics]
-    emit(result, fmt, _text)
+            result["consistency"] = [consistency_probe(judge(), r, items, repeats).as_dict() for r in chosen]
+    emit(_rows(result) if fmt == "csv" else result, fmt, _text)
+
+
+def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One flat row per finding, for --format csv."""
+    rows = [{"finding": "position", **result["position"]}] if "position" in result else []
+    for key in ("probes", "position_live", "consistency"):
+        rows += [{"finding": r.get("probe", key), "judge": result.get("judge"), **r} for r in result.get(key, [])]
+    return [{k: v for k, v in r.items() if not isinstance(v, (dict, list))} for r in rows]
 
 
 def _text(result: dict[str, Any]) -> str:

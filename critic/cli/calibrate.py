@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.calibrate.metrics import Scale
-from critic.calibrate.live import judge_human, read_human
-from critic.calibrate.scores import ScoreRow, calibrate_scores, history, read_scores, record
-from critic.cli._common import db_option, emit, format_option
-from critic.cli.eval import judge_options, make_judge
-from critic.config import load_config
-from critic.errors import CriticError
-from critic.rubrics import resolve_rubric
-from critic.store import Store
+from critic.cli._common import db_option, emit, format_option, judge_options, open_judge, rubrics
+
+if TYPE_CHECKING:
+    from critic.calibrate.scores import ScoreRow
+    from critic.store import Store
 
 FIGURES = ("n", "mae", "within_1", "exact", "pearson", "spearman", "kendall", "kappa_quadratic")
 
@@ -30,7 +26,7 @@ FIGURES = ("n", "mae", "within_1", "exact", "pearson", "spearman", "kendall", "k
               help='JSONL of items people scored, judged now: {"id", "output", "input"?, "reference"?, "human", "group"?}.')
 @click.option("--rubric", "rubric_names", multiple=True, help="Rubric(s) to judge --human items with (repeatable); default accuracy.")
 @judge_options
-@format_option("text", "json")
+@format_option("text", "json", "csv")
 def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubric_names: tuple[str, ...],
                   judge_spec: str | None, base_url: str | None, concurrency: int, human_scale: str, judge_scale: str,
                   show_history: bool, fmt: str) -> None:
@@ -43,6 +39,13 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
     Example: critic calibrate --scores recorded.jsonl --human-scale 1-5 --judge-scale 1-5
     Example: critic calibrate --human rated.jsonl --rubric accuracy --judge openai:gpt-4.1-mini --human-scale 1-5
     """
+    from critic.calibrate.metrics import Scale
+    from critic.calibrate.scores import calibrate_scores, history, read_scores, record
+    from critic.store import Store
+
+    if not show_history and bool(scores_file) == bool(human_file):
+        raise click.UsageError("give one of --scores FILE (recorded judge and human scores) or --human FILE "
+                               "(items people scored, judged now), or --history")
     with Store.open(db) as store:
         if show_history:
             rows = history(store)
@@ -50,9 +53,6 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
                 f"{r['date'][:19]}  {r['judge']:<24} {r['criterion']:<14} n={r['n']:<5} MAE {_f(r['mae'])}  "
                 f"within-1 {_f(r['within_1'])}  ρ {_f(r['spearman'])}" for r in rs) or "no calibration results stored")
             return
-        if bool(scores_file) == bool(human_file):
-            raise CriticError("give one of --scores FILE (recorded judge and human scores) or --human FILE "
-                              "(items people scored, judged now), or --history")
         if human_file:
             rows, source, version = _judge_human(store, human_file, rubric_names, judge_spec, base_url, concurrency)
             judge_scale = "1-7"  # critic's own scores
@@ -60,17 +60,25 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
             rows, source, version = read_scores(scores_file or ""), scores_file or "", None
         results = calibrate_scores(rows, judge_scale=Scale.parse(judge_scale), human_scale=Scale.parse(human_scale))
         record(store, results, source, version)
-    emit({"criteria": results}, fmt, lambda d: _text(d["criteria"]))
+    if fmt == "csv":
+        emit([{k: v for k, v in r.items() if not isinstance(v, (dict, list))} for r in results], fmt, str)
+    else:
+        emit({"criteria": results}, fmt, lambda d: _text(d["criteria"]))
 
 
 def _judge_human(store: Store, path: str, rubric_names: tuple[str, ...], judge_spec: str | None,
                  base_url: str | None, concurrency: int) -> tuple[list[ScoreRow], str, dict[str, str]]:
+    from critic.calibrate.live import judge_human, read_human
+    from critic.config import load_config
+    from critic.progress import Progress
+
     config = load_config()
-    rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
-    spec = judge_spec or config.judge
-    judge = make_judge(spec, base_url)
-    rows = judge_human(store, judge, config, rubrics, read_human(path, rubrics), concurrency)
-    return rows, path, {r.name: r.version for r in rubrics}
+    chosen = rubrics(rubric_names, config, ("accuracy",))
+    judge = open_judge(judge_spec, base_url, config)
+    items = read_human(path, chosen)
+    with Progress(len(items) * len(chosen), "calibrate: judging", unit="call") as bar:
+        rows = judge_human(store, judge, config, chosen, items, concurrency, progress=bar.update)
+    return rows, path, {r.name: r.version for r in chosen}
 
 
 def _f(value: Any) -> str:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from critic.check import report
-from critic.check.gate import Thresholds, gate, judge_pairs, load_sides, read_items, read_side, record_check
-from critic.cli._common import db_option, format_option, info
-from critic.cli.eval import judge_options, make_judge
-from critic.config import load_config
-from critic.rubrics import resolve_rubric
-from critic.store import Store
+from critic.cli._common import db_option, emit, format_option, info, judge_options, open_judge, rubrics
 
 
 @click.command("check")
@@ -27,7 +22,7 @@ from critic.store import Store
 @click.option("--alpha", type=float, default=None, help="Significance level of the Wilcoxon test (default 0.05).")
 @click.option("--min-n", type=int, default=None, help="Fewer paired items than this: insufficient evidence (default 10).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write JUnit XML, one testcase per rubric.")
-@format_option("text", "json", "md")
+@format_option("text", "json", "md", "csv")
 def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: tuple[str, ...], judge_spec: str | None,
               base_url: str | None, concurrency: int, db: str, max_drop: float | None, alpha: float | None,
               min_n: int | None, junit_path: str | None, fmt: str) -> None:
@@ -38,6 +33,13 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
     Each check records its candidate under a run id (printed on stderr, and in --format json),
     which a later check can pass as --baseline.
     """
+    from critic.check import report
+    from critic.check.gate import Thresholds, gate, read_side, record_check
+    from critic.config import load_config
+    from critic.judge.items import judge_pairs, read_items, store_sides
+    from critic.progress import Progress
+    from critic.store import Store
+
     config = load_config()
     section = config.raw.get("check", {})
     thresholds = Thresholds(
@@ -45,21 +47,23 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
         alpha=alpha if alpha is not None else float(section.get("alpha", 0.05)),
         min_n=min_n if min_n is not None else int(section.get("min_n", 10)),
         max_failed_share=float(section.get("max_failed_share", 0.1)))
-    rubrics = [resolve_rubric(n) for n in (rubric_names or ("accuracy",))]
+    chosen = rubrics(rubric_names, config, ("accuracy",))
     golden_items = read_items(golden, need_output=False) if golden else {}
-    spec = judge_spec or config.judge
-    judge = make_judge(spec, base_url)
+    judge = open_judge(judge_spec, base_url, config)
     with Store.open(db) as store:
         sides = (read_side(store, baseline), read_items(candidate))
-        pairs = load_sides(store, sides[0], sides[1], golden_items)
-        judge_pairs(store, judge, config, rubrics, pairs, concurrency)
-        result = gate(store, spec, rubrics, pairs, sides, thresholds)
+        pairs = store_sides(store, sides[0], sides[1], golden_items)
+        with Progress(2 * len(pairs) * len(chosen), "check: judging", unit="call") as bar:
+            judge_pairs(store, judge, config, chosen, pairs, concurrency, progress=bar.update)
+        result = gate(store, judge.spec, chosen, pairs, sides, thresholds)
         run_id = record_check(store, candidate, sides[1])
     info(f"recorded the candidate as check run {run_id}; a later check can use --baseline {run_id}")
     if junit_path:
         Path(junit_path).write_text(report.junit(result), encoding="utf-8")
     if fmt == "json":
         click.echo(json.dumps({**result.as_dict(), "run_id": run_id}, indent=2, default=str))
+    elif fmt == "csv":
+        emit([{k: v for k, v in asdict(r).items() if k != "worst"} for r in result.rubrics], fmt, str)
     else:
         click.echo(report.markdown(result) if fmt == "md" else report.text(result))
     click.get_current_context().exit(result.exit_code)

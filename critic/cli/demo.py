@@ -8,21 +8,9 @@ from typing import Any
 
 import click
 
-from critic.cli._common import info
+from critic.cli._common import info, open_judge, rubrics
 from critic.cli.eval import run_with_progress
-from critic.combine.label import run_label
-from critic.store import Window
-from critic.config import load_config
-from critic.ingest import ingest_files
-from critic.judge.backends import get_judge
-from critic.judge.run import Selection, select_work
-from critic.rubrics import resolve_rubric
-from critic.store import Store
-from critic.triage.period import last_full_week
-from critic.triage.render import write_report
-from critic.triage.report import build_report
 
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "datasets" / "sample"
 DEMO_RUBRICS = ("tone", "accuracy")
 
 
@@ -36,22 +24,33 @@ def demo_cmd(out: str, sample: int) -> None:
 
     Example: critic demo --out /tmp/critic-demo --sample 60
     """
+    from critic.combine.label import run_label
+    from critic.config import load_config
+    from critic.data import resource
+    from critic.ingest import ingest_files
+    from critic.judge.run import Selection, select_work
+    from critic.store import Store, Window
+    from critic.triage.period import last_full_week
+    from critic.triage.render import write_report
+    from critic.triage.report import build_report
+
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "critic.duckdb"
     db.unlink(missing_ok=True)
     config = load_config()
-    files = [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")]
+    files = [str(resource("sample", "interactions.jsonl")), str(resource("sample", "events.jsonl"))]
     info("critic demo: the embedded judge is Gemma 3 270M, a small smoke-test model that runs anywhere.\n"
          "             For real decisions use a real judge: --judge openai:gpt-4.1-mini (see README).")
     with Store.open(db) as store:
         result = ingest_files(store, files, config, progress=lambda s: info(f"ingest: {s}"))
         click.echo(f"ingested {result.interactions} interactions and {result.events} events into {db}")
         period = last_full_week(store)
-        rubrics = [resolve_rubric(n) for n in DEMO_RUBRICS]
+        judge = open_judge("local", None, config)
         window = period.window
-        work = select_work(store, rubrics, "local", Selection(window.since, window.until, sample=sample, seed=7))
-        run = asyncio.run(run_with_progress(store, get_judge("local"), config, work, concurrency=1, budget_usd=None))
+        work = select_work(store, rubrics(DEMO_RUBRICS, config, ()), judge.spec,
+                           Selection(window.since, window.until, sample=sample, seed=7))
+        run = asyncio.run(run_with_progress(store, judge, config, work, concurrency=1, budget_usd=None))
         click.echo(f"judged {run.judged} (+{run.cached} identical prompts reused) with the embedded judge "
                    f"on rubrics {', '.join(DEMO_RUBRICS)}")
         labelled = run_label(store, config, Window())

@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.cli._common import db_option, emit, format_option, info
-from critic.config import Config, load_config
+from critic.cli._common import db_option, emit, format_option, info, judge_options, open_judge, rubrics
 from critic.errors import CriticError, RubricError
-from critic.judge.backends import get_judge
-from critic.judge.backends.base import Judge
-from critic.judge.batch import BatchRunner
-from critic.judge.run import RunResult, Runner, Selection, WorkItem, dry_run, select_work
-from critic.rubrics import builtin_rubrics, load_rubric, resolve_rubric
-from critic.store import Store
+
+if TYPE_CHECKING:
+    from critic.config import Config
+    from critic.judge.backends.base import Judge
+    from critic.judge.run import RunResult, WorkItem
+    from critic.store import Store
 
 DEFAULT_RUBRICS = ("accuracy", "helpfulness", "tone")
-
-
-def judge_options(func: Any) -> Any:
-    """--judge, --base-url and --concurrency, shared by eval and check."""
-    func = click.option("--concurrency", type=click.IntRange(1, 1024), default=16, show_default=True,
-                        envvar="CRITIC_CONCURRENCY", help="Most judge calls in flight (adapts down on 429).")(func)
-    func = click.option("--base-url", envvar="CRITIC_BASE_URL",
-                        help="OpenAI-compatible server (vLLM, Ollama, LiteLLM) or Anthropic endpoint.")(func)
-    return click.option("--judge", "judge_spec", envvar="CRITIC_JUDGE",
-                        help="local (default), openai:MODEL or anthropic:MODEL; else [judge] default in critic.toml.")(func)
-
-
-def make_judge(spec: str, base_url: str | None) -> Judge:
-    """The judge SPEC names, with the per-call timeout from CRITIC_JUDGE_TIMEOUT (default 60 s)."""
-    return get_judge(spec, base_url=base_url, timeout_s=float(os.environ.get("CRITIC_JUDGE_TIMEOUT", "60")))
 
 
 @click.command("eval")
@@ -65,19 +47,25 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
     Example: critic eval --judge openai:gpt-4.1-mini --rubric accuracy --sample 500 --budget-usd 2
     Example: critic eval --judge openai:gpt-4.1-mini --batch --no-wait   (then again later to collect)
     """
+    from critic.config import load_config
+    from critic.judge.backends import canonical_spec
+    from critic.judge.batch import BatchRunner
+    from critic.judge.run import Selection, dry_run, select_work
+    from critic.store import Store
+
     config = load_config()
-    spec = judge_spec or config.judge
-    rubrics = [resolve_rubric(n) for n in (rubric_names or DEFAULT_RUBRICS)]
+    spec = canonical_spec(judge_spec, config)
+    chosen = rubrics(rubric_names, config, DEFAULT_RUBRICS)
     selection = Selection(since=since, until=until, limit=limit, sample=sample, seed=seed)
     with Store.open(db) as store:
-        work = select_work(store, rubrics, spec, selection)
+        work = select_work(store, chosen, spec, selection)
         if plan_only:
             plan = dry_run(store, work, spec, config)
             emit(plan.as_dict(), fmt, lambda d: (f"would make {d['calls']} calls ({d['cached']} cached), "
                                                  f"~{d['input_tokens']} input and {d['output_tokens']} output tokens, "
                                                  f"~${d['cost_usd']:.4f}"))
             return
-        judge = make_judge(spec, base_url)
+        judge = open_judge(spec, base_url, config)
         batch = None
         if use_batch:
             runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=None)
@@ -98,10 +86,11 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
 
 async def run_with_progress(store: Store, judge: Judge, config: Config, work: list[WorkItem], *,
                             concurrency: int, budget_usd: float | None) -> RunResult:
-    """Run the judge over WORK with a progress bar on stderr (shown once it takes over a second)."""
-    from tqdm import tqdm
+    """Run the judge over WORK with progress on stderr."""
+    from critic.judge.run import Runner
+    from critic.progress import Progress
 
-    with tqdm(total=len(work), desc="judging", unit="call", file=sys.stderr, delay=1.0) as bar:
+    with Progress(len(work), "judging", unit="call") as bar:
         runner = Runner(store, judge, config, concurrency=concurrency, budget_usd=budget_usd, progress=bar.update)
         return await runner.run(work)
 
@@ -132,12 +121,14 @@ def explain_cmd(interaction_id: str, rubric_name: str, db: str, judge_spec: str 
 
     Example: critic explain s7-0000042 --rubric tone --judge openai:gpt-4.1-mini
     """
+    from critic.config import load_config
     from critic.judge.explain import explain
+    from critic.store import Store
 
     config = load_config()
+    judge = open_judge(judge_spec, base_url, config)
     with Store.open(db) as store:
-        text = asyncio.run(explain(store, interaction_id, resolve_rubric(rubric_name), judge_spec or config.judge,
-                                   base_url=base_url))
+        text = asyncio.run(explain(store, interaction_id, rubrics((rubric_name,), config, ())[0], judge))
     click.echo(text)
 
 
@@ -149,12 +140,15 @@ def rubrics_group() -> None:
 @rubrics_group.command("list")
 @format_option("text", "json", "csv")
 def rubrics_list(fmt: str) -> None:
-    """List the built-in rubrics.
+    """List the rubrics: the built-in ones and those in `[rubrics] paths` of critic.toml.
 
     Example: critic rubrics list --format json
     """
+    from critic.config import load_config
+    from critic.rubrics import available_rubrics
+
     rows = [{"name": r.name, "version": r.version, "reads": ",".join(r.reads), "path": r.path}
-            for r in builtin_rubrics().values()]
+            for r in available_rubrics(load_config().rubric_paths).values()]
     emit(rows, fmt, lambda rs: "\n".join(f"{r['name']:<14} {r['version']}  reads {r['reads']}" for r in rs))
 
 
@@ -165,7 +159,9 @@ def rubrics_show(name: str) -> None:
 
     Example: critic rubrics show tone
     """
-    rubric = resolve_rubric(name)
+    from critic.config import load_config
+
+    rubric = rubrics((name,), load_config(), ())[0]
     click.echo(f"{rubric.name} (version {rubric.version}, {rubric.path})\n{rubric.description}\n")
     for k, text in rubric.levels.items():
         click.echo(f"  {k} = {text}")
@@ -181,6 +177,8 @@ def rubrics_validate(files: tuple[str, ...]) -> None:
 
     Example: critic rubrics validate rubrics/*.yaml my_rubric.yaml
     """
+    from critic.rubrics import load_rubric
+
     failures: list[str] = []
     for path in files:
         try:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 
 from critic.cli._common import db_option, emit, format_option, info
-from critic.config import load_config
-from critic.ingest import IngestResult, ingest_files
-from critic.store import Store
 
 
 @click.command("ingest")
@@ -23,6 +20,10 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str) -> None:
 
     Example: critic ingest logs/2026-11-*.jsonl feedback.csv --db critic.duckdb
     """
+    from critic.config import load_config
+    from critic.ingest import ingest_files
+    from critic.store import Store
+
     config = load_config()
     with Store.open(db) as store:
         result = ingest_files(store, list(files), config, progress=lambda s: info(f"ingest: {s}"))
@@ -30,5 +31,5 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str) -> None:
 
 
 def _text(result: dict[str, int]) -> str:
-    r = IngestResult(**result)
-    return f"ingested {r.interactions} interactions and {r.events} events ({r.duplicates} already in the store)"
+    return (f"ingested {result['interactions']} interactions and {result['events']} events "
+            f"({result['duplicates']} already in the store)")

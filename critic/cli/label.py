@@ -5,17 +5,18 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from critic.cli._common import db_option, emit, format_option
-from critic.combine.compare import DIMENSIONS, Comparison, compare
-from critic.combine.label import LabelResult, run_label
-from critic.store import Window
-from critic.config import load_config
 from critic.errors import CriticError
-from critic.store import Store
+
+if TYPE_CHECKING:
+    from critic.combine.compare import Comparison
+    from critic.combine.label import LabelResult
+
+DIMENSIONS = ("model", "prompt_version", "feature")  # what variants can differ in (critic.combine.compare)
 
 
 @click.command("label")
@@ -23,7 +24,7 @@ from critic.store import Store
 @click.option("--since", help="Only interactions at or after this time (ISO 8601).")
 @click.option("--until", help="Only interactions before this time (ISO 8601).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write id, p_bad and the sources that voted (.csv or .jsonl).")
-@format_option("text", "json")
+@format_option("text", "json", "csv")
 def label_cmd(db: str, since: str | None, until: str | None, out: str | None, fmt: str) -> None:
     """Fuse critic scores, thumbs, behaviour and heuristics into P(bad) per interaction (Snorkel).
 
@@ -34,6 +35,10 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, fm
     """
     if out and Path(out).suffix.lower() not in (".csv", ".jsonl"):
         raise CriticError(f"{out}: --out must end in .csv or .jsonl")
+    from critic.combine.label import run_label
+    from critic.config import load_config
+    from critic.store import Store, Window
+
     with Store.open(db) as store:
         result = run_label(store, load_config(), Window(since, until))
     if out:
@@ -41,7 +46,7 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, fm
     payload = result.as_dict()
     payload["sources"] = [{k: s[k] for k in ("name", "coverage", "overlaps", "conflicts", "weight", "votes_bad",
                                              "votes_good", "faulty", "gold_accuracy")} for s in payload["sources"]]
-    emit(payload, fmt, lambda _d: _label_text(result))
+    emit(payload["sources"] if fmt == "csv" else payload, fmt, lambda _d: _label_text(result))
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -74,15 +79,31 @@ def _label_text(r: LabelResult) -> str:
 @click.option("--a", "variant_a", help="Variant A (default: the most frequent).")
 @click.option("--b", "variant_b", help="Variant B (default: the next most frequent).")
 @click.option("--rubric", "rubrics", multiple=True, help="Rubrics to compare (default: every judged rubric).")
-@format_option("text", "json")
+@format_option("text", "json", "csv")
 def compare_cmd(db: str, by: str, variant_a: str | None, variant_b: str | None, rubrics: tuple[str, ...], fmt: str) -> None:
     """Prefer one variant over another from pointwise P(bad) and rubric scores, never pairwise judging.
 
     Example: critic compare --by prompt_version --a v1 --b v2
     """
+    from critic.combine.compare import compare
+    from critic.store import Store
+
     with Store.open(db) as store:
         result = compare(store, by, variant_a, variant_b, rubrics)
-    emit(result.as_dict(), fmt, lambda _d: _compare_text(result))
+    payload = result.as_dict()
+    rows = [{"by": result.by, "a": result.a, "b": result.b, **_flat(m)} for m in payload["metrics"]]
+    emit(rows if fmt == "csv" else payload, fmt, lambda _d: _compare_text(result))
+
+
+def _flat(metric: dict[str, Any]) -> dict[str, Any]:
+    """A metric's intervals as _lo/_hi columns, for --format csv."""
+    out: dict[str, Any] = {}
+    for key, value in metric.items():
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            out[f"{key}_lo"], out[f"{key}_hi"] = value
+        else:
+            out[key] = value
+    return out
 
 
 def _compare_text(c: Comparison) -> str:

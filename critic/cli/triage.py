@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from critic.cli._common import db_option, info
-from critic.config import load_config
-from critic.errors import ConfigError
-from critic.store import Store
-from critic.triage.period import Period, last_full_week, span_period, week_period
-from critic.triage.render import write_report
-from critic.triage.report import MAX_CLUSTERED, build_report, dumps
-from critic.triage.state import STATUSES, mark
+from critic.cli._common import db_option, default_db_path, info
+
+if TYPE_CHECKING:
+    from critic.store import Store
+    from critic.triage.period import Period
+
+MAX_CLUSTERED = 2000  # the default of --max-clustered (critic.triage.report)
+STATUSES = ("open", "investigating", "fixed", "wontfix")  # critic.triage.state
 
 
 @click.group("triage", invoke_without_command=True)
@@ -39,6 +40,11 @@ def triage_group(ctx: click.Context, db: str, week: str | None, since: str | Non
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"db": db, "week": week}
         return
+    from critic.config import load_config
+    from critic.store import Store
+    from critic.triage.render import write_report
+    from critic.triage.report import build_report, dumps
+
     with Store.open(db) as store:
         period = _period(store, week, since, until)
         info(f"triage: {period.label}, embedding and clustering the worst interactions")
@@ -58,18 +64,25 @@ def triage_group(ctx: click.Context, db: str, week: str | None, since: str | Non
 @click.argument("key")
 @click.option("--status", type=click.Choice(STATUSES), required=True, help="The problem's triage status.")
 @click.option("--note", help="A note shown with the problem in later reports.")
+@click.option("--db", "mark_db", type=click.Path(dir_okay=False), help="The store (also accepted before `mark`).")
 @click.pass_obj
-def mark_cmd(obj: dict[str, str | None], key: str, status: str, note: str | None) -> None:
+def mark_cmd(obj: dict[str, str | None], key: str, status: str, note: str | None, mark_db: str | None) -> None:
     """Set a problem's status; it keeps it in later weeks, and a 'fixed' one that returns is flagged.
 
     Example: critic triage mark C2c8961f --status investigating --note "refusal prompt, see #123"
     """
-    with Store.open(obj["db"]) as store:
+    from critic.store import Store
+    from critic.triage.state import mark
+
+    with Store.open(mark_db or obj["db"] or default_db_path()) as store:
         state = mark(store, key, status, note, obj["week"])
     click.echo(f"{state.key}: {state.status}" + (f" ({state.note})" if state.note else ""))
 
 
 def _period(store: Store, week: str | None, since: str | None, until: str | None) -> Period:
+    from critic.errors import ConfigError
+    from critic.triage.period import last_full_week, span_period, week_period
+
     if week and (since or until):
         raise ConfigError("give either --week or --since/--until, not both")
     if bool(since) != bool(until):

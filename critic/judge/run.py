@@ -23,9 +23,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from critic.config import Config
+from critic.config import Config, cost_usd, price
 from critic.judge.backends.base import Judge, PermanentError, TransientError
-from critic.judge.prices import cost_usd, price
 from critic.judge.records import JudgeReply, JudgeRequest, verdict
 from critic.rubrics import Rubric
 from critic.store import Store, Window
@@ -35,6 +34,10 @@ FLUSH_ROWS, FLUSH_SECONDS = 256, 0.5
 SAMPLING = {"temperature": 0, "max_tokens": 1}  # part of the cache key: changing them re-judges
 COLUMNS = ("interaction_id", "rubric", "rubric_version", "judge", "label", "probs", "expected", "method", "raw",
            "status", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "run_id", "created_at", "prompt_hash")
+
+
+TABLES = {"interactions": "interactions",
+          "eval_items": "(SELECT id, created_at AS ts, input, output, reference, context FROM eval_items)"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Selection:
     sample: int | None = None
     seed: int = 0
     ids: tuple[str, ...] = ()
+    table: str = "interactions"  # or "eval_items": outputs of check, calibrate, audit (critic.judge.items)
 
 
 @dataclass
@@ -87,7 +91,8 @@ def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection:
         params.append(list(selection.ids))
     order = f"hash(id || '{int(selection.seed)}')" if selection.sample else "ts, id"
     limit = selection.sample or selection.limit
-    sql = (f"SELECT id, input, output, reference, context FROM interactions WHERE {' AND '.join(where)} "
+    source = TABLES[selection.table]
+    sql = (f"SELECT id, input, output, reference, context FROM {source} WHERE {' AND '.join(where)} "
            f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
     rows = store.con.execute(sql, params).fetchall()
     done = _finished(store, rubrics, judge_spec)

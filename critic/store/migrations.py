@@ -178,9 +178,34 @@ def m006_batches(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m007_eval_items(con: duckdb.DuckDBPyConnection) -> None:
+    """Evaluation items (check, calibrate, audit, pytest plugin) in their own table, out of the logged traffic.
+
+    Earlier stores kept them in `interactions` with ids 'check:…'; they move here, and their
+    labels go (they were never traffic).
+    """
+    con.execute(
+        """
+        CREATE TABLE eval_items (
+            id VARCHAR PRIMARY KEY,
+            created_at TIMESTAMPTZ NOT NULL,
+            output VARCHAR NOT NULL,
+            input VARCHAR,
+            reference VARCHAR,
+            context VARCHAR
+        );
+        INSERT INTO eval_items SELECT id, ingested_at, output, input, reference, context
+            FROM interactions WHERE id LIKE 'check:%';
+        DELETE FROM labels WHERE interaction_id LIKE 'check:%';
+        DELETE FROM events WHERE interaction_id LIKE 'check:%';
+        DELETE FROM interactions WHERE id LIKE 'check:%';
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks, m005_check_runs,
-    m006_batches,
+    m006_batches, m007_eval_items,
 ]
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 import jinja2
 
+from critic.data import resource
 from critic.triage.plots import all_plots
 from critic.triage.report import dumps
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "reports" / "templates"
+TEMPLATES = resource("templates")
 
 
 def render_html(report: dict[str, Any]) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from critic.config import Config
-from critic.judge.prices import PRICES, price
+from critic.config import PRICES, Config, price
 from critic.store import Store
 from critic.triage.period import Period
 

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from critic.audit.recorded import Verdicts, position_stats, read_recorded
 from critic.cli import cli
 from critic.errors import InputError
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.fakes.provider import ProviderServer
 
-LLMBAR = SHARED / "llmbar" / "Dataset"
-# (agreement, mean accuracy) per set and judge, from ../shared/datasets/llmbar/README.md
+LLMBAR = DATA / "llmbar"  # trimmed copies of LLMBar's recorded verdicts (tests/data/README.md)
+# (agreement, mean accuracy) per set and judge, from LLMBar's README
 README_TABLE = {
     "LLMBar/Natural": {"GPT-4": (0.970, 0.935), "ChatGPT": (0.680, 0.790), "LLaMA2": (0.740, 0.770), "PaLM2": (0.840, 0.820)},
     "LLMBar/Adversarial/Neighbor": {"GPT-4": (0.896, 0.642), "ChatGPT": (0.731, 0.179), "LLaMA2": (0.873, 0.190), "PaLM2": (0.709, 0.511)},
@@ -32,7 +32,7 @@ README_TABLE = {
 @pytest.mark.parametrize("dataset", sorted(README_TABLE))
 def test_llmbar_position_table_is_reproduced(dataset: str) -> None:
     for judge, (agreement, accuracy) in README_TABLE[dataset].items():
-        path = LLMBAR / dataset / "evaluators" / judge / "Vanilla_NoRules" / "result.json"
+        path = LLMBAR / dataset / judge / "result.json"
         stats = position_stats(read_recorded(str(path)))
         assert (stats.agreement, stats.accuracy_average) == pytest.approx((agreement, accuracy), abs=6e-4), judge
         published = json.loads((path.parent / "statistics.json").read_text())
@@ -77,7 +77,7 @@ def test_probes_measure_the_shift(db_path: Path, reply: object, shift_range: tup
 
 def test_audit_needs_something_to_do(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["audit"])
-    assert result.exit_code == 1 and "--recorded" in result.output
+    assert result.exit_code == 2 and "--recorded" in result.output  # a usage error
 
 
 def _pairwise(always_first: bool) -> object:

@@ -8,10 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from critic.cli import cli
-from tests.conftest import ROOT
+from tests.conftest import GOLDEN
 from tests.fakes.provider import ProviderServer
 
-GOLDEN = ROOT / "datasets" / "golden"
 
 
 def _human_file(tmp_path: Path) -> Path:

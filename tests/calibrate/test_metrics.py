@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from critic.calibrate.metrics import Scale, agreement, quadratic_kappa
 from critic.cli import cli
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 
 def test_hand_computed_small_case() -> None:
@@ -51,14 +51,8 @@ def test_grouped_skips_constant_groups_and_averages() -> None:
     assert grouped["spearman"] == pytest.approx((1.0 + -1.0) / 2)
 
 
-@pytest.mark.skipif(not (SHARED / "hanna").exists(), reason="../shared/datasets/hanna is not beside the checkout")
 def test_hanna_sanity_check_reproduced_to_three_decimals(tmp_path: Path, runner: CliRunner) -> None:
-    from critic.calibrate.hanna import score_rows
-
-    rows = [r for r in score_rows(SHARED / "hanna" / "hanna_metric_scores_llm.csv")
-            if r["judge"] == "ChatGPT prompt 1" and r["criterion"] in ("Relevance", "Coherence")]
-    path = tmp_path / "hanna.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    path = DATA / "hanna" / "chatgpt_prompt1.jsonl"  # HANNA's recorded ChatGPT scores (tests/data/README.md)
     result = runner.invoke(cli, ["calibrate", "--scores", str(path), "--human-scale", "1-5", "--judge-scale", "1-5",
                                  "--db", str(tmp_path / "s.duckdb"), "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -12,10 +12,9 @@ from click.testing import CliRunner
 
 from critic.check.gate import Thresholds, decide
 from critic.cli import cli
-from tests.conftest import ROOT
+from tests.conftest import GOLDEN
 from tests.fakes.provider import ProviderServer
 
-GOLDEN = ROOT / "datasets" / "golden"
 
 
 def check(db: Path, provider: ProviderServer, candidate: str, *extra: str) -> tuple[int, str, str]:

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from critic.errors import JudgeError
-from critic.judge.backends import get_judge
+from critic.judge.backends import resolve_judge
 from critic.judge.backends.base import PermanentError, TransientError
 from critic.judge.records import JudgeRequest, parse_label, verdict, JudgeReply
 from critic.rubrics import builtin_rubrics
@@ -26,7 +26,7 @@ def run(coro):  # type: ignore[no-untyped-def]
 
 
 async def _judge(spec: str, url: str, req: JudgeRequest) -> JudgeReply:
-    judge = get_judge(spec, base_url=url, timeout_s=2)
+    judge = resolve_judge(spec, base_url=url, timeout_s=2)
     try:
         return await judge.judge(req)
     finally:
@@ -92,14 +92,14 @@ def test_missing_keys_fail_before_any_call(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(JudgeError, match="OPENAI_API_KEY"):
-        get_judge("openai:gpt-4.1-mini")
+        resolve_judge("openai:gpt-4.1-mini")
     with pytest.raises(JudgeError, match="ANTHROPIC_API_KEY"):
-        get_judge("anthropic:claude-haiku-4-5")
+        resolve_judge("anthropic:claude-haiku-4-5")
 
 
 def test_unknown_judge_spec() -> None:
     with pytest.raises(JudgeError, match="unknown judge"):
-        get_judge("gemini:pro")
+        resolve_judge("gemini:pro")
 
 
 def test_bad_request_is_permanent(provider: ProviderServer, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -139,16 +139,21 @@ def score_to_expected(score: float, centre: float, scale: float) -> float:
     return 1.0 + 6.0 / (1.0 + math.exp(-(score - centre) / scale))
 
 
+def canonical(model: str | None) -> str:
+    """The one name of the embedded judge: 'local' (also accepted as 'local:gemma-3-270m')."""
+    if model not in (None, MODEL_NAME):
+        raise JudgeError(f"unknown local model {model!r}; the embedded judge is 'local' ({MODEL_NAME})")
+    return "local"
+
+
 class LocalJudge(Judge):
     """Gemma 3 270M in-process; the score is the likelihood of the reply under the rubric."""
 
     max_concurrency = 1
 
-    def __init__(self, model: str | None = None) -> None:
-        if model not in (None, MODEL_NAME):
-            raise JudgeError(f"unknown local model {model!r}; the embedded judge is 'local' ({MODEL_NAME})")
+    def __init__(self, model: str | None = None, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
+        self.spec = canonical(model)
         self.model = MODEL_NAME
-        self.spec = "local"
 
     def score(self, request: JudgeRequest) -> JudgeReply:
         """Blocking: the label distribution for one request."""
