@@ -79,17 +79,22 @@ def _label_text(r: LabelResult) -> str:
 @click.option("--a", "variant_a", help="Variant A (default: the most frequent).")
 @click.option("--b", "variant_b", help="Variant B (default: the next most frequent).")
 @click.option("--rubric", "rubrics", multiple=True, help="Rubrics to compare (default: every judged rubric).")
+@click.option("--judge", "judge_spec", envvar="CRITIC_JUDGE",
+              help="Compare this judge's scores (default: per rubric, the judge and rubric version judged last).")
 @format_option("text", "json", "csv")
-def compare_cmd(db: str, by: str, variant_a: str | None, variant_b: str | None, rubrics: tuple[str, ...], fmt: str) -> None:
+def compare_cmd(db: str, by: str, variant_a: str | None, variant_b: str | None, rubrics: tuple[str, ...],
+                judge_spec: str | None, fmt: str) -> None:
     """Prefer one variant over another from pointwise P(bad) and rubric scores, never pairwise judging.
 
     Example: critic compare --by prompt_version --a v1 --b v2
     """
     from critic.combine.compare import compare
+    from critic.judge.backends import canonical_spec
     from critic.store import Store
 
+    judge = canonical_spec(judge_spec) if judge_spec else None
     with Store.open(db) as store:
-        result = compare(store, by, variant_a, variant_b, rubrics)
+        result = compare(store, by, variant_a, variant_b, rubrics, judge)
     payload = result.as_dict()
     rows = [{"by": result.by, "a": result.a, "b": result.b, **_flat(m)} for m in payload["metrics"]]
     emit(rows if fmt == "csv" else payload, fmt, lambda _d: _compare_text(result))

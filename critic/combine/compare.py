@@ -80,8 +80,13 @@ def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better:
                   paired=pairs is not None and len(pairs[0]) >= 2)
 
 
-def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[str, ...] = ()) -> Comparison:
-    """Compare variants A and B of BY (the two largest when not given) on P(bad) and rubric scores."""
+def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[str, ...] = (),
+            judge: str | None = None) -> Comparison:
+    """Compare variants A and B of BY (the two largest when not given) on P(bad) and rubric scores.
+
+    Scores of one rubric are never pooled across judges or rubric versions: each rubric is
+    compared on one (judge, version), the latest judged unless JUDGE names one.
+    """
     if by not in DIMENSIONS:
         raise CriticError(f"--by must be one of {', '.join(DIMENSIONS)}")
     variants = [r[0] for r in store.con.execute(
@@ -97,14 +102,29 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
         result.metrics.append(_metric(store, by, a, b, "p_bad",
                                       "SELECT i.input, i.{by}, l.p_bad FROM labels l JOIN interactions i ON i.id = l.interaction_id",
                                       [], higher_is_better=False))
-    judged = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments WHERE status = 'ok' ORDER BY 1").fetchall()]
-    for rubric in rubrics or tuple(judged):
+    for rubric, judge, version in judged_rubrics(store, rubrics, judge):
         sql = ("SELECT i.input, i.{by}, j.expected FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
-               "WHERE j.status = 'ok' AND j.rubric = ?")
-        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, [rubric], higher_is_better=True))
+               "WHERE j.status = 'ok' AND j.rubric = ? AND j.judge = ? AND j.rubric_version = ?")
+        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, [rubric, judge, version],
+                                      higher_is_better=True))
     if not result.metrics:
         raise CriticError("nothing to compare: run critic eval and/or critic label first")
     return result
+
+
+def judged_rubrics(store: Store, rubrics: tuple[str, ...] = (), judge: str | None = None) -> list[tuple[str, str, str]]:
+    """(rubric, judge, rubric version) to compare per rubric: the latest ok judgments of logged traffic."""
+    rows = store.con.execute(
+        "SELECT j.rubric, arg_max(j.judge, j.created_at), arg_max(j.rubric_version, j.created_at) "
+        "FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
+        "WHERE j.status = 'ok' AND (? IS NULL OR j.judge = ?) GROUP BY 1 ORDER BY 1", [judge, judge]).fetchall()
+    found = {r: (r, j, v) for r, j, v in rows}
+    missing = [r for r in rubrics if r not in found]
+    if missing:
+        by = f" by {judge}" if judge else ""
+        raise CriticError(f"no ok judgments of rubric {missing[0]!r}{by} on logged traffic; judged: "
+                          f"{', '.join(found) or 'none'} (run critic eval first)")
+    return [found[r] for r in (rubrics or tuple(found))]
 
 
 def _metric(store: Store, by: str, a: str, b: str, name: str, sql: str, params: list[str], *,

@@ -54,7 +54,8 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
     """SQL for critic votes: by absolute score, or by rank among the same judge's scores on that rubric.
 
     The embedded judge's scores are likelihoods mapped onto 1–7 by a fixed curve: they rank
-    outputs (AUC ≈ 0.8 on the sample's planted failures) but bunch up near the bottom of the
+    outputs (weakly: ROC AUC 0.656 of its tone score on the sample's planted failures, bench/RESULTS.md
+    *Weak supervision*) but bunch up near the bottom of the
     scale on short replies, so an absolute threshold would call nearly everything bad. Its
     votes, and any rubric configured with bad_quantile/good_quantile, go by rank instead.
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from critic.check.gate import Thresholds, decide
 from critic.cli import cli
+from critic.store import Store
 from tests.conftest import GOLDEN
 from tests.fakes.provider import ProviderServer
 
@@ -147,3 +149,27 @@ def test_embedded_judge_fails_the_worse_candidate_and_passes_the_same(db_path: P
     assert code == 3 and worse["rubrics"][0]["rubric"] == "accuracy" and worse["rubrics"][0]["verdict"] == "regressed"
     code, same = run("candidate_same")
     assert code == 0 and same["rubrics"][0]["verdict"] == "unchanged"
+
+
+def test_a_check_leaves_label_triage_and_compare_unchanged(labelled_sample: Path, provider: ProviderServer,
+                                                            tmp_path: Path) -> None:
+    """Evaluation items live in their own table: a check on a production store changes no traffic figure."""
+    db = tmp_path / "shared.duckdb"
+    shutil.copy(labelled_sample, db)
+    runner = CliRunner()
+
+    def figures() -> tuple[str, str, str]:
+        label = runner.invoke(cli, ["label", "--db", str(db), "--format", "json"])
+        compare = runner.invoke(cli, ["compare", "--db", str(db), "--by", "model", "--format", "json"])
+        triage = runner.invoke(cli, ["triage", "--db", str(db), "--format", "json", "--out", str(tmp_path / "r")])
+        assert label.exit_code == compare.exit_code == triage.exit_code == 0, label.output + compare.output + triage.output
+        report = json.loads(triage.stdout)
+        return (json.dumps({k: v for k, v in json.loads(label.stdout).items() if k != "created_at"}, sort_keys=True),
+                compare.stdout, json.dumps([report["headline"], report["latency"], report["cost"]], sort_keys=True))
+
+    before = figures()
+    assert check(db, provider, "candidate_worse.jsonl")[0] == 3
+    with Store.open(db) as store:
+        assert store.count("eval_items") == store.count("judgments") == 67  # 13 outputs unchanged: one item each
+        assert store.con.execute("SELECT count(*) FROM interactions WHERE id LIKE 'check:%'").fetchone() == (0,)
+    assert figures() == before

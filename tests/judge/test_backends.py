@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from critic.errors import JudgeError
-from critic.judge.backends import resolve_judge
+from critic.cli import cli
+from critic.config import Config
+from critic.judge.backends import BACKENDS, canonical_spec, judge_spec, resolve_judge
 from critic.judge.backends.base import PermanentError, TransientError
 from critic.judge.records import JudgeRequest, parse_label, verdict, JudgeReply
-from critic.rubrics import builtin_rubrics
+from critic.rubrics import builtin_rubrics, resolve_rubric
+from critic.store import Store
 from tests.fakes.provider import ProviderServer
 
 TONE = builtin_rubrics()["tone"]
@@ -112,3 +119,41 @@ def test_bad_request_is_permanent(provider: ProviderServer, monkeypatch: pytest.
                                              ("The answer is 6", None), ("", None), ("0", None)])
 def test_parse_label_is_strict(text: str, label: int | None) -> None:
     assert parse_label(text) == label
+
+
+def test_one_judge_identity_local_aliases_store_and_query_as_local(sample_store: Store, runner: CliRunner,
+                                                                    db_path: Path) -> None:
+    """`local:gemma-3-270m` is `local`: a judgment stored by one is found by the other, so nothing is re-judged."""
+    assert canonical_spec("local:gemma-3-270m") == canonical_spec(None) == "local"
+    tone = resolve_rubric("tone")
+    sample_store.con.execute(
+        "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, created_at) "
+        "SELECT id, 'tone', ?, 'local', 4, 4.0, 'ok', now() FROM interactions", [tone.version])
+    sample_store.close()
+    for spec in ("local", "local:gemma-3-270m"):
+        result = runner.invoke(cli, ["eval", "--db", str(db_path), "--rubric", "tone", "--judge", spec, "--dry-run",
+                                     "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["calls"] == 0
+
+
+def test_judge_spec_falls_back_to_environment_then_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRITIC_JUDGE", "openai:env-model")
+    assert judge_spec(None, Config(judge="anthropic:config-model")) == "openai:env-model"
+    monkeypatch.delenv("CRITIC_JUDGE")
+    assert judge_spec(None, Config(judge="anthropic:config-model")) == "anthropic:config-model"
+    assert judge_spec("openai:flag", Config(judge="anthropic:config-model")) == "openai:flag"
+
+
+def test_a_bad_judge_timeout_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRITIC_JUDGE_TIMEOUT", "abc")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    result = runner.invoke(cli, ["explain", "x", "--rubric", "tone", "--judge", "openai:m"])
+    assert result.exit_code == 1 and "CRITIC_JUDGE_TIMEOUT='abc'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_every_backend_in_the_table_resolves() -> None:
+    for provider, target in BACKENDS.items():
+        module, _, cls = target.partition(":")
+        assert isinstance(getattr(importlib.import_module(module), cls), type), provider

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from critic.cli import cli
 from critic.errors import RubricError
-from critic.rubrics import CLOSE, OPEN, builtin_rubrics, load_rubric
+from critic.rubrics import BUILTIN_DIR, CLOSE, OPEN, builtin_rubrics, load_rubric
 
 GOOD = """name: crisp
 description: Is it crisp?
@@ -83,3 +86,24 @@ def test_template_is_sandboxed(tmp_path: Path) -> None:
     evil = GOOD.replace("Grade {{ rubric.name }}.", "{{ rubric.__class__.__mro__[1].__subclasses__() }}")
     with pytest.raises(RubricError, match="template error"):
         load_rubric(write(tmp_path, evil))
+
+
+def test_config_rubric_folders_add_and_replace(runner: CliRunner, tmp_path: Path) -> None:
+    """`[rubrics] paths` in critic.toml adds a team's rubrics (relative to the file) next to the built-in ones."""
+    mine = tmp_path / "team_rubrics"
+    mine.mkdir()
+    text = (BUILTIN_DIR / "tone.yaml").read_text().replace("name: tone", "name: politeness", 1)
+    (mine / "politeness.yaml").write_text(text)
+    (tmp_path / "critic.toml").write_text('[rubrics]\npaths = ["team_rubrics"]\n')
+    listed = runner.invoke(cli, ["rubrics", "list", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    names = {r["name"]: r["path"] for r in json.loads(listed.stdout)}
+    assert set(builtin_rubrics()) < set(names) and names["politeness"].endswith("politeness.yaml")
+    shown = runner.invoke(cli, ["rubrics", "show", "politeness"])
+    assert shown.exit_code == 0 and shown.output.startswith("politeness")
+
+
+def test_a_missing_rubric_folder_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "critic.toml").write_text('[rubrics]\npaths = ["nowhere"]\n')
+    result = runner.invoke(cli, ["rubrics", "list"])
+    assert result.exit_code == 1 and "nowhere: no such rubric folder" in result.output

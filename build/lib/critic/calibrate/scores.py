@@ -1,0 +1,76 @@
+"""`critic calibrate --scores`: agreement of recorded judge scores with human scores, per (judge, criterion)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from critic.calibrate.metrics import SEVEN, Scale, agreement
+from critic import jsonl
+from critic.errors import InputError
+from critic.store import Store
+
+REQUIRED = ("id", "criterion", "judge", "score", "human")
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    id: str
+    criterion: str
+    judge: str
+    score: float
+    human: float
+    group: str | None
+
+
+def read_scores(path: str) -> list[ScoreRow]:
+    """Rows of a --scores JSONL file; a malformed line fails with FILE:LINE."""
+    rows = []
+    for lineno, record in jsonl.records(path):
+        missing = [k for k in REQUIRED if record.get(k) is None]
+        if missing:
+            raise InputError(path, lineno, f"missing field {missing[0]!r}; each line needs {', '.join(REQUIRED)}")
+        try:
+            score, human = float(record["score"]), float(record["human"])
+        except (TypeError, ValueError) as exc:
+            raise InputError(path, lineno, "fields 'score' and 'human' must be numbers") from exc
+        group = record.get("group")
+        rows.append(ScoreRow(str(record["id"]), str(record["criterion"]), str(record["judge"]), score, human,
+                             None if group is None else str(group)))
+    return rows
+
+
+def calibrate_scores(rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_scale: Scale = SEVEN) -> list[dict[str, Any]]:
+    """One result per (judge, criterion), in order of first appearance."""
+    by_key: dict[tuple[str, str], list[ScoreRow]] = defaultdict(list)
+    for row in rows:
+        by_key[(row.judge, row.criterion)].append(row)
+    results = []
+    for (judge, criterion), items in by_key.items():
+        groups = [r.group or "" for r in items] if any(r.group for r in items) else None
+        figures = agreement([r.score for r in items], [r.human for r in items], judge_scale=judge_scale,
+                            human_scale=human_scale, groups=groups)
+        results.append({"criterion": criterion, "judge": judge, **figures})
+    return results
+
+
+def record(store: Store, results: list[dict[str, Any]], source: str, versions: dict[str, str] | None = None) -> None:
+    """Keep each result with its judge, rubric version (by criterion, when judged now) and date, for `--history`."""
+    with store.transaction() as con:
+        for r in results:
+            con.execute("INSERT INTO calibrations VALUES (now(), ?, ?, ?, ?, ?)",
+                        [r["judge"], r["criterion"], (versions or {}).get(r["criterion"]), source, json.dumps(r)])
+
+
+def history(store: Store) -> list[dict[str, Any]]:
+    rows = store.con.execute("SELECT created_at, judge, criterion, rubric_version, source, result FROM calibrations "
+                             "ORDER BY judge, criterion, created_at").fetchall()
+    out = []
+    for created, judge, criterion, version, source, result in rows:
+        r = json.loads(result)
+        out.append({"date": str(created), "judge": judge, "criterion": criterion, "rubric_version": version,
+                    "source": source, "n": r["n"], "mae": r["mae"], "within_1": r["within_1"], "spearman": r["spearman"],
+                    "kendall": r["kendall"]})
+    return out

@@ -1,0 +1,56 @@
+"""The critic command line: a thin shell over the library; one module per command or group.
+
+Exit codes (a contract, documented in the README): 0 ok, 1 error, 2 usage, 3 quality gate failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from critic import __version__
+from critic.cli.audit import audit_cmd
+from critic.cli.calibrate import calibrate_cmd
+from critic.cli.check import check_cmd
+from critic.cli.demo import demo_cmd
+from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
+from critic.cli.ingest import ingest_cmd
+from critic.cli.label import compare_cmd, label_cmd
+from critic.cli.triage import triage_group
+from critic.errors import CriticError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_GATE_FAILED = 0, 1, 2, 3
+
+
+class CriticGroup(click.Group):
+    """A click group that turns critic's errors into one line on stderr and their exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CriticError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=CriticGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="critic")
+def cli() -> None:
+    """critic: evaluate and monitor LLM features in production with pointwise LLM judges.
+
+    Typical flow: critic ingest → critic eval → critic label → critic triage.
+    """
+
+
+cli.add_command(ingest_cmd)
+cli.add_command(eval_cmd)
+cli.add_command(explain_cmd)
+cli.add_command(label_cmd)
+cli.add_command(compare_cmd)
+cli.add_command(triage_group)
+cli.add_command(calibrate_cmd)
+cli.add_command(audit_cmd)
+cli.add_command(check_cmd)
+cli.add_command(rubrics_group)
+cli.add_command(demo_cmd)

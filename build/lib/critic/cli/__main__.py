@@ -1,0 +1,3 @@
+from critic.cli import cli
+
+cli()

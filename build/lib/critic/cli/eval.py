@@ -1,0 +1,190 @@
+"""critic eval, critic explain, critic rubrics list|show|validate."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from critic.cli._common import db_option, emit, format_option, info, judge_options, open_judge, rubrics
+from critic.errors import CriticError, RubricError
+
+if TYPE_CHECKING:
+    from critic.config import Config
+    from critic.judge.backends.base import Judge
+    from critic.judge.run import RunResult, WorkItem
+    from critic.store import Store
+
+DEFAULT_RUBRICS = ("accuracy", "helpfulness", "tone")
+
+
+@click.command("eval")
+@db_option
+@click.option("--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy, helpfulness, tone.")
+@judge_options
+@click.option("--limit", type=click.IntRange(1), help="Judge at most N interactions (oldest first).")
+@click.option("--sample", type=click.IntRange(1), help="Judge a seeded random sample of N interactions.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample.")
+@click.option("--since", help="Only interactions at or after this time (ISO 8601).")
+@click.option("--until", help="Only interactions before this time (ISO 8601).")
+@click.option("--budget-usd", type=click.FloatRange(0), help="Stop cleanly before spending more than this.")
+@click.option("--dry-run", "plan_only", is_flag=True, help="Print the calls, tokens and cost it would spend; call nothing.")
+@click.option("--batch", "use_batch", is_flag=True, help="Use the provider's batch API (half price; results within 24 h).")
+@click.option("--no-wait", is_flag=True, help="With --batch: submit and return; a later run collects the results.")
+@click.option("--poll-interval", type=click.FloatRange(0), default=30.0, show_default=True,
+              help="With --batch: seconds between status checks while waiting.")
+@format_option("text", "json")
+def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, base_url: str | None, concurrency: int,
+             limit: int | None, sample: int | None, seed: int, since: str | None, until: str | None,
+             budget_usd: float | None, plan_only: bool, use_batch: bool, no_wait: bool, poll_interval: float,
+             fmt: str) -> None:
+    """Judge logged interactions, one interaction and one rubric per call, asking for one label.
+
+    Already-judged (interaction, rubric version, judge) triples are skipped, and an identical
+    prompt judged before is copied, so re-running costs no provider calls.
+
+    Example: critic eval --judge openai:gpt-4.1-mini --rubric accuracy --sample 500 --budget-usd 2
+    Example: critic eval --judge openai:gpt-4.1-mini --batch --no-wait   (then again later to collect)
+    """
+    from critic.config import load_config
+    from critic.judge.backends import canonical_spec
+    from critic.judge.batch import BatchRunner
+    from critic.judge.run import Selection, dry_run, select_work
+    from critic.store import Store
+
+    config = load_config()
+    spec = canonical_spec(judge_spec, config)
+    chosen = rubrics(rubric_names, config, DEFAULT_RUBRICS)
+    selection = Selection(since=since, until=until, limit=limit, sample=sample, seed=seed)
+    with Store.open(db) as store:
+        work = select_work(store, chosen, spec, selection)
+        if plan_only:
+            plan = dry_run(store, work, spec, config)
+            emit(plan.as_dict(), fmt, lambda d: (f"would make {d['calls']} calls ({d['cached']} cached), "
+                                                 f"~{d['input_tokens']} input and {d['output_tokens']} output tokens, "
+                                                 f"~${d['cost_usd']:.4f}"))
+            return
+        judge = open_judge(spec, base_url, config)
+        batch = None
+        if use_batch:
+            runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=None)
+            batch = asyncio.run(runner.run_batch(work, wait=not no_wait, poll_s=poll_interval))
+            result = batch.result
+        else:
+            result = asyncio.run(run_with_progress(store, judge, config, work, concurrency=concurrency,
+                                                   budget_usd=budget_usd))
+    for warning in result.warnings:
+        info(f"warning: {warning}")
+    payload = {k: result.as_dict()[k] for k in ("run_id", "judged", "cached", "errors", "unparseable",
+                                                 "input_tokens", "output_tokens", "cost_usd")}
+    payload["cost_usd"] = round(payload["cost_usd"], 6)
+    if batch:
+        payload.update({k: v for k, v in batch.as_dict().items() if k.startswith("batches_")})
+    emit(payload, fmt, lambda d: _eval_text(d, result.stopped))
+
+
+async def run_with_progress(store: Store, judge: Judge, config: Config, work: list[WorkItem], *,
+                            concurrency: int, budget_usd: float | None) -> RunResult:
+    """Run the judge over WORK with progress on stderr."""
+    from critic.judge.run import Runner
+    from critic.progress import Progress
+
+    with Progress(len(work), "judging", unit="call") as bar:
+        runner = Runner(store, judge, config, concurrency=concurrency, budget_usd=budget_usd, progress=bar.update)
+        return await runner.run(work)
+
+
+def _eval_text(d: dict[str, Any], stopped: str | None) -> str:
+    text = (f"run {d['run_id']}: judged {d['judged']}, cached {d['cached']}, errors {d['errors']}, "
+            f"unparseable {d['unparseable']}; {d['input_tokens']} input / {d['output_tokens']} output tokens, "
+            f"${d['cost_usd']:.4f}")
+    if "batches_submitted" in d:
+        text += (f"\nbatches: submitted {', '.join(d['batches_submitted']) or 'none'}; collected "
+                 f"{', '.join(d['batches_collected']) or 'none'}; still running {', '.join(d['batches_running']) or 'none'}"
+                 + (f"; failed {', '.join(d['batches_failed'])}" if d["batches_failed"] else ""))
+        if stopped == "batch running":
+            text += "\nrun the same command again later to collect the results (nothing is submitted twice)"
+    return text + ("\nstopped: the budget would have been exceeded" if stopped == "budget" else "")
+
+
+@click.command("explain")
+@click.argument("interaction_id")
+@click.option("--rubric", "rubric_name", required=True, help="Rubric name or .yaml path.")
+@db_option
+@judge_options
+def explain_cmd(interaction_id: str, rubric_name: str, db: str, judge_spec: str | None, base_url: str | None,
+                concurrency: int) -> None:
+    """Ask the judge, in a separate explicit call, why it would score one interaction as it does.
+
+    For a person debugging a rubric; never used for scoring. The stored judgments are shown first.
+
+    Example: critic explain s7-0000042 --rubric tone --judge openai:gpt-4.1-mini
+    """
+    from critic.config import load_config
+    from critic.judge.explain import explain
+    from critic.store import Store
+
+    config = load_config()
+    judge = open_judge(judge_spec, base_url, config)
+    with Store.open(db) as store:
+        text = asyncio.run(explain(store, interaction_id, rubrics((rubric_name,), config, ())[0], judge))
+    click.echo(text)
+
+
+@click.group("rubrics")
+def rubrics_group() -> None:
+    """List, show and validate rubrics."""
+
+
+@rubrics_group.command("list")
+@format_option("text", "json", "csv")
+def rubrics_list(fmt: str) -> None:
+    """List the rubrics: the built-in ones and those in `[rubrics] paths` of critic.toml.
+
+    Example: critic rubrics list --format json
+    """
+    from critic.config import load_config
+    from critic.rubrics import available_rubrics
+
+    rows = [{"name": r.name, "version": r.version, "reads": ",".join(r.reads), "path": r.path}
+            for r in available_rubrics(load_config().rubric_paths).values()]
+    emit(rows, fmt, lambda rs: "\n".join(f"{r['name']:<14} {r['version']}  reads {r['reads']}" for r in rs))
+
+
+@rubrics_group.command("show")
+@click.argument("name")
+def rubrics_show(name: str) -> None:
+    """Show a rubric's levels and the prompt it renders for a sample interaction.
+
+    Example: critic rubrics show tone
+    """
+    from critic.config import load_config
+
+    rubric = rubrics((name,), load_config(), ())[0]
+    click.echo(f"{rubric.name} (version {rubric.version}, {rubric.path})\n{rubric.description}\n")
+    for k, text in rubric.levels.items():
+        click.echo(f"  {k} = {text}")
+    sample = {"input": "<the user's input>", "output": "<the reply being judged>", "context": "<retrieved context>",
+              "reference": "<a reference answer>"}
+    click.echo("\nPrompt:\n" + rubric.render(sample))
+
+
+@rubrics_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def rubrics_validate(files: tuple[str, ...]) -> None:
+    """Check rubric files: seven described levels 7..1, known fields, a template that renders.
+
+    Example: critic rubrics validate rubrics/*.yaml my_rubric.yaml
+    """
+    from critic.rubrics import load_rubric
+
+    failures: list[str] = []
+    for path in files:
+        try:
+            rubric = load_rubric(path)
+            click.echo(f"ok  {path} ({rubric.name}, version {rubric.version})")
+        except RubricError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise CriticError("\n".join(failures))

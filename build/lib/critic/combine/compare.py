@@ -1,0 +1,140 @@
+"""`critic compare`: a preference between two variants from pointwise P(bad) and rubric scores.
+
+Never a judge call with two outputs side by side: every number here comes from interactions
+judged one at a time. Where both variants answered the same input, the comparison is paired on
+that input; otherwise unpaired. Intervals are 95% bootstrap intervals (seeded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from critic.errors import CriticError
+from critic.store import Store
+
+DIMENSIONS = ("model", "prompt_version", "feature")
+N_BOOT = 2000
+MIN_N = 5  # below this on either side a bootstrap interval means nothing
+
+
+@dataclass
+class Metric:
+    """One quantity compared between A and B; lower is better for p_bad, higher for rubric scores."""
+
+    name: str
+    a_mean: float | None
+    a_ci: tuple[float, float] | None
+    b_mean: float | None
+    b_ci: tuple[float, float] | None
+    diff: float | None  # A − B
+    diff_ci: tuple[float, float] | None
+    p_a_better: float | None
+    verdict: str
+    n_a: int = 0
+    n_b: int = 0
+    paired: bool = False
+
+
+@dataclass
+class Comparison:
+    by: str
+    a: str
+    b: str
+    metrics: list[Metric] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _mean_ci(values: np.ndarray, rng: np.random.Generator) -> tuple[float, tuple[float, float]]:
+    boots = rng.choice(values, size=(N_BOOT, len(values)), replace=True).mean(axis=1)
+    return float(values.mean()), (float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5)))
+
+
+def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better: bool, seed: int = 0,
+                   pairs: tuple[np.ndarray, np.ndarray] | None = None) -> Metric:
+    """Compare A and B; paired on PAIRS (aligned arrays) when given, else unpaired bootstrap."""
+    rng = np.random.default_rng(seed)
+    if len(a) < MIN_N or len(b) < MIN_N:
+        return Metric(name, None, None, None, None, None, None, None, "insufficient data", len(a), len(b))
+    a_mean, a_ci = _mean_ci(a, rng)
+    b_mean, b_ci = _mean_ci(b, rng)
+    if pairs is not None and len(pairs[0]) >= 2:
+        d = pairs[0] - pairs[1]
+        boots = rng.choice(d, size=(N_BOOT, len(d)), replace=True).mean(axis=1)
+        diff = float(d.mean())
+    else:
+        boots = (rng.choice(a, size=(N_BOOT, len(a))).mean(axis=1) - rng.choice(b, size=(N_BOOT, len(b))).mean(axis=1))
+        diff = a_mean - b_mean
+    ci = (float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5)))
+    p_a_better = float((boots > 0).mean() if higher_is_better else (boots < 0).mean())
+    if ci[0] > 0 or ci[1] < 0:
+        a_wins = (ci[0] > 0) == higher_is_better
+        verdict = "A better" if a_wins else "B better"
+    else:
+        verdict = "no detectable difference"
+    return Metric(name, a_mean, a_ci, b_mean, b_ci, diff, ci, p_a_better, verdict, len(a), len(b),
+                  paired=pairs is not None and len(pairs[0]) >= 2)
+
+
+def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[str, ...] = (),
+            judge: str | None = None) -> Comparison:
+    """Compare variants A and B of BY (the two largest when not given) on P(bad) and rubric scores.
+
+    Scores of one rubric are never pooled across judges or rubric versions: each rubric is
+    compared on one (judge, version), the latest judged unless JUDGE names one.
+    """
+    if by not in DIMENSIONS:
+        raise CriticError(f"--by must be one of {', '.join(DIMENSIONS)}")
+    variants = [r[0] for r in store.con.execute(
+        f"SELECT {by} FROM interactions WHERE {by} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()]
+    a = a or (variants[0] if variants else None)
+    b = b or next((v for v in variants if v != a), None)
+    if a is None or b is None or a not in variants or b not in variants:
+        raise CriticError(f"need two variants of {by} in the store (found: {', '.join(map(str, variants)) or 'none'}); "
+                          "pass --a and --b")
+    result = Comparison(by, a, b)
+    labelled = store.con.execute("SELECT count(*) FROM labels").fetchone()
+    if labelled and labelled[0]:
+        result.metrics.append(_metric(store, by, a, b, "p_bad",
+                                      "SELECT i.input, i.{by}, l.p_bad FROM labels l JOIN interactions i ON i.id = l.interaction_id",
+                                      [], higher_is_better=False))
+    for rubric, judge, version in judged_rubrics(store, rubrics, judge):
+        sql = ("SELECT i.input, i.{by}, j.expected FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
+               "WHERE j.status = 'ok' AND j.rubric = ? AND j.judge = ? AND j.rubric_version = ?")
+        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, [rubric, judge, version],
+                                      higher_is_better=True))
+    if not result.metrics:
+        raise CriticError("nothing to compare: run critic eval and/or critic label first")
+    return result
+
+
+def judged_rubrics(store: Store, rubrics: tuple[str, ...] = (), judge: str | None = None) -> list[tuple[str, str, str]]:
+    """(rubric, judge, rubric version) to compare per rubric: the latest ok judgments of logged traffic."""
+    rows = store.con.execute(
+        "SELECT j.rubric, arg_max(j.judge, j.created_at), arg_max(j.rubric_version, j.created_at) "
+        "FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
+        "WHERE j.status = 'ok' AND (? IS NULL OR j.judge = ?) GROUP BY 1 ORDER BY 1", [judge, judge]).fetchall()
+    found = {r: (r, j, v) for r, j, v in rows}
+    missing = [r for r in rubrics if r not in found]
+    if missing:
+        by = f" by {judge}" if judge else ""
+        raise CriticError(f"no ok judgments of rubric {missing[0]!r}{by} on logged traffic; judged: "
+                          f"{', '.join(found) or 'none'} (run critic eval first)")
+    return [found[r] for r in (rubrics or tuple(found))]
+
+
+def _metric(store: Store, by: str, a: str, b: str, name: str, sql: str, params: list[str], *,
+            higher_is_better: bool) -> Metric:
+    df = store.con.execute(sql.format(by=by), params).df()
+    df.columns = ["input", "variant", "value"]
+    side_a = df[df.variant == a]
+    side_b = df[df.variant == b]
+    both = side_a.groupby("input").value.mean().to_frame("a").join(side_b.groupby("input").value.mean().to_frame("b"),
+                                                                    how="inner")
+    pairs = (both.a.to_numpy(float), both.b.to_numpy(float)) if len(both) >= 0.5 * min(len(side_a), len(side_b)) else None
+    return compare_values(name, side_a.value.to_numpy(float), side_b.value.to_numpy(float),
+                          higher_is_better=higher_is_better, pairs=pairs)

@@ -1,0 +1,172 @@
+"""`critic label`: build the label matrix from the store, fit Snorkel's LabelModel, store P(bad)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from critic.combine.sources import ABSTAIN, BAD, GOOD, load_user_sources, user_votes, votes_sql
+from critic.config import Config
+from critic.store import Store, Window
+
+
+@dataclass
+class SourceStats:
+    """One labeling source: how often it voted, overlapped and conflicted, its learned weight."""
+
+    name: str
+    coverage: float
+    overlaps: float
+    conflicts: float
+    weight: float | None
+    votes_bad: int
+    votes_good: int
+    faulty: int = 0
+    gold_accuracy: float | None = None
+
+
+@dataclass
+class LabelResult:
+    """What `critic label` did."""
+
+    interactions: int
+    sources: list[SourceStats]
+    label_model: str  # snorkel | majority | none
+    note: str
+    model_version: str = ""
+    likely_bad: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"interactions": self.interactions, "label_model": self.label_model, "note": self.note,
+                "model_version": self.model_version, "likely_bad": self.likely_bad,
+                "sources": [asdict(s) for s in self.sources]}
+
+
+def label_matrix(store: Store, config: Config, window: Window) -> tuple[list[str], list[str], np.ndarray, dict[str, int]]:
+    """(interaction ids, source names, matrix with one row per interaction, faults per user source)."""
+    where, params = window.where()
+    con = store.con
+    con.execute(f"CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions WHERE {where} ORDER BY id", params)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE label_votes AS SELECT * FROM ({votes_sql(store, config)}) "
+                "WHERE vote IS NOT NULL AND interaction_id IN (SELECT id FROM label_ids)")
+    names = [r[0] for r in con.execute("SELECT DISTINCT source FROM label_votes ORDER BY source").fetchall()]
+    ids = [r[0] for r in con.execute("SELECT id FROM label_ids").fetchall()]
+    if names:
+        columns = ", ".join(f"coalesce(max(v.vote) FILTER (WHERE v.source = ?), {ABSTAIN})" for _ in names)
+        rows = con.execute(f"SELECT {columns} FROM label_ids i LEFT JOIN label_votes v ON v.interaction_id = i.id "
+                           "GROUP BY i.id ORDER BY i.id", names).fetchnumpy()
+        matrix = np.column_stack([np.asarray(rows[k], dtype=int) for k in rows]) if ids else np.empty((0, len(names)), int)
+    else:
+        matrix = np.empty((len(ids), 0), dtype=int)
+    user = load_user_sources(config)
+    faults: dict[str, int] = {}
+    if user and ids:
+        records = con.execute("SELECT * FROM interactions i JOIN label_ids USING (id) ORDER BY id").df().to_dict("records")
+        extra, faults = user_votes(records, user)
+        matrix, names = np.hstack([matrix, extra]), names + list(user)
+    return ids, names, matrix, faults
+
+
+def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, str, str, np.ndarray | None]:
+    """(P(bad) per row, model used, why, learned source weights) — Snorkel where it is identifiable."""
+    voting = matrix[:, (matrix != ABSTAIN).any(axis=0)] if matrix.size else matrix
+    n_sources = voting.shape[1] if voting.ndim == 2 else 0
+    if n_sources == 0:
+        return np.full(len(matrix), np.nan), "none", "no source voted on any interaction; nothing to label", None
+    classes = set(np.unique(voting[voting != ABSTAIN]).tolist())
+    if n_sources < 3 or len(classes) < 2:
+        why = (f"only {n_sources} source(s) voted; the label model needs at least 3" if n_sources < 3
+               else "every vote agrees, so source accuracies cannot be told apart")
+        return _majority(voting), "majority", why + "; used majority vote (ties and no votes: 0.5)", None
+    from snorkel.labeling.model import LabelModel
+
+    # Snorkel assumes balanced classes unless told; most traffic is fine, so the prior comes from
+    # the majority vote over the rows some source voted on (it is what rows with no vote receive).
+    covered = (voting != ABSTAIN).any(axis=1)
+    prior = float(np.clip(_majority(voting[covered]).mean(), 0.01, 0.99)) if covered.any() else 0.5
+    model = LabelModel(cardinality=2, verbose=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(L_train=voting, n_epochs=500, seed=seed, log_freq=1000, progress_bar=False,
+                  class_balance=[1 - prior, prior])
+        probs = model.predict_proba(voting)[:, BAD]
+    weights = np.full(matrix.shape[1], np.nan)
+    weights[(matrix != ABSTAIN).any(axis=0)] = model.get_weights()
+    return probs, "snorkel", (f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = "
+                              f"{prior:.2f} from the majority vote where any source voted"), weights
+
+
+def _majority(matrix: np.ndarray) -> np.ndarray:
+    bad = (matrix == BAD).sum(axis=1)
+    good = (matrix == GOOD).sum(axis=1)
+    total = bad + good
+    return np.where(total > 0, bad / np.maximum(total, 1), 0.5)
+
+
+def run_label(store: Store, config: Config, window: Window) -> LabelResult:
+    """Fit and store P(bad) for every interaction in WINDOW; per-source statistics in the result."""
+    ids, names, matrix, faults = label_matrix(store, config, window)
+    probs, model, note, weights = fit_probabilities(matrix)
+    stats = _source_stats(names, matrix, weights, faults, _gold(store, ids))
+    version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats]]).encode()).hexdigest()[:12]
+    result = LabelResult(len(ids), stats, model, note, version)
+    if model == "none" or not ids:
+        return result
+    rows = [{"interaction_id": i, "p_bad": float(p), "label_model": model, "model_version": version,
+             "sources_bad": json.dumps([n for n, v in zip(names, r) if v == BAD]),
+             "sources_good": json.dumps([n for n, v in zip(names, r) if v == GOOD]),
+             "created_at": datetime.now(timezone.utc)} for i, p, r in zip(ids, probs, matrix.tolist())]
+    with store.transaction() as con:
+        con.execute("DELETE FROM labels WHERE interaction_id IN (SELECT id FROM label_ids)")
+        con.register("new_labels", pa.Table.from_pylist(rows))
+        con.execute("INSERT INTO labels SELECT interaction_id, p_bad, label_model, model_version, sources_bad, "
+                    "sources_good, created_at FROM new_labels")
+        con.unregister("new_labels")
+        con.execute("INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?)",
+                    [datetime.now(timezone.utc), version, model, note, len(ids),
+                     json.dumps([asdict(s) for s in stats])])
+    result.likely_bad = int((probs > 0.5).sum())
+    result.rows = [{"id": r["interaction_id"], "p_bad": r["p_bad"], "sources_bad": r["sources_bad"],
+                    "sources_good": r["sources_good"]} for r in rows]
+    return result
+
+
+def _gold(store: Store, ids: list[str]) -> np.ndarray | None:
+    """Gold labels from metadata.gold ('bad'/'good', 1/0), where any interaction carries one."""
+    rows = store.con.execute(
+        "SELECT lower(metadata->>'gold') FROM label_ids LEFT JOIN interactions USING (id) ORDER BY id").fetchall()
+    gold = np.array([BAD if g in ("bad", "1") else GOOD if g in ("good", "0") else ABSTAIN for (g,) in rows])
+    return gold if (gold != ABSTAIN).any() else None
+
+
+def _source_stats(names: list[str], matrix: np.ndarray, weights: np.ndarray | None, faults: dict[str, int],
+                  gold: np.ndarray | None) -> list[SourceStats]:
+    """Snorkel's LFAnalysis figures per source, its learned weight, and its accuracy on gold rows."""
+    if not names or not len(matrix):
+        return []
+    from snorkel.labeling import LFAnalysis
+
+    analysis = LFAnalysis(matrix)
+    with warnings.catch_warnings():  # scipy warns about a dtype cast inside Snorkel's sparse matrix code
+        warnings.simplefilter("ignore", FutureWarning)
+        coverage, overlaps, conflicts = analysis.lf_coverages(), analysis.lf_overlaps(), analysis.lf_conflicts()
+    accuracy = [None] * len(names)
+    if gold is not None:
+        rows = gold != ABSTAIN
+        with np.errstate(invalid="ignore"):  # a source that never voted on a gold row has no accuracy
+            found = LFAnalysis(matrix[rows]).lf_empirical_accuracies(gold[rows])
+        accuracy = [None if np.isnan(a) else round(float(a), 4) for a in found]
+    return [SourceStats(
+        name=name, coverage=round(float(coverage[j]), 4), overlaps=round(float(overlaps[j]), 4),
+        conflicts=round(float(conflicts[j]), 4),
+        weight=None if weights is None or np.isnan(weights[j]) else round(float(weights[j]), 4),
+        votes_bad=int((matrix[:, j] == BAD).sum()), votes_good=int((matrix[:, j] == GOOD).sum()),
+        faulty=faults.get(name, 0), gold_accuracy=accuracy[j]) for j, name in enumerate(names)]

@@ -1,0 +1,139 @@
+"""Labeling sources: each votes bad (1), good (0) or abstains (-1) on an interaction, in Snorkel's convention.
+
+Built-in sources are SQL over the store, so the label matrix is built by DuckDB, not by a
+Python loop per row: one source per (rubric, judge), one per behavioural event kind, and
+heuristics (truncated or empty output, refusal wording, latency above the feature's p99, and
+judged text that tries to instruct the judge). User-defined sources are Python functions named
+in critic.toml; a source that raises abstains on that row and is counted as faulty.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from critic.config import Config
+from critic.errors import ConfigError
+from critic.store import Store
+
+BAD, GOOD, ABSTAIN = 1, 0, -1
+EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon": BAD, "edit": BAD,
+               "copy": GOOD, "escalate": BAD}
+DEFAULT_THRESHOLDS = (2.0, 6.0)  # expected score ≤ 2 → bad, ≥ 6 → good
+REFUSAL = r"(?i)(i'?m sorry,? but i (can'?t|cannot)|i (can'?t|cannot) (help|assist)|i('?m| am) unable to (help|assist)|as an ai\b)"
+MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|scale)|"
+                r"(rate|score|grade|label) (this|it|me|the (reply|answer|response))( as| with)? (a )?[1-7]\b|"
+                r"(answer|reply|respond) (with )?(only )?['\"]?[1-7]['\"]?\b|you are (the|a) (judge|grader|evaluator)|"
+                r"⟦|⟧|</?(output|input|context)>)")
+
+UserSource = Callable[[dict[str, Any]], int]
+
+
+DEFAULT_QUANTILES = (0.15, 0.6)  # relative judges: bottom 15% of their scores → bad, top 40% → good
+RELATIVE_JUDGES = ("local",)  # scores that rank well but are not calibrated labels (the embedded judge)
+
+
+def thresholds(config: Config, rubric: str) -> tuple[float, float]:
+    """(bad at or below, good at or above) for a rubric, from [label.thresholds.RUBRIC] or the default."""
+    raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
+    return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), float(raw.get("good", DEFAULT_THRESHOLDS[1]))
+
+
+def quantiles(config: Config, rubric: str) -> tuple[float, float] | None:
+    """(bad_quantile, good_quantile) when [label.thresholds.RUBRIC] votes by rank for every judge, else None."""
+    raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
+    if "bad_quantile" not in raw and "good_quantile" not in raw:
+        return None
+    return float(raw.get("bad_quantile", DEFAULT_QUANTILES[0])), float(raw.get("good_quantile", DEFAULT_QUANTILES[1]))
+
+
+def _critic_votes(config: Config, rubrics: list[str]) -> str:
+    """SQL for critic votes: by absolute score, or by rank among the same judge's scores on that rubric.
+
+    The embedded judge's scores are likelihoods mapped onto 1–7 by a fixed curve: they rank
+    outputs (AUC ≈ 0.8 on the sample's planted failures) but bunch up near the bottom of the
+    scale on short replies, so an absolute threshold would call nearly everything bad. Its
+    votes, and any rubric configured with bad_quantile/good_quantile, go by rank instead.
+    """
+    def case(values: dict[str, float]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
+        return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {v}" for r, v in values.items()) or "WHEN '' THEN NULL"
+
+    by_rank = {r: quantiles(config, r) for r in rubrics}
+    relative = ", ".join(f"'{j}'" for j in RELATIVE_JUDGES)
+    return f"""
+        SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
+               CASE WHEN q_bad IS NOT NULL THEN (CASE WHEN rank_q <= q_bad THEN {BAD} WHEN rank_q >= q_good THEN {GOOD} END)
+                    WHEN expected <= t_bad THEN {BAD} WHEN expected >= t_good THEN {GOOD} END AS vote
+        FROM (
+            SELECT interaction_id, rubric, judge, expected,
+                   (row_number() OVER (PARTITION BY rubric, judge ORDER BY expected, interaction_id) - 0.5)
+                       / count(*) OVER (PARTITION BY rubric, judge) AS rank_q,
+                   CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END AS t_bad,
+                   CASE rubric {case({r: thresholds(config, r)[1] for r in rubrics})} END AS t_good,
+                   coalesce(CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END,
+                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[0]} END) AS q_bad,
+                   coalesce(CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END,
+                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[1]} END) AS q_good
+            FROM judgments WHERE status = 'ok'
+            QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1)
+    """
+
+
+def votes_sql(store: Store, config: Config) -> str:
+    """SQL for the long table (interaction_id, source, vote) of every non-abstaining built-in vote."""
+    rubrics = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments ORDER BY 1").fetchall()]
+    event_case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in EVENT_VOTES.items())
+    return f"""
+        {_critic_votes(config, rubrics)}
+        UNION ALL
+        SELECT DISTINCT interaction_id, 'event:' || kind, CASE kind {event_case} END
+        FROM events WHERE kind IN ({", ".join(f"'{k}'" for k in EVENT_VOTES)})
+        UNION ALL
+        SELECT id, 'heuristic:truncated_or_empty', {BAD} FROM interactions
+        WHERE finish_reason = 'length' OR trim(output) = ''
+        UNION ALL
+        SELECT id, 'heuristic:refusal', {BAD} FROM interactions WHERE regexp_matches(output, '{REFUSAL.replace("'", "''")}')
+        UNION ALL
+        SELECT id, 'heuristic:judge_manipulation', {BAD} FROM interactions
+        WHERE regexp_matches(output, '{MANIPULATION.replace("'", "''")}')
+        UNION ALL
+        SELECT id, 'heuristic:latency_over_p99', {BAD} FROM (
+            SELECT id, latency_ms, quantile_cont(latency_ms, 0.99) OVER (PARTITION BY feature) AS p99
+            FROM interactions WHERE latency_ms IS NOT NULL)
+        WHERE latency_ms > p99
+    """
+
+
+def load_user_sources(config: Config) -> dict[str, UserSource]:
+    """User-defined sources from [label] sources = ["module:function", ...] in critic.toml."""
+    found: dict[str, UserSource] = {}
+    for spec in config.raw.get("label", {}).get("sources", []):
+        module_name, _, attr = str(spec).partition(":")
+        try:
+            func = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise ConfigError(f"{config.path}: [label] sources: cannot load {spec!r} ({exc}); "
+                              "give 'module:function' importable from the current folder") from exc
+        found[f"user:{attr}"] = func
+    return found
+
+
+def user_votes(rows: list[dict[str, Any]], sources: dict[str, UserSource]) -> tuple[np.ndarray, dict[str, int]]:
+    """One column per user source; a source that raises or returns anything but 1/0/-1 abstains there."""
+    matrix = np.full((len(rows), len(sources)), ABSTAIN, dtype=int)
+    faults = {name: 0 for name in sources}
+    for j, (name, func) in enumerate(sources.items()):
+        for i, row in enumerate(rows):
+            try:
+                vote = func(row)
+            except Exception:  # noqa: BLE001 - a user's source must never crash the run
+                faults[name] += 1
+                continue
+            if vote in (BAD, GOOD, ABSTAIN):
+                matrix[i, j] = vote
+            else:
+                faults[name] += 1
+    return matrix, faults

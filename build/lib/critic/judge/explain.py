@@ -1,0 +1,32 @@
+"""A separate, explicit call that asks a judge to explain itself, for a person debugging a rubric."""
+
+from __future__ import annotations
+
+from critic.errors import CriticError
+from critic.judge.backends.base import Judge, PermanentError
+from critic.rubrics import Rubric
+from critic.store import Store
+
+ASK = ("\n\nDo not answer with a label yet. In at most five sentences, say which level of the scale fits the "
+       "material best and why, quoting the parts that decide it. End with 'Label: N'.")
+
+
+async def explain(store: Store, interaction_id: str, rubric: Rubric, judge: Judge) -> str:
+    """The stored judgments of one interaction for RUBRIC, then the judge's explanation."""
+    row = store.con.execute("SELECT input, output, reference, context FROM interactions WHERE id = ? UNION ALL "
+                            "SELECT input, output, reference, context FROM eval_items WHERE id = ?",
+                            [interaction_id, interaction_id]).fetchone()
+    if row is None:
+        raise CriticError(f"no interaction {interaction_id!r} in {store.path}; check the id (critic ingest first)")
+    fields = dict(zip(("input", "output", "reference", "context"), row))
+    stored = store.con.execute(
+        "SELECT judge, rubric_version, status, label, round(expected, 2) FROM judgments "
+        "WHERE interaction_id = ? AND rubric = ? ORDER BY created_at", [interaction_id, rubric.name]).fetchall()
+    lines = [f"stored: {j} {v}: {s} label={lab} expected={e}" for j, v, s, lab, e in stored] or ["stored: none"]
+    try:
+        text = await judge.explain(rubric.render(fields) + ASK)
+    except PermanentError as exc:  # e.g. the embedded judge: the stored judgments are still worth showing
+        text = f"no explanation: {exc}"
+    finally:
+        await judge.aclose()
+    return "\n".join(lines + ["", text])

@@ -1,0 +1,98 @@
+"""Evaluation items: outputs judged for `check`, `calibrate --human`, `audit` and the pytest plugin.
+
+They are kept in their own table, `eval_items`, never among the logged traffic in
+`interactions`, so a check run on a shared store changes nothing that `label`, `triage` or
+`compare` read. An item's id is a hash of its item id and output: an unchanged output is the
+same item, and its judgment comes from the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from critic import jsonl
+from critic.config import Config
+from critic.data import resource
+from critic.errors import InputError
+from critic.judge.backends.base import Judge
+from critic.judge.run import Runner, Selection, select_work
+from critic.rubrics import Rubric
+from critic.store import Store
+
+CONTEXT_FIELDS = ("input", "reference", "context")
+Items = dict[str, dict[str, Any]]
+
+
+def read_items(path: str, *, need_output: bool = True) -> Items:
+    """{id: record} from a JSONL of {id, output?, ...}; a malformed line fails with FILE:LINE."""
+    records: Items = {}
+    for lineno, record in jsonl.records(path):
+        if record.get("id") is None:
+            raise InputError(path, lineno, "each line needs an 'id'")
+        if need_output and not isinstance(record.get("output"), str):
+            raise InputError(path, lineno, "each line needs a string 'output'")
+        if str(record["id"]) in records:
+            raise InputError(path, lineno, f"duplicate id {record['id']!r}; ids must be unique in a file")
+        records[str(record["id"])] = record
+    return records
+
+
+def golden(name: str) -> Items:
+    """{id: record} of the shipped example golden set's NAME.jsonl (inputs, baseline, candidate_worse, …)."""
+    return read_items(str(resource("golden", f"{name}.jsonl")), need_output=name != "inputs")
+
+
+def item_id(item: str, output: str) -> str:
+    return f"check:{item}:{hashlib.sha256(output.encode()).hexdigest()[:16]}"
+
+
+def store_items(store: Store, records: list[dict[str, Any]]) -> list[str]:
+    """Keep {id, output, input?, reference?, context?} records as evaluation items; their item ids, in order."""
+    now = datetime.now(timezone.utc)
+    rows: dict[str, list[Any]] = {}
+    ids = []
+    for record in records:
+        iid = item_id(str(record["id"]), record["output"])
+        rows[iid] = [iid, now, record["output"],
+                     *(record[k] if isinstance(record.get(k), str) else None for k in CONTEXT_FIELDS)]
+        ids.append(iid)
+    with store.transaction() as con:
+        con.executemany("INSERT INTO eval_items (id, created_at, output, input, reference, context) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", list(rows.values()))
+    return ids
+
+
+def store_sides(store: Store, baseline: Items, candidate: Items, golden_items: Items) -> dict[str, tuple[str, str]]:
+    """Keep both sides on the items they share; {item id: (baseline item id, candidate item id)}."""
+    items = sorted(set(baseline) & set(candidate))
+    ids = store_items(store, [{**golden_items.get(i, {}), **side[i]} for side in (baseline, candidate) for i in items])
+    return {item: (ids[k], ids[len(items) + k]) for k, item in enumerate(items)}
+
+
+def judge_items(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], ids: list[str],
+                concurrency: int, progress: Callable[[int], None] | None = None) -> int:
+    """Judge the evaluation items IDS on RUBRICS where not judged yet (cached otherwise); how many were judged now."""
+    work = select_work(store, rubrics, judge.spec, Selection(ids=tuple(ids), table="eval_items"))
+    if progress:
+        progress(len(ids) * len(rubrics) - len(work))  # already judged
+    runner = Runner(store, judge, config, concurrency=concurrency, budget_usd=None, progress=progress)
+    return asyncio.run(runner.run(work)).judged
+
+
+def judge_pairs(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
+                concurrency: int, progress: Callable[[int], None] | None = None) -> int:
+    """Judge every item of both sides that is not judged yet; how many were judged now."""
+    ids = sorted({i for pair in pairs.values() for i in pair})
+    return judge_items(store, judge, config, rubrics, ids, concurrency, progress)
+
+
+def expected_scores(store: Store, judge_spec: str, rubric: Rubric, ids: list[str]) -> dict[str, float]:
+    """{id: expected score} of the ok judgments of IDS by JUDGE_SPEC on this rubric version."""
+    return dict(store.con.execute(
+        "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
+        "AND status = 'ok' AND list_contains(?, interaction_id)",
+        [judge_spec, rubric.name, rubric.version, ids]).fetchall())

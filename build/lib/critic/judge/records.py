@@ -1,0 +1,64 @@
+"""The records that pass between the critic's stages: a request to a judge and its reply."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from critic.rubrics import Rubric
+
+LABELS = (1, 2, 3, 4, 5, 6, 7)
+_LABEL = re.compile(r"^\s*([1-7])\s*[.)]?\s*$")
+
+
+@dataclass(frozen=True)
+class JudgeRequest:
+    """One interaction × one rubric: the rendered prompt, and the parts a local judge scores directly."""
+
+    prompt: str
+    rubric: Rubric
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JudgeReply:
+    """What a backend answered: raw text, label probabilities when known, and what it cost."""
+
+    text: str
+    probs: dict[int, float] | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_ms: float = 0.0
+    method: str = "label"  # "logprobs" | "label" | "likelihood"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A reply turned into a judgment: status, label, probabilities and expected score."""
+
+    status: str  # ok | unparseable | error
+    label: int | None
+    probs: dict[int, float] | None
+    expected: float | None
+
+
+def parse_label(text: str) -> int | None:
+    """The label 1–7 if TEXT is exactly one (a trailing '.' or ')' allowed), else None."""
+    match = _LABEL.match(text or "")
+    return int(match.group(1)) if match else None
+
+
+def verdict(reply: JudgeReply) -> Verdict:
+    """Score a reply: probabilities win where the backend gave them; text that is no label is unparseable."""
+    if reply.probs:
+        total = sum(reply.probs.values())
+        if total > 0:
+            probs = {k: reply.probs.get(k, 0.0) / total for k in LABELS}
+            label = max(probs, key=lambda k: probs[k])
+            return Verdict("ok", label, probs, sum(k * p for k, p in probs.items()))
+    label = parse_label(reply.text)
+    if label is None:
+        return Verdict("unparseable", None, None, None)
+    return Verdict("ok", label, {label: 1.0}, float(label))

@@ -1,0 +1,370 @@
+"""`critic eval`: judge every selected interaction × rubric that the store does not already hold.
+
+Cached by (interaction, rubric version, judge) and, across interactions, by the hash of the
+rendered prompt, so re-running costs zero provider calls. Calls run concurrently under an
+adaptive limit that halves on 429 and climbs back one step per window of successes. Results
+are written in small batches as they complete, so a killed run loses at most the calls in
+flight and the last half-second of results, and the next run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import pyarrow as pa
+
+from critic.config import Config, cost_usd, price
+from critic.judge.backends.base import Judge, PermanentError, TransientError
+from critic.judge.records import JudgeReply, JudgeRequest, verdict
+from critic.rubrics import Rubric
+from critic.store import Store, Window
+
+MAX_ATTEMPTS = 6
+FLUSH_ROWS, FLUSH_SECONDS = 256, 0.5
+SAMPLING = {"temperature": 0, "max_tokens": 1}  # part of the cache key: changing them re-judges
+COLUMNS = ("interaction_id", "rubric", "rubric_version", "judge", "label", "probs", "expected", "method", "raw",
+           "status", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "run_id", "created_at", "prompt_hash")
+
+
+TABLES = {"interactions": "interactions",
+          "eval_items": "(SELECT id, created_at AS ts, input, output, reference, context FROM eval_items)"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which interactions to judge."""
+
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+    sample: int | None = None
+    seed: int = 0
+    ids: tuple[str, ...] = ()
+    table: str = "interactions"  # or "eval_items": outputs of check, calibrate, audit (critic.judge.items)
+
+
+@dataclass
+class RunResult:
+    """What a run did; `--format json` prints it."""
+
+    run_id: str
+    judged: int = 0
+    cached: int = 0
+    errors: int = 0
+    unparseable: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    stopped: str | None = None  # "budget" when --budget-usd stopped it
+    planned: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    interaction_id: str
+    rubric: Rubric
+    request: JudgeRequest
+    prompt_hash: str
+
+
+def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection) -> list[WorkItem]:
+    """Every selected interaction × rubric without a finished judgment by this judge and rubric version."""
+    window, window_params = Window(selection.since, selection.until).where()
+    params: list[Any] = list(window_params)
+    where = [window]
+    if selection.ids:
+        where.append("list_contains(?, id)")
+        params.append(list(selection.ids))
+    order = f"hash(id || '{int(selection.seed)}')" if selection.sample else "ts, id"
+    limit = selection.sample or selection.limit
+    source = TABLES[selection.table]
+    sql = (f"SELECT id, input, output, reference, context FROM {source} WHERE {' AND '.join(where)} "
+           f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
+    rows = store.con.execute(sql, params).fetchall()
+    done = _finished(store, rubrics, judge_spec)
+    work = []
+    for iid, inp, out, ref, ctx in rows:
+        fields = {"input": inp, "output": out, "reference": ref, "context": ctx}
+        for rubric in rubrics:
+            if (iid, rubric.name, rubric.version) in done:
+                continue
+            prompt = rubric.render(fields)
+            key = hashlib.sha256(json.dumps([judge_spec, SAMPLING, prompt]).encode()).hexdigest()
+            work.append(WorkItem(iid, rubric, JudgeRequest(prompt, rubric, fields), key))
+    return work
+
+
+def judged_prompts(store: Store, judge_spec: str, hashes: list[str]) -> dict[str, dict[str, Any]]:
+    """Finished judgments by this judge for any of these prompt hashes: hash → the stored verdict."""
+    rows = store.con.execute(
+        "SELECT prompt_hash, label, probs, expected, method, raw, status FROM judgments "
+        "WHERE judge = ? AND status IN ('ok', 'unparseable') AND list_contains(?, prompt_hash)",
+        [judge_spec, hashes]).fetchall()
+    keys = ("label", "probs", "expected", "method", "raw", "status")
+    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
+
+def _finished(store: Store, rubrics: list[Rubric], judge_spec: str) -> set[tuple[str, str, str]]:
+    rows = store.con.execute(
+        "SELECT interaction_id, rubric, rubric_version FROM judgments "
+        "WHERE judge = ? AND status IN ('ok', 'unparseable') AND list_contains(?, rubric_version)",
+        [judge_spec, [r.version for r in rubrics]],
+    ).fetchall()
+    return {(a, b, c) for a, b, c in rows}
+
+
+class AdaptiveLimit:
+    """A concurrency limit that halves on rate limiting and climbs back as calls succeed.
+
+    A burst of 429s from calls that were all in flight together is one signal, so the limit
+    halves at most once per `cooldown_s`; it grows by one per quarter-limit of successes.
+    """
+
+    def __init__(self, maximum: int, *, cooldown_s: float = 1.0) -> None:
+        self.maximum = self.limit = max(1, maximum)
+        self.active = self._streak = 0
+        self.cooldown_s = cooldown_s
+        self._last_cut = float("-inf")
+        self._cond = asyncio.Condition()
+
+    async def acquire(self) -> None:
+        async with self._cond:
+            await self._cond.wait_for(lambda: self.active < self.limit)
+            self.active += 1
+
+    async def release(self, *, rate_limited: bool) -> None:
+        async with self._cond:
+            self.active -= 1
+            now = time.monotonic()
+            if rate_limited:
+                if now - self._last_cut >= self.cooldown_s:
+                    self.limit, self._streak, self._last_cut = max(1, self.limit // 2), 0, now
+            else:
+                self._streak += 1
+                if self._streak >= self.limit // 4 + 1 and self.limit < self.maximum:
+                    self.limit, self._streak = self.limit + 1, 0
+            self._cond.notify_all()
+
+
+class Writer:
+    """Buffers finished judgments and writes them in batches on one background thread.
+
+    Single-row inserts manage only hundreds of rows a second, and a batch insert on the event
+    loop would stall every call in flight; one thread keeps the store's writes in order.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.rows: list[dict[str, Any]] = []
+        self.last = time.monotonic()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="critic-writer")
+        self._pending: list[Future[None]] = []
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= FLUSH_ROWS or time.monotonic() - self.last >= FLUSH_SECONDS:
+            self._submit()
+
+    def close(self) -> None:
+        """Write what is buffered and wait for every batch; raise the first write error."""
+        self._submit()
+        self._thread.shutdown(wait=True)
+        for future in self._pending:
+            future.result()
+
+    def _submit(self) -> None:
+        self.last = time.monotonic()
+        self._pending = [f for f in self._pending if not f.done() or f.exception() is not None]
+        if self.rows:
+            self._pending.append(self._thread.submit(self._insert, self.rows))
+            self.rows = []
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        con = self.store.con
+        con.register("pending_judgments", pa.Table.from_pylist(rows))
+        try:
+            con.execute(f"INSERT OR REPLACE INTO judgments ({', '.join(COLUMNS)}) "
+                        f"SELECT {', '.join(COLUMNS)} FROM pending_judgments")
+        finally:
+            con.unregister("pending_judgments")
+
+
+class Runner:
+    """Runs a list of work items against one judge, writing each judgment as it completes."""
+
+    def __init__(self, store: Store, judge: Judge, config: Config, *, concurrency: int,
+                 budget_usd: float | None, progress: Callable[[int], None] | None = None) -> None:
+        self.store, self.judge, self.config = store, judge, config
+        self.limit = AdaptiveLimit(min(concurrency, judge.max_concurrency))
+        self.budget_usd = budget_usd
+        self.progress = progress or (lambda _n: None)
+        self.result = RunResult(run_id=uuid.uuid4().hex[:12])
+        self.writer = Writer(store)
+        self._reserved = 0.0
+        self._followers: dict[str, list[WorkItem]] = {}
+        self.price_factor = 1.0  # batch APIs charge half
+
+    async def run(self, work: list[WorkItem]) -> RunResult:
+        self.result.planned = len(work)
+        if price(self.judge.spec, self.config) is None:
+            self.result.warnings.append(f"no price known for {self.judge.spec}; cost is counted as 0 "
+                                        f"(set [prices.\"{self.judge.spec}\"] in critic.toml)")
+        self._start_run(work)
+        fresh = self._reuse_cached(work)
+        queue: asyncio.Queue[WorkItem] = asyncio.Queue()
+        for item in fresh:
+            queue.put_nowait(item)
+        workers = [asyncio.create_task(self._worker(queue)) for _ in range(min(self.limit.maximum, len(fresh)) or 1)]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            self.writer.close()
+            self._finish_run()
+            await self.judge.aclose()
+        return self.result
+
+    def _reuse_cached(self, work: list[WorkItem]) -> list[WorkItem]:
+        """Copy judgments whose exact prompt was judged before (another interaction, same text); return the rest."""
+        cached = judged_prompts(self.store, self.judge.spec, list({w.prompt_hash for w in work}))
+        fresh = []
+        for item in work:
+            hit = cached.get(item.prompt_hash)
+            if hit is None:
+                if item.prompt_hash in self._followers:  # the same prompt is already queued: judge it once
+                    self._followers[item.prompt_hash].append(item)
+                else:
+                    self._followers[item.prompt_hash] = []
+                    fresh.append(item)
+                continue
+            self._write_copy(item, hit)
+        return fresh
+
+    async def _worker(self, queue: asyncio.Queue[WorkItem]) -> None:
+        while not queue.empty():
+            item = queue.get_nowait()
+            reserved = self._reserve(item)
+            if reserved is None:
+                self.result.stopped = "budget"
+                return
+            await self._judge_one(item)
+            self._reserved -= reserved
+            self.progress(1)
+
+    def _reserve(self, item: WorkItem) -> float | None:
+        """Hold the estimated cost of ITEM against the budget; None when it would exceed it."""
+        if self.budget_usd is None:
+            return 0.0
+        estimate = cost_usd(self.judge.spec, self.config, estimate_tokens(item.request.prompt), 1)
+        if self.result.cost_usd + self._reserved + estimate > self.budget_usd:
+            return None
+        self._reserved += estimate
+        return estimate
+
+    async def _judge_one(self, item: WorkItem) -> None:
+        reply, error = None, None
+        for attempt in range(MAX_ATTEMPTS):
+            await self.limit.acquire()
+            rate_limited = False
+            try:
+                reply = await self.judge.judge(item.request)
+                break
+            except TransientError as exc:
+                rate_limited, error = exc.rate_limited, str(exc)
+                wait = exc.retry_after if exc.retry_after is not None else min(30.0, 0.25 * 2 ** attempt)
+            except PermanentError as exc:
+                error = str(exc)
+                break
+            finally:
+                await self.limit.release(rate_limited=rate_limited)
+            if attempt < MAX_ATTEMPTS - 1:
+                await asyncio.sleep(wait * random.uniform(0.8, 1.2))
+        self._record(item, reply, error)
+
+    def _record(self, item: WorkItem, reply: JudgeReply | None, error: str | None) -> None:
+        if reply is None:
+            self.result.errors += 1
+            self._write(item, label=None, probs=None, expected=None, method=None, raw=error, status="error")
+            return
+        v = verdict(reply)
+        stored = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None, "expected": v.expected,
+                  "method": reply.method if v.status == "ok" else None, "raw": reply.text, "status": v.status}
+        for twin in self._followers.get(item.prompt_hash, []):
+            self._write_copy(twin, stored)
+        cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens) * self.price_factor
+        self.result.judged += 1
+        self.result.unparseable += v.status == "unparseable"
+        self.result.input_tokens += reply.input_tokens
+        self.result.output_tokens += reply.output_tokens
+        self.result.cost_usd += cost
+        self._write(item, **stored, input_tokens=reply.input_tokens, output_tokens=reply.output_tokens,
+                    cost=cost, latency_ms=reply.latency_ms)
+
+    def _write_copy(self, item: WorkItem, stored: dict[str, Any]) -> None:
+        """Record an earlier verdict for the same prompt under ITEM's key, at no cost."""
+        self.result.cached += 1
+        self.result.unparseable += stored["status"] == "unparseable"
+        self._write(item, **stored)
+        self.progress(1)
+
+    def _write(self, item: WorkItem, *, label: int | None, probs: str | None, expected: float | None,
+               method: str | None, raw: str | None, status: str, input_tokens: int = 0, output_tokens: int = 0,
+               cost: float = 0.0, latency_ms: float = 0.0) -> None:
+        self.writer.add({
+            "interaction_id": item.interaction_id, "rubric": item.rubric.name, "rubric_version": item.rubric.version,
+            "judge": self.judge.spec, "label": label, "probs": probs, "expected": expected, "method": method,
+            "raw": raw, "status": status, "input_tokens": input_tokens, "output_tokens": output_tokens,
+            "cost_usd": cost, "latency_ms": latency_ms, "run_id": self.result.run_id,
+            "created_at": datetime.now(timezone.utc), "prompt_hash": item.prompt_hash,
+        })
+
+    def _start_run(self, work: list[WorkItem]) -> None:
+        rubrics = sorted({f"{w.rubric.name}@{w.rubric.version}" for w in work})
+        self.store.con.execute("INSERT INTO runs VALUES (?, now(), NULL, ?, ?, 'running', NULL)",
+                               [self.result.run_id, self.judge.spec, json.dumps(rubrics)])
+
+    def _finish_run(self) -> None:
+        status = self.result.stopped or "done"
+        self.store.con.execute("UPDATE runs SET finished_at = now(), status = ?, stats = ? WHERE run_id = ?",
+                               [status, json.dumps(self.result.as_dict()), self.result.run_id])
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count (4 characters a token) for --dry-run and budgets, before a provider counts."""
+    return max(1, len(text) // 4)
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What a run would spend."""
+
+    calls: int
+    cached: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def dry_run(store: Store, work: list[WorkItem], judge_spec: str, config: Config) -> DryRun:
+    """Calls, tokens (estimated at 4 characters a token) and cost a run would spend; calls nothing."""
+    cached = judged_prompts(store, judge_spec, list({w.prompt_hash for w in work}))
+    fresh = {w.prompt_hash: w for w in work if w.prompt_hash not in cached}  # identical prompts: one call
+    tokens = sum(estimate_tokens(w.request.prompt) for w in fresh.values())
+    return DryRun(len(fresh), len(work) - len(fresh), tokens, len(fresh),
+                  cost_usd(judge_spec, config, tokens, len(fresh)))

