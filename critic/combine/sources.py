@@ -32,8 +32,10 @@ MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|s
 UserSource = Callable[[dict[str, Any]], int]
 
 
-DEFAULT_QUANTILES = (0.15, 0.6)  # relative judges: bottom 15% of their scores → bad, top 40% → good
-RELATIVE_JUDGES = ("local",)  # scores that rank well but are not calibrated labels (the embedded judge)
+DEFAULT_QUANTILES = (0.15, 0.6)  # bad_quantile / good_quantile when a rubric's config gives only one
+# Judges whose scores rank but are not calibrated labels (the embedded judge): they do not vote,
+# since a rank threshold would manufacture a fixed share of "bad"; the end model reads their scores.
+RELATIVE_JUDGES = ("local",)
 
 
 def thresholds(config: Config, rubric: str) -> tuple[float, float]:
@@ -55,9 +57,10 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
 
     The embedded judge's scores are likelihoods mapped onto 1–7 by a fixed curve: they rank
     outputs (weakly: ROC AUC 0.656 of its tone score on the sample's planted failures, bench/RESULTS.md
-    *Weak supervision*) but bunch up near the bottom of the
-    scale on short replies, so an absolute threshold would call nearly everything bad. Its
-    votes, and any rubric configured with bad_quantile/good_quantile, go by rank instead.
+    *Weak supervision*) but bunch up near the bottom of the scale on short replies, so an
+    absolute threshold would call nearly everything bad, and a rank threshold would call a
+    fixed share bad whatever the data. It abstains here (the end model uses its scores as a
+    feature) unless a rubric is configured with bad_quantile/good_quantile, which votes by rank.
     """
     def case(values: dict[str, float]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
         return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {v}" for r, v in values.items()) or "WHEN '' THEN NULL"
@@ -67,6 +70,7 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
     return f"""
         SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
                CASE WHEN q_bad IS NOT NULL THEN (CASE WHEN rank_q <= q_bad THEN {BAD} WHEN rank_q >= q_good THEN {GOOD} END)
+                    WHEN judge IN ({relative}) THEN NULL
                     WHEN expected <= t_bad THEN {BAD} WHEN expected >= t_good THEN {GOOD} END AS vote
         FROM (
             SELECT interaction_id, rubric, judge, expected,
@@ -74,10 +78,8 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
                        / count(*) OVER (PARTITION BY rubric, judge) AS rank_q,
                    CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END AS t_bad,
                    CASE rubric {case({r: thresholds(config, r)[1] for r in rubrics})} END AS t_good,
-                   coalesce(CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END,
-                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[0]} END) AS q_bad,
-                   coalesce(CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END,
-                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[1]} END) AS q_good
+                   CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END AS q_bad,
+                   CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END AS q_good
             FROM judgments WHERE status = 'ok'
             QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1)
     """

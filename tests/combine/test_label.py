@@ -57,7 +57,9 @@ def test_degenerate_matrices_fall_back_and_say_why(matrix: np.ndarray, model: st
     assert used == model and phrase.split()[0] in why
     if used == "majority":
         assert ((0 <= probs) & (probs <= 1)).all()
-        assert probs[-1] == (0.5 if (matrix[-1] == ABSTAIN).all() else probs[-1])
+        covered = (matrix != ABSTAIN).any(axis=1)
+        prior = probs[covered].mean()  # the majority vote's share of bad where some source voted
+        assert (probs[~covered] == prior).all() and f"class prior {prior:.2f}" in why
 
 
 def test_always_abstaining_source_is_ignored_by_the_model() -> None:
@@ -122,7 +124,7 @@ def test_label_cli_json_contract_and_out_file(sample_store: Store, db_path: Path
     assert payload["interactions"] == 2000 and payload["label_model"] == "snorkel"
     assert {"name", "coverage", "conflicts", "weight"} <= set(payload["sources"][0])
     lines = [json.loads(x) for x in out.read_text().splitlines()]
-    assert len(lines) == 2000 and {"id", "p_bad", "sources_bad", "sources_good"} == set(lines[0])
+    assert len(lines) == 2000 and {"id", "p_bad", "p_bad_votes", "sources_bad", "sources_good", "drivers"} == set(lines[0])
 
 
 def test_label_on_an_empty_store_explains(runner: CliRunner, tmp_path: Path) -> None:

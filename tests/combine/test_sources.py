@@ -1,4 +1,4 @@
-"""Critic votes: absolute thresholds for calibrated judges, rank within its own scores for the embedded one."""
+"""Critic votes: absolute thresholds for calibrated judges; the embedded judge abstains unless configured."""
 
 from __future__ import annotations
 
@@ -20,10 +20,12 @@ def _votes(store: Store, config: Config, judge: str) -> dict[str, int]:
     return dict(rows)
 
 
-def test_embedded_judge_votes_by_rank_not_by_its_bunched_scores(store: Store) -> None:
+def test_embedded_judge_does_not_vote_unless_a_rank_rule_is_configured(store: Store) -> None:
     scores = [1.37 + i * 0.001 for i in range(100)]  # every score ≤ 2: an absolute threshold would call all bad
     _judged(store, "local", scores)
-    votes = _votes(store, Config(), "local")
+    assert _votes(store, Config(), "local") == {}  # no manufactured share of "bad": the end model reads its scores
+    ranked = Config(raw={"label": {"thresholds": {"tone": {"bad_quantile": 0.15, "good_quantile": 0.6}}}})
+    votes = _votes(store, ranked, "local")
     assert sum(v == BAD for v in votes.values()) == 15 and sum(v == GOOD for v in votes.values()) == 40
     assert all(votes[f"local-{i:03d}"] == BAD for i in range(15))  # the lowest-scored are the bad ones
     assert all(votes[f"local-{i:03d}"] == GOOD for i in range(60, 100))
