@@ -30,17 +30,21 @@ sys.path.insert(0, str(ROOT))
 from critic.combine.label import run_label  # noqa: E402
 from critic.store import Window  # noqa: E402
 from critic.config import Config  # noqa: E402
+from critic.data import resource  # noqa: E402
 from critic.ingest import ingest_files  # noqa: E402
-from critic.judge.backends import get_judge  # noqa: E402
+from critic.judge.backends import resolve_judge  # noqa: E402
 from critic.judge.run import Runner, Selection, select_work  # noqa: E402
 from critic.rubrics import resolve_rubric  # noqa: E402
 from critic.store import Store  # noqa: E402
 
 
+SAMPLE = resource("sample")
+
+
 def judge(store: Store, rubric: str, selection: Selection) -> float:
     work = select_work(store, [resolve_rubric(rubric)], "local", selection)
     t = time.perf_counter()
-    result = asyncio.run(Runner(store, get_judge("local"), Config(), concurrency=1, budget_usd=None).run(work))
+    result = asyncio.run(Runner(store, resolve_judge("local"), Config(), concurrency=1, budget_usd=None).run(work))
     return result.judged / max(time.perf_counter() - t, 1e-9)
 
 
@@ -50,9 +54,9 @@ def labels(store: Store) -> dict[str, tuple[float, list[str]]]:
 
 
 def sample_traffic(tmp: Path, n_judged: int) -> None:
-    truth = {r["id"]: int(bool(r["failure_mode"])) for r in csv.DictReader((ROOT / "datasets/sample/truth.csv").read_text().splitlines())}
+    truth = {r["id"]: int(bool(r["failure_mode"])) for r in csv.DictReader((SAMPLE / "truth.csv").read_text().splitlines())}
     with Store.open(tmp / "sample.duckdb") as store:
-        ingest_files(store, [str(ROOT / "datasets/sample/interactions.jsonl"), str(ROOT / "datasets/sample/events.jsonl")], Config())
+        ingest_files(store, [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")], Config())
         signals = labels(store)
         ids = sorted(signals)
         y = [truth[i] for i in ids]

@@ -25,7 +25,7 @@ from critic.calibrate.live import judge_human  # noqa: E402
 from critic.calibrate.metrics import Scale  # noqa: E402
 from critic.calibrate.scores import calibrate_scores  # noqa: E402
 from critic.config import Config  # noqa: E402
-from critic.judge.backends import get_judge  # noqa: E402
+from critic.judge.backends import resolve_judge  # noqa: E402
 from critic.rubrics import resolve_rubric  # noqa: E402
 from critic.store import Store  # noqa: E402
 
@@ -71,7 +71,7 @@ def main() -> None:
     chosen = items(args.summeval, args.docs)
     t = time.perf_counter()
     with Store.open(args.db) as store:
-        rows = judge_human(store, get_judge(args.judge, base_url=args.base_url), Config(), rubrics, chosen, 4)
+        rows = judge_human(store, resolve_judge(args.judge, base_url=args.base_url), Config(), rubrics, chosen, 4)
     seconds = time.perf_counter() - t  # near 0 when every judgment comes from the cache
     results = {r["criterion"]: r for r in calibrate_scores(rows, human_scale=Scale(1, 5))}
     print(f"{args.judge} on {len(chosen)} SummEval summaries ({args.docs} documents × 16 systems), "

@@ -22,7 +22,11 @@ from critic.store import Store
 BAD, GOOD, ABSTAIN = 1, 0, -1
 EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon": BAD, "edit": BAD,
                "copy": GOOD, "escalate": BAD}
-DEFAULT_THRESHOLDS = (2.0, 6.0)  # expected score ≤ 2 → bad, ≥ 6 → good
+# Expected score ≤ 2 → bad. A rubric judges one criterion, so by default a high score is not a
+# "good" vote: a rubric blind to a failure (tone on a truncated reply) would vote good on it.
+# Measured on the sample with a noisy judge (bench/RESULTS.md, *End model*): LabelModel ROC AUC
+# 0.842 with good votes at ≥ 6, 0.935 without. Set `good` per rubric to have it vote good.
+DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
 REFUSAL = r"(?i)(i'?m sorry,? but i (can'?t|cannot)|i (can'?t|cannot) (help|assist)|i('?m| am) unable to (help|assist)|as an ai\b)"
 MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|scale)|"
                 r"(rate|score|grade|label) (this|it|me|the (reply|answer|response))( as| with)? (a )?[1-7]\b|"
@@ -38,10 +42,11 @@ DEFAULT_QUANTILES = (0.15, 0.6)  # bad_quantile / good_quantile when a rubric's 
 RELATIVE_JUDGES = ("local",)
 
 
-def thresholds(config: Config, rubric: str) -> tuple[float, float]:
-    """(bad at or below, good at or above) for a rubric, from [label.thresholds.RUBRIC] or the default."""
+def thresholds(config: Config, rubric: str) -> tuple[float, float | None]:
+    """(bad at or below, good at or above or None) for a rubric, from [label.thresholds.RUBRIC] or the default."""
     raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
-    return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), float(raw.get("good", DEFAULT_THRESHOLDS[1]))
+    good = raw.get("good", DEFAULT_THRESHOLDS[1])
+    return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), None if good is None else float(good)
 
 
 def quantiles(config: Config, rubric: str) -> tuple[float, float] | None:
@@ -62,8 +67,9 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
     fixed share bad whatever the data. It abstains here (the end model uses its scores as a
     feature) unless a rubric is configured with bad_quantile/good_quantile, which votes by rank.
     """
-    def case(values: dict[str, float]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
-        return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {v}" for r, v in values.items()) or "WHEN '' THEN NULL"
+    def case(values: dict[str, float | None]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
+        return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {'NULL' if v is None else v}"
+                        for r, v in values.items()) or "WHEN '' THEN NULL"
 
     by_rank = {r: quantiles(config, r) for r in rubrics}
     relative = ", ".join(f"'{j}'" for j in RELATIVE_JUDGES)

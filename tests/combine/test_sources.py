@@ -34,8 +34,11 @@ def test_embedded_judge_does_not_vote_unless_a_rank_rule_is_configured(store: St
 def test_calibrated_judges_vote_by_absolute_score_unless_configured(store: Store) -> None:
     _judged(store, "openai:gpt-4.1-mini", [1.0, 2.0, 2.5, 4.0, 6.0, 7.0])
     votes = _votes(store, Config(), "openai:gpt-4.1-mini")
-    assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD,
-                     "openai:gpt-4.1-mini-004": GOOD, "openai:gpt-4.1-mini-005": GOOD}
+    assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD}  # a high score is no "good" vote
+    with_good = Config(raw={"label": {"thresholds": {"tone": {"good": 6}}}})
+    assert _votes(store, with_good, "openai:gpt-4.1-mini") == {
+        "openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD,
+        "openai:gpt-4.1-mini-004": GOOD, "openai:gpt-4.1-mini-005": GOOD}
     ranked = Config(raw={"label": {"thresholds": {"tone": {"bad_quantile": 0.2, "good_quantile": 0.8}}}})
     votes = _votes(store, ranked, "openai:gpt-4.1-mini")
     assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-005": GOOD}
