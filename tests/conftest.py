@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,10 @@ from critic.config import Config
 from critic.data import resource
 from critic.ingest import ingest_files
 from critic.store import Store, Window
+from critic.judge.backends import resolve_judge
+from critic.judge.run import Runner, Selection, select_work
+from critic.rubrics import resolve_rubric
+from tests.fakes.judges import noisy_judge, planted_modes
 from tests.fakes.provider import ProviderServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +85,21 @@ def planted() -> dict[str, str]:
     """{interaction id: planted failure mode} from the generator's truth file (no mode: absent)."""
     with (SAMPLE / "truth.csv").open() as f:
         return {r["id"]: r["failure_mode"] for r in csv.DictReader(f) if r["failure_mode"]}
+
+
+@pytest.fixture(scope="session")
+def judged_sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The sample traffic judged on three rubrics by the noisy, partly blind loopback judge, then labelled."""
+    store = Store.open(tmp_path_factory.mktemp("endmodel") / "critic.duckdb")
+    from critic.ingest import ingest_files
+
+    ingest_files(store, [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")], Config())
+    with ProviderServer(reply=noisy_judge(planted_modes(SAMPLE), seed=3), keep_prompts=False) as server, \
+            pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OPENAI_API_KEY", "sk-test")
+        judge = resolve_judge("openai:noisy", base_url=server.url)
+        rubrics = [resolve_rubric(r) for r in ("accuracy", "helpfulness", "tone")]
+        asyncio.run(Runner(store, judge, Config(), concurrency=32, budget_usd=None).run(
+            select_work(store, rubrics, judge.spec, Selection())))
+    run_label(store, Config(), Window())
+    return store

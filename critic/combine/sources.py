@@ -18,6 +18,7 @@ import numpy as np
 from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
+from critic.store.signals import signals_sql
 
 BAD, GOOD, ABSTAIN = 1, 0, -1
 EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon": BAD, "edit": BAD,
@@ -108,6 +109,12 @@ def votes_sql(store: Store, config: Config) -> str:
         UNION ALL
         SELECT id, 'heuristic:judge_manipulation', {BAD} FROM interactions
         WHERE regexp_matches(output, '{MANIPULATION.replace("'", "''")}')
+        UNION ALL
+        SELECT id, 'heuristic:' || signal, {BAD} FROM (
+            UNPIVOT (SELECT id, wrong_language, (invented_numbers > 0)::INTEGER AS invented_numbers
+                     FROM ({signals_sql("label_ids")}))
+            ON wrong_language, invented_numbers INTO NAME signal VALUE fired)
+        WHERE fired = 1
         UNION ALL
         SELECT id, 'heuristic:latency_over_p99', {BAD} FROM (
             SELECT id, latency_ms, quantile_cont(latency_ms, 0.99) OVER (PARTITION BY feature) AS p99

@@ -15,6 +15,7 @@ def _judged(store: Store, judge: str, scores: list[float], rubric: str = "tone")
 
 
 def _votes(store: Store, config: Config, judge: str) -> dict[str, int]:
+    store.con.execute("CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions")  # as label_matrix does
     rows = store.con.execute(f"SELECT interaction_id, vote FROM ({votes_sql(store, config)}) "
                              "WHERE source LIKE 'critic:%' AND vote IS NOT NULL AND source LIKE ?", [f"%@{judge}"]).fetchall()
     return dict(rows)
