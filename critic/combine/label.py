@@ -90,15 +90,15 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, st
         why = (f"only {n_sources} source(s) voted; the label model needs at least 3" if n_sources < 3
                else "every vote agrees, so source accuracies cannot be told apart")
         covered = (voting != ABSTAIN).any(axis=1)
-        prior = float(_majority(voting[covered]).mean()) if covered.any() else 0.5
+        prior = _prior(voting, covered)
         return (np.where(covered, _majority(voting), prior), "majority",
                 why + f"; used majority vote (ties: 0.5; no vote: the class prior {prior:.2f})", None)
     from snorkel.labeling.model import LabelModel
 
     # Snorkel assumes balanced classes unless told; most traffic is fine, so the prior comes from
-    # the majority vote over the rows some source voted on (it is what rows with no vote receive).
+    # the majority vote, a row no source voted on counting as fine (most sources only ever say "bad").
     covered = (voting != ABSTAIN).any(axis=1)
-    prior = float(np.clip(_majority(voting[covered]).mean(), 0.01, 0.99)) if covered.any() else 0.5
+    prior = _prior(voting, covered)
     model = LabelModel(cardinality=2, verbose=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -108,7 +108,12 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, st
     weights = np.full(matrix.shape[1], np.nan)
     weights[(matrix != ABSTAIN).any(axis=0)] = model.get_weights()
     return probs, "snorkel", (f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = "
-                              f"{prior:.2f} from the majority vote where any source voted"), weights
+                              f"{prior:.2f} from the majority vote, no vote counting as fine"), weights
+
+
+def _prior(voting: np.ndarray, covered: np.ndarray) -> float:
+    """P(bad) before evidence: the majority vote's share of bad over all rows, a row with no vote counting as fine."""
+    return float(np.clip(np.where(covered, _majority(voting), 0.0).mean(), 0.01, 0.99)) if covered.any() else 0.5
 
 
 def _majority(matrix: np.ndarray) -> np.ndarray:
