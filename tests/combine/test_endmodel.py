@@ -55,7 +55,7 @@ def test_end_model_beats_the_label_model_and_every_single_source(judged_sample: 
             "SELECT interaction_id, expected FROM judgments WHERE rubric = ? AND status = 'ok'", [rubric]).fetchall())
         single.append(roc_auc_score(y, [-scores.get(i, 4.0) for i in ids]))
     assert end > votes and end >= max(single) + 0.03, (end, votes, max(single))
-    assert end >= 0.93  # bench/RESULTS.md, *End model*: 0.950 with the bench's seed
+    assert end >= 0.95  # bench/RESULTS.md, *End model*: 0.977 with the bench's seed
 
 
 def test_explain_names_what_pushed_p_bad_up(judged_sample: Store) -> None:
