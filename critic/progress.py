@@ -24,6 +24,7 @@ class Progress:
         self.every_s = every_s
         self._bar: Any = None
         self._started = self._last = time.monotonic()
+        self._shown = 0
         if self.stream.isatty():
             from tqdm import tqdm
 
@@ -47,6 +48,7 @@ class Progress:
             print(f"{self.desc}: {text}", file=self.stream, flush=True)
 
     def _line(self) -> None:
+        self._shown = self.done
         of = f"/{self.total} ({self.done / self.total:.0%})" if self.total else ""
         elapsed = time.monotonic() - self._started
         print(f"{self.desc}: {self.done}{of} {self.unit}s, {elapsed:.0f} s", file=self.stream, flush=True)
@@ -54,7 +56,7 @@ class Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-        elif time.monotonic() - self._started >= self.every_s:
+        elif time.monotonic() - self._started >= self.every_s and self.done != self._shown:
             self._line()
 
     def __enter__(self) -> "Progress":

@@ -23,9 +23,10 @@ DIMENSIONS = ("model", "prompt_version", "feature")  # what variants can differ 
 @db_option
 @click.option("--since", help="Only interactions at or after this time (ISO 8601).")
 @click.option("--until", help="Only interactions before this time (ISO 8601).")
-@click.option("--out", type=click.Path(dir_okay=False), help="Also write id, p_bad and the sources that voted (.csv or .jsonl).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write id, p_bad, p_bad_votes, the sources that voted and the drivers (.csv or .jsonl).")
+@click.option("--explain", "explain_id", metavar="ID", help="Show why one interaction got its P(bad) (from the last labelling); label nothing.")
 @format_option("text", "json", "csv")
-def label_cmd(db: str, since: str | None, until: str | None, out: str | None, fmt: str) -> None:
+def label_cmd(db: str, since: str | None, until: str | None, out: str | None, explain_id: str | None, fmt: str) -> None:
     """Fuse critic scores, thumbs, behaviour and heuristics into P(bad) per interaction (Snorkel).
 
     Prints each source's coverage, overlaps, conflicts and learned weight (and its accuracy on
@@ -35,10 +36,15 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, fm
     """
     if out and Path(out).suffix.lower() not in (".csv", ".jsonl"):
         raise CriticError(f"{out}: --out must end in .csv or .jsonl")
-    from critic.combine.label import run_label
+    from critic.combine.label import explain_label, run_label
     from critic.config import load_config
     from critic.store import Store, Window
 
+    if explain_id:
+        with Store.open(db) as store:
+            found = explain_label(store, explain_id)
+        emit(found, "json" if fmt == "json" else "text", _explain_text)
+        return
     with Store.open(db) as store:
         result = run_label(store, load_config(), Window(since, until))
     if out:
@@ -51,18 +57,28 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, fm
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
     if path.suffix.lower() == ".jsonl":
-        path.write_text("".join(json.dumps({**r, "sources_bad": json.loads(r["sources_bad"]),
-                                            "sources_good": json.loads(r["sources_good"])}) + "\n" for r in rows))
+        path.write_text("".join(json.dumps({**r, **{k: json.loads(r[k]) for k in ("sources_bad", "sources_good", "drivers")}})
+                                + "\n" for r in rows))
         return
     with path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["id", "p_bad", "sources_bad", "sources_good"])
+        writer = csv.DictWriter(f, fieldnames=["id", "p_bad", "p_bad_votes", "sources_bad", "sources_good", "drivers"])
         writer.writeheader()
         writer.writerows(rows)
 
 
+def _explain_text(d: dict[str, Any]) -> str:
+    return "\n".join([f"{d['id']}: P(bad) {d['p_bad']:.3f} (end model); {d['p_bad_votes']:.3f} from the votes alone",
+                      f"  pushed up by: {', '.join(d['drivers']) or 'nothing stands out'}",
+                      f"  voted bad: {', '.join(d['sources_bad']) or 'none'}; voted good: {', '.join(d['sources_good']) or 'none'}"])
+
+
 def _label_text(r: LabelResult) -> str:
     lines = [f"{r.interactions} interactions, label model: {r.label_model} ({r.note})",
-             f"likely bad (P(bad) > 0.5): {r.likely_bad}", "",
+             f"likely bad (P(bad) > 0.5): {r.likely_bad}"]
+    if r.end_model:
+        weights = ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in r.end_model.as_dict(5)["top_weights"])
+        lines.append(f"end model: {r.end_model.note}" + (f"; largest weights: {weights}" if weights else ""))
+    lines += ["",
              f"{'source':<34} {'coverage':>8} {'overlaps':>8} {'conflicts':>9} {'weight':>7} {'bad':>5} {'good':>5}"]
     for s in r.sources:
         weight = "-" if s.weight is None else f"{s.weight:.3f}"

@@ -12,8 +12,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from critic.combine.endmodel import EndModel, features, fit_end_model
 from critic.combine.sources import ABSTAIN, BAD, GOOD, load_user_sources, user_votes, votes_sql
 from critic.config import Config
+from critic.errors import CriticError
 from critic.store import Store, Window
 
 
@@ -42,11 +44,13 @@ class LabelResult:
     note: str
     model_version: str = ""
     likely_bad: int = 0
+    end_model: EndModel | None = None
     rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"interactions": self.interactions, "label_model": self.label_model, "note": self.note,
                 "model_version": self.model_version, "likely_bad": self.likely_bad,
+                "end_model": self.end_model.as_dict() if self.end_model else None,
                 "sources": [asdict(s) for s in self.sources]}
 
 
@@ -85,13 +89,16 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, st
     if n_sources < 3 or len(classes) < 2:
         why = (f"only {n_sources} source(s) voted; the label model needs at least 3" if n_sources < 3
                else "every vote agrees, so source accuracies cannot be told apart")
-        return _majority(voting), "majority", why + "; used majority vote (ties and no votes: 0.5)", None
+        covered = (voting != ABSTAIN).any(axis=1)
+        prior = _prior(voting, covered)
+        return (np.where(covered, _majority(voting), prior), "majority",
+                why + f"; used majority vote (ties: 0.5; no vote: the class prior {prior:.2f})", None)
     from snorkel.labeling.model import LabelModel
 
     # Snorkel assumes balanced classes unless told; most traffic is fine, so the prior comes from
-    # the majority vote over the rows some source voted on (it is what rows with no vote receive).
+    # the majority vote, a row no source voted on counting as fine (most sources only ever say "bad").
     covered = (voting != ABSTAIN).any(axis=1)
-    prior = float(np.clip(_majority(voting[covered]).mean(), 0.01, 0.99)) if covered.any() else 0.5
+    prior = _prior(voting, covered)
     model = LabelModel(cardinality=2, verbose=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -101,7 +108,12 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, st
     weights = np.full(matrix.shape[1], np.nan)
     weights[(matrix != ABSTAIN).any(axis=0)] = model.get_weights()
     return probs, "snorkel", (f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = "
-                              f"{prior:.2f} from the majority vote where any source voted"), weights
+                              f"{prior:.2f} from the majority vote, no vote counting as fine"), weights
+
+
+def _prior(voting: np.ndarray, covered: np.ndarray) -> float:
+    """P(bad) before evidence: the majority vote's share of bad over all rows, a row with no vote counting as fine."""
+    return float(np.clip(np.where(covered, _majority(voting), 0.0).mean(), 0.01, 0.99)) if covered.any() else 0.5
 
 
 def _majority(matrix: np.ndarray) -> np.ndarray:
@@ -114,29 +126,45 @@ def _majority(matrix: np.ndarray) -> np.ndarray:
 def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     """Fit and store P(bad) for every interaction in WINDOW; per-source statistics in the result."""
     ids, names, matrix, faults = label_matrix(store, config, window)
-    probs, model, note, weights = fit_probabilities(matrix)
+    votes, model, note, weights = fit_probabilities(matrix)
     stats = _source_stats(names, matrix, weights, faults, _gold(store, ids))
-    version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats]]).encode()).hexdigest()[:12]
-    result = LabelResult(len(ids), stats, model, note, version)
     if model == "none" or not ids:
-        return result
+        return LabelResult(len(ids), stats, model, note)
+    probs, drivers, end = fit_end_model(features(store).reindex(ids), votes)
+    version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[:12]
+    result = LabelResult(len(ids), stats, model, note, version, end_model=end)
+    now = datetime.now(timezone.utc)
     rows = [{"interaction_id": i, "p_bad": float(p), "label_model": model, "model_version": version,
              "sources_bad": json.dumps([n for n, v in zip(names, r) if v == BAD]),
              "sources_good": json.dumps([n for n, v in zip(names, r) if v == GOOD]),
-             "created_at": datetime.now(timezone.utc)} for i, p, r in zip(ids, probs, matrix.tolist())]
+             "created_at": now, "p_bad_votes": float(pv), "drivers": json.dumps(d)}
+            for i, p, pv, d, r in zip(ids, probs, votes, drivers, matrix.tolist())]
     with store.transaction() as con:
         con.execute("DELETE FROM labels WHERE interaction_id IN (SELECT id FROM label_ids)")
         con.register("new_labels", pa.Table.from_pylist(rows))
         con.execute("INSERT INTO labels SELECT interaction_id, p_bad, label_model, model_version, sources_bad, "
-                    "sources_good, created_at FROM new_labels")
+                    "sources_good, created_at, p_bad_votes, drivers FROM new_labels")
         con.unregister("new_labels")
-        con.execute("INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?)",
-                    [datetime.now(timezone.utc), version, model, note, len(ids),
-                     json.dumps([asdict(s) for s in stats])])
+        con.execute("INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [now, version, model, note, len(ids), json.dumps([asdict(s) for s in stats]),
+                     json.dumps(end.as_dict())])
     result.likely_bad = int((probs > 0.5).sum())
-    result.rows = [{"id": r["interaction_id"], "p_bad": r["p_bad"], "sources_bad": r["sources_bad"],
-                    "sources_good": r["sources_good"]} for r in rows]
+    result.rows = [{"id": r["interaction_id"], "p_bad": r["p_bad"], "p_bad_votes": r["p_bad_votes"],
+                    "sources_bad": r["sources_bad"], "sources_good": r["sources_good"], "drivers": r["drivers"]}
+                   for r in rows]
     return result
+
+
+def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:
+    """Why one interaction got its P(bad): both probabilities, the sources that voted, the end model's drivers."""
+    row = store.con.execute("SELECT p_bad, p_bad_votes, sources_bad, sources_good, drivers FROM labels "
+                            "WHERE interaction_id = ?", [interaction_id]).fetchone()
+    if row is None:
+        raise CriticError(f"no label for {interaction_id!r} in {store.path}; check the id, or run critic label first")
+    p_bad, votes, bad, good, drivers = row
+    return {"id": interaction_id, "p_bad": p_bad, "p_bad_votes": p_bad if votes is None else votes,
+            "sources_bad": json.loads(bad or "[]"), "sources_good": json.loads(good or "[]"),
+            "drivers": json.loads(drivers or "[]")}
 
 
 def _gold(store: Store, ids: list[str]) -> np.ndarray | None:

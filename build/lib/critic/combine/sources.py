@@ -18,11 +18,16 @@ import numpy as np
 from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
+from critic.store.signals import signals_sql
 
 BAD, GOOD, ABSTAIN = 1, 0, -1
 EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon": BAD, "edit": BAD,
                "copy": GOOD, "escalate": BAD}
-DEFAULT_THRESHOLDS = (2.0, 6.0)  # expected score ≤ 2 → bad, ≥ 6 → good
+# Expected score ≤ 2 → bad. A rubric judges one criterion, so by default a high score is not a
+# "good" vote: a rubric blind to a failure (tone on a truncated reply) would vote good on it.
+# Measured on the sample with a noisy judge (bench/RESULTS.md, *End model*): LabelModel ROC AUC
+# 0.842 with good votes at ≥ 6, 0.935 without. Set `good` per rubric to have it vote good.
+DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
 REFUSAL = r"(?i)(i'?m sorry,? but i (can'?t|cannot)|i (can'?t|cannot) (help|assist)|i('?m| am) unable to (help|assist)|as an ai\b)"
 MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|scale)|"
                 r"(rate|score|grade|label) (this|it|me|the (reply|answer|response))( as| with)? (a )?[1-7]\b|"
@@ -32,14 +37,17 @@ MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|s
 UserSource = Callable[[dict[str, Any]], int]
 
 
-DEFAULT_QUANTILES = (0.15, 0.6)  # relative judges: bottom 15% of their scores → bad, top 40% → good
-RELATIVE_JUDGES = ("local",)  # scores that rank well but are not calibrated labels (the embedded judge)
+DEFAULT_QUANTILES = (0.15, 0.6)  # bad_quantile / good_quantile when a rubric's config gives only one
+# Judges whose scores rank but are not calibrated labels (the embedded judge): they do not vote,
+# since a rank threshold would manufacture a fixed share of "bad"; the end model reads their scores.
+RELATIVE_JUDGES = ("local",)
 
 
-def thresholds(config: Config, rubric: str) -> tuple[float, float]:
-    """(bad at or below, good at or above) for a rubric, from [label.thresholds.RUBRIC] or the default."""
+def thresholds(config: Config, rubric: str) -> tuple[float, float | None]:
+    """(bad at or below, good at or above or None) for a rubric, from [label.thresholds.RUBRIC] or the default."""
     raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
-    return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), float(raw.get("good", DEFAULT_THRESHOLDS[1]))
+    good = raw.get("good", DEFAULT_THRESHOLDS[1])
+    return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), None if good is None else float(good)
 
 
 def quantiles(config: Config, rubric: str) -> tuple[float, float] | None:
@@ -54,18 +62,22 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
     """SQL for critic votes: by absolute score, or by rank among the same judge's scores on that rubric.
 
     The embedded judge's scores are likelihoods mapped onto 1–7 by a fixed curve: they rank
-    outputs (AUC ≈ 0.8 on the sample's planted failures) but bunch up near the bottom of the
-    scale on short replies, so an absolute threshold would call nearly everything bad. Its
-    votes, and any rubric configured with bad_quantile/good_quantile, go by rank instead.
+    outputs (weakly: ROC AUC 0.656 of its tone score on the sample's planted failures, bench/RESULTS.md
+    *Weak supervision*) but bunch up near the bottom of the scale on short replies, so an
+    absolute threshold would call nearly everything bad, and a rank threshold would call a
+    fixed share bad whatever the data. It abstains here (the end model uses its scores as a
+    feature) unless a rubric is configured with bad_quantile/good_quantile, which votes by rank.
     """
-    def case(values: dict[str, float]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
-        return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {v}" for r, v in values.items()) or "WHEN '' THEN NULL"
+    def case(values: dict[str, float | None]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
+        return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {'NULL' if v is None else v}"
+                        for r, v in values.items()) or "WHEN '' THEN NULL"
 
     by_rank = {r: quantiles(config, r) for r in rubrics}
     relative = ", ".join(f"'{j}'" for j in RELATIVE_JUDGES)
     return f"""
         SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
                CASE WHEN q_bad IS NOT NULL THEN (CASE WHEN rank_q <= q_bad THEN {BAD} WHEN rank_q >= q_good THEN {GOOD} END)
+                    WHEN judge IN ({relative}) THEN NULL
                     WHEN expected <= t_bad THEN {BAD} WHEN expected >= t_good THEN {GOOD} END AS vote
         FROM (
             SELECT interaction_id, rubric, judge, expected,
@@ -73,10 +85,8 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
                        / count(*) OVER (PARTITION BY rubric, judge) AS rank_q,
                    CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END AS t_bad,
                    CASE rubric {case({r: thresholds(config, r)[1] for r in rubrics})} END AS t_good,
-                   coalesce(CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END,
-                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[0]} END) AS q_bad,
-                   coalesce(CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END,
-                            CASE WHEN judge IN ({relative}) THEN {DEFAULT_QUANTILES[1]} END) AS q_good
+                   CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END AS q_bad,
+                   CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END AS q_good
             FROM judgments WHERE status = 'ok'
             QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1)
     """
@@ -99,6 +109,12 @@ def votes_sql(store: Store, config: Config) -> str:
         UNION ALL
         SELECT id, 'heuristic:judge_manipulation', {BAD} FROM interactions
         WHERE regexp_matches(output, '{MANIPULATION.replace("'", "''")}')
+        UNION ALL
+        SELECT id, 'heuristic:' || signal, {BAD} FROM (
+            UNPIVOT (SELECT id, wrong_language, (invented_numbers > 0)::INTEGER AS invented_numbers
+                     FROM ({signals_sql("label_ids")}))
+            ON wrong_language, invented_numbers INTO NAME signal VALUE fired)
+        WHERE fired = 1
         UNION ALL
         SELECT id, 'heuristic:latency_over_p99', {BAD} FROM (
             SELECT id, latency_ms, quantile_cont(latency_ms, 0.99) OVER (PARTITION BY feature) AS p99

@@ -203,9 +203,16 @@ def m007_eval_items(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m008_end_model(con: duckdb.DuckDBPyConnection) -> None:
+    """Labels keep the LabelModel's P(bad) beside the end model's, and the features that drove it."""
+    con.execute("ALTER TABLE labels ADD COLUMN p_bad_votes DOUBLE")
+    con.execute("ALTER TABLE labels ADD COLUMN drivers JSON")
+    con.execute("ALTER TABLE label_runs ADD COLUMN end_model JSON")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks, m005_check_runs,
-    m006_batches, m007_eval_items,
+    m006_batches, m007_eval_items, m008_end_model,
 ]
 
 

@@ -1,9 +1,12 @@
 """Group the worst interactions into problems, each meant to be one root cause.
 
-An interaction is placed by what its output says (a sentence embedding), where it happened
-(feature, model, prompt version, finish reason) and which labeling sources called it bad — a
-root cause shows in all three. Average-linkage agglomerative clustering on cosine distance
-with a fixed threshold keeps the number of clusters free and the result deterministic.
+First by failure signature (critic.triage.signature: what the evidence says is wrong), then by
+what the output talks about: a signature is one problem with its topics listed inside, except
+"user signals" (nothing but thumbs and behaviour), whose topics become separate problems.
+Where it happened (feature, model, prompt version) does not split problems; it shows in each
+problem's over-represented rows. Topics come from average-linkage agglomerative clustering of
+sentence embeddings on cosine distance with a fixed threshold: the number of clusters is free
+and the result deterministic.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ from typing import Any
 import numpy as np
 
 from critic.triage.embed import Embeddings, embed
+from critic.triage.signature import USER_ONLY, label
 
 CONTEXT_FIELDS = ("feature", "model", "prompt_version", "finish_reason")
-CONTEXT_WEIGHT = 1.0  # how far apart two outputs in different places are pushed
-SOURCE_WEIGHT = 0.5  # how far apart outputs flagged by different sources are pushed
-DISTANCE = 0.5  # cosine distance at which two groups stop merging
+DISTANCE = 0.5  # cosine distance at which two topics stop merging
+# "User signals" problems have no evidence of what went wrong, so where it happened and which
+# signals fired are all that ties a complaint to a cause: they join the text there, and only there.
+CONTEXT_WEIGHT = 1.0
+SOURCE_WEIGHT = 0.5
+DOMINANT = 0.6  # a feature holding this share of a problem is named with it
 MIN_SIZE = 2  # smaller groups go to 'unclustered'
 LIFT_FIELDS = ("feature", "model", "prompt_version")
 
@@ -37,6 +44,7 @@ class Member:
     output: str
     sources: list[str]
     context: dict[str, str | None]
+    signature: str = USER_ONLY
 
 
 @dataclass
@@ -48,6 +56,8 @@ class Cluster:
     name: str = ""
     lift: dict[str, dict[str, float]] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
+    signature: str = USER_ONLY
+    topics: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def expected_bad(self) -> float:
@@ -63,26 +73,62 @@ class Cluster:
 
 
 def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member], Embeddings]:
-    """(clusters worst first, the unclustered rest, the embeddings used) for MEMBERS."""
+    """(problems worst first, the unclustered rest, the embeddings used) for MEMBERS, by signature, then topic."""
     if not members:
         return [], [], Embeddings(np.zeros((0, 0), np.float32), "none")
     embedded = embed([m.output or "(empty output)" for m in members])
-    labels = _agglomerate(_features(members, embedded.vectors))
+    by_signature: dict[str, list[int]] = {}
+    for i, m in enumerate(members):
+        by_signature.setdefault(m.signature, []).append(i)
     clusters, rest = [], []
-    for label, count in Counter(labels).items():
-        idx = [i for i, lab in enumerate(labels) if lab == label]
-        group = [members[i] for i in idx]
-        if count < MIN_SIZE:
-            rest.extend(group)
-            continue
-        centroid = embedded.vectors[idx].mean(axis=0)
-        clusters.append(Cluster(group, centroid / max(float(np.linalg.norm(centroid)), 1e-9)))
+    for signature, idx in by_signature.items():
+        if signature == USER_ONLY:
+            groups = [[idx[j] for j in t] for t in _topics(_with_context([members[i] for i in idx], embedded.vectors[idx]))]
+        else:
+            topics, groups = _topics(embedded.vectors[idx]), [idx]
+        for group in groups:
+            if len(group) < MIN_SIZE:
+                rest.extend(members[i] for i in group)
+                continue
+            centroid = embedded.vectors[group].mean(axis=0)
+            cluster = Cluster([members[i] for i in group], centroid / max(float(np.linalg.norm(centroid)), 1e-9),
+                              signature=signature)
+            if signature != USER_ONLY:
+                cluster.topics = [{"members": [members[idx[j]] for j in t]} for t in topics]
+            clusters.append(cluster)
     clusters.sort(key=lambda c: (-c.expected_bad, min(m.id for m in c.members)))
     for c in clusters:
         c.members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
         c.sources = dict(Counter(s for m in c.members for s in m.sources).most_common())
     _name(clusters, members)
     return clusters, rest, embedded
+
+
+def _with_context(members: list[Member], text: np.ndarray) -> np.ndarray:
+    """Text joined with one-hot feature, model, prompt version and the sources that flagged it."""
+    context = np.hstack([_one_hot([m.context.get(f) for m in members]) for f in LIFT_FIELDS]) / np.sqrt(len(LIFT_FIELDS))
+    sources = _one_hot_sets([m.sources for m in members])
+    sources /= np.maximum(np.linalg.norm(sources, axis=1, keepdims=True), 1e-9)
+    return np.hstack([text, CONTEXT_WEIGHT * context, SOURCE_WEIGHT * sources])
+
+
+def _one_hot(values: list[Any]) -> np.ndarray:
+    keys = sorted({str(v) for v in values})
+    return np.array([[1.0 if str(v) == k else 0.0 for k in keys] for v in values], dtype=np.float32)
+
+
+def _one_hot_sets(sets: list[list[str]]) -> np.ndarray:
+    keys = sorted({s for group in sets for s in group}) or ["-"]
+    return np.array([[1.0 if k in group else 0.0 for k in keys] for group in sets], dtype=np.float32)
+
+
+def _topics(vectors: np.ndarray) -> list[list[int]]:
+    """Indices grouped by topic (text embedding only), largest first."""
+    labels = _agglomerate(vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9))
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        groups.setdefault(lab, []).append(i)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
 def lift(cluster_counts: Counter[str], base_counts: Counter[str], min_members: int = 2) -> dict[str, float]:
@@ -98,15 +144,6 @@ def lift(cluster_counts: Counter[str], base_counts: Counter[str], min_members: i
     return dict(sorted(found.items(), key=lambda kv: -kv[1]))
 
 
-def _features(members: list[Member], text: np.ndarray) -> np.ndarray:
-    context = np.hstack([_one_hot([m.context.get(f) for m in members]) for f in CONTEXT_FIELDS])
-    context /= np.sqrt(len(CONTEXT_FIELDS))
-    sources = _multi_hot([m.sources for m in members])
-    sources /= np.maximum(np.linalg.norm(sources, axis=1, keepdims=True), 1e-9)
-    joined = np.hstack([text, CONTEXT_WEIGHT * context, SOURCE_WEIGHT * sources])
-    return joined / np.linalg.norm(joined, axis=1, keepdims=True)
-
-
 def _agglomerate(features: np.ndarray) -> list[int]:
     if len(features) < 2:
         return [0] * len(features)
@@ -116,45 +153,42 @@ def _agglomerate(features: np.ndarray) -> list[int]:
     return [int(x) for x in model.fit_predict(features)]
 
 
-def _one_hot(values: list[Any]) -> np.ndarray:
-    keys = sorted({str(v) for v in values})
-    return np.array([[1.0 if str(v) == k else 0.0 for k in keys] for v in values], dtype=np.float32)
-
-
-def _multi_hot(sets: list[list[str]]) -> np.ndarray:
-    keys = sorted({s for group in sets for s in group}) or ["-"]
-    return np.array([[1.0 if k in group else 0.0 for k in keys] for group in sets], dtype=np.float32)
-
-
 def _name(clusters: list[Cluster], members: list[Member]) -> None:
-    """Name each cluster by its most distinctive words: class-based TF-IDF against all the worst outputs."""
-    if not clusters:
-        return
+    """Name each problem by its signature and where it happens, then its words; its topics by their words."""
+    words = _distinctive([[m.output for m in c.members] for c in clusters])
+    for c, top in zip(clusters, words):
+        features = Counter(m.context.get("feature") for m in c.members).most_common(1)
+        where = [str(features[0][0])] if features and features[0][0] and features[0][1] >= DOMINANT * len(c.members) else []
+        if c.signature == USER_ONLY:
+            flagged = [s.split(":", 1)[-1] for s in list(c.sources)[:2]]
+            head = "user signals" + (f" ({', '.join(flagged)})" if flagged else "")
+        else:
+            head = label(c.signature)
+        c.name = " · ".join([head, *where, " ".join(top)] if top else [head, *where])
+        if c.topics:
+            for topic, tw in zip(c.topics, _distinctive([[m.output for m in t["members"]] for t in c.topics])):
+                topic["name"] = " · ".join(tw) or "(no distinctive words)"
+
+
+def _distinctive(docs: list[list[str]], top: int = 3) -> list[list[str]]:
+    """The most distinctive words of each group of texts: class-based TF-IDF against all the groups."""
+    if not docs:
+        return []
     from sklearn.feature_extraction.text import CountVectorizer
 
-    docs = [" ".join(_words(m.output) for m in c.members) for c in clusters]
     vectorizer = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[^\W\d_]{3,}\b", min_df=1)
     try:
-        counts = vectorizer.fit_transform(docs).toarray().astype(float)
+        counts = vectorizer.fit_transform([" ".join(_words(t) for t in d) for d in docs]).toarray().astype(float)
     except ValueError:  # no words at all (empty or numeric outputs)
-        for c in clusters:
-            c.name = _fallback_name(c)
-        return
+        return [[] for _ in docs]
     terms = vectorizer.get_feature_names_out()
     tf = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     idf = np.log(1 + counts.sum() / np.maximum(counts.sum(axis=0), 1))
-    scores = tf * idf
-    for c, row in zip(clusters, scores):
-        top = [terms[j] for j in np.argsort(-row)[:3] if row[j] > 0]
-        c.name = " · ".join(top) if top else _fallback_name(c)
+    return [[str(terms[j]) for j in np.argsort(-row)[:top] if row[j] > 0] for row in tf * idf]
 
 
 def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").lower()
-
-
-def _fallback_name(c: Cluster) -> str:
-    return next(iter(c.sources), "unnamed")
 
 
 def parse_sources(raw: str | None) -> list[str]:

@@ -18,6 +18,7 @@ from critic.triage.cluster import (CONTEXT_FIELDS, LIFT_FIELDS, Cluster, Member,
 from critic.triage.embed import embed
 from critic.triage.period import Period
 from critic.triage.redact import redact
+from critic.triage.signature import USER_ONLY, signatures
 from critic.triage.state import assign_state
 
 MAX_CLUSTERED = 2000  # at most this many likely-bad interactions are embedded and clustered (a sample beyond)
@@ -36,6 +37,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
     previous = period.previous()
     members, bad_total = worst_members(store, period, max_clustered)
     clusters, unclustered, embedded = cluster_members(members)
+    beyond = _beyond_sample(store, period, members, bad_total)
     _add_lift(store, period, clusters)
     states = assign_state(store, clusters, period.label, len(members))
     trend = _previous_counts(store, previous, clusters, max_clustered)
@@ -48,9 +50,14 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "redacted": redact_pii,
         "headline": sections.with_change(sections.headline(store, period), sections.headline(store, previous)),
         "clustering": {"method": embedded.method, "note": embedded.note, "clustered": len(members),
-                       "likely_bad": bad_total, "sampled": len(members) < bad_total, "unclustered": len(unclustered)},
-        "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, text)
+                       "likely_bad": bad_total, "sampled": len(members) < bad_total, "unclustered": len(unclustered),
+                       "grouping": "failure signature first, then topic"},
+        "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, text, beyond.get(c.signature, []))
                      for c, s, before in zip(clusters, states, trend)],
+        "unclustered": [{"id": text(m.id), "p_bad": round(m.p_bad, 4), "signature": m.signature,
+                         "sources": m.sources, "output": text(m.output)[:300]} for m in unclustered],
+        "unassigned_ids": [text(i) for sig, ids in beyond.items() for i in ids   # beyond the sample, in no problem
+                           if sig == USER_ONLY or sig not in {c.signature for c in clusters}],
         "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
         "daily": daily,
         "scores": sections.score_histogram(store, period),
@@ -77,10 +84,26 @@ def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member
             WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?)
         SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
         """, [period.start, period.end, sections.BAD, limit]).fetchall()
-    members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]), dict(zip(CONTEXT_FIELDS, r[5:9])))
-               for r in rows]
+    found = signatures(store, [r[0] for r in rows], period.start, period.end)
+    members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]), dict(zip(CONTEXT_FIELDS, r[5:9])),
+                      found[r[0]]) for r in rows]
     members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
     return members, rows[0][9] if rows else 0
+
+
+def _beyond_sample(store: Store, period: Period, members: list[Member], bad_total: int) -> dict[str, list[str]]:
+    """{signature: ids} of the period's likely-bad interactions that were not in the clustered sample."""
+    if len(members) >= bad_total:
+        return {}
+    seen = {m.id for m in members}
+    ids = [r[0] for r in store.con.execute(
+        "SELECT l.interaction_id FROM labels l JOIN interactions i ON i.id = l.interaction_id "
+        "WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ? ORDER BY 1", [period.start, period.end, sections.BAD]).fetchall()
+        if r[0] not in seen]
+    out: dict[str, list[str]] = {}
+    for iid, signature in signatures(store, ids, period.start, period.end).items():
+        out.setdefault(signature, []).append(iid)
+    return out
 
 
 def worst_list(store: Store, period: Period, top: int) -> list[tuple[str, float, str, str | None, str | None, str]]:
@@ -122,18 +145,25 @@ def _previous_counts(store: Store, previous: Period, clusters: list[Cluster], li
 
 
 def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, bad_total: int, previous: int,
-                  text: Any) -> dict[str, Any]:
-    """One problem; with a sampled period, size counts the sample and estimated_size scales it up."""
+                  text: Any, beyond: list[str]) -> dict[str, Any]:
+    """One problem; with a sampled period, size counts the sample and estimated_size scales it up.
+
+    A signature problem also lists the likely-bad interactions beyond the sample with its signature.
+    """
     size = len(cluster.members)
+    extra = beyond if cluster.signature != USER_ONLY else []
     return {
-        "key": state.key, "name": text(cluster.name), "size": size,
+        "key": state.key, "name": text(cluster.name), "signature": cluster.signature, "size": size,
+        "topics": [{"name": text(t["name"]), "size": len(t["members"]),
+                    "features": dict(Counter(m.context.get("feature") or "(none)" for m in t["members"]).most_common(3))}
+                   for t in cluster.topics],
         "estimated_size": round(size * bad_total / max(clustered, 1)),
         "share_bad": round(size / max(clustered, 1), 4), "expected_bad": round(cluster.expected_bad, 2),
         "mean_p_bad": round(cluster.expected_bad / size, 4),
         "status": state.status, "note": state.note, "first_week": state.first_week, "regression": state.regression,
         "trend": {"previous": previous, "current": size, "change": size - previous},
         "lift": cluster.lift, "sources": cluster.sources,
-        "interaction_ids": [m.id for m in cluster.members],
+        "interaction_ids": [text(m.id) for m in cluster.members] + [text(i) for i in extra],
         "examples": _examples(store, cluster.members[:EXAMPLES], text),
     }
 

@@ -9,8 +9,9 @@ next-token label was noise (ρ ≈ −0.1), and so was scoring the seven level d
 likelihood (ρ ≈ 0.05). What carries signal is GPTScore-style likelihood: how probable the
 model finds the reply after the rubric's criterion, its best level and the material (input,
 context, reference). Where there is material, the score is the gain in mean log-probability
-per token that the material brings (pointwise mutual information; SummEval consistency
-ρ ≈ 0.5 on a sample); without it, the mean log-probability itself (fluency ρ ≈ 0.3). A fixed
+per token that the material brings (pointwise mutual information; Spearman ρ 0.38 with SummEval
+consistency on 60 summaries); without it, the mean log-probability itself (ρ 0.01 with fluency) —
+both in bench/RESULTS.md, *Embedded judge on SummEval*, as shipped. A fixed
 logistic curve maps the score onto 1–7 and a narrow distribution around it gives the label
 probabilities. Weak, but real; point critic at a real judge for decisions.
 """
@@ -37,7 +38,7 @@ MODEL_NAME = "gemma-3-270m"
 MAX_MATERIAL_TOKENS = 360  # per judged field, keeps one call near a third of a second on 2 cores
 SPREAD = 0.8  # spread (in labels) of the distribution put around the expected score
 # Logistic curves (centre, scale) from a likelihood score to 1–7, set from the score quantiles
-# on a SummEval sample (bench/bench_local_judge.py prints them): the centre maps to 4.
+# on a SummEval sample, set once by hand (no bench script reproduces them): the centre maps to 4.
 PMI_CURVE = (2.85, 0.5)  # mean log-prob gain per token that the material brings
 PLAIN_CURVE = (-4.1, 0.4)  # mean log-prob per token of the reply under the rubric alone
 _LOCK = threading.Lock()

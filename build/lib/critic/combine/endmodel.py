@@ -1,0 +1,145 @@
+"""The end model: Snorkel's second step. The LabelModel's P(bad) trains a classifier over continuous evidence.
+
+The LabelModel only sees votes, so a judge's 3s and 4s are thrown away and its output has few
+distinct values. Here a logistic regression learns from the LabelModel's probabilistic labels
+(each row twice: as bad with weight P(bad), as good with weight 1 − P(bad); no gold labels)
+over features that keep their scale — each (rubric, judge)'s expected score and low-label
+mass (missing: its own indicator, not a fake middle score), counts of each event kind, latency
+relative to the feature's median, output length, and the text signals of critic.store.signals.
+It is cross-fitted: no row is scored by a model that saw its own soft label. Each prediction
+comes with the three features that pushed it up most (`drivers`), for the report and
+`critic label --explain`.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from critic.combine.sources import EVENT_VOTES, RELATIVE_JUDGES
+from critic.store import Store
+from critic.store.signals import SIGNALS, signals_sql
+
+FOLDS = 5
+MIN_ROWS = 50  # fewer rows than this: keep the LabelModel's P(bad), and say so
+MAX_TRAIN = 200_000  # rows a fold trains on at most (a seeded sample beyond): 1M rows stay within seconds
+C = 1.0  # inverse L2 strength on standardized features
+
+
+@dataclass
+class EndModel:
+    """What the end model did: its kind, features, folds, a note, and the standardized weights."""
+
+    kind: str  # "logistic" | "none"
+    features: list[str]
+    folds: int
+    note: str
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self, top: int = 10) -> dict[str, Any]:
+        ranked = sorted(self.weights.items(), key=lambda kv: -abs(kv[1]))[:top]
+        return {"kind": self.kind, "features": self.features, "folds": self.folds, "note": self.note,
+                "top_weights": [{"feature": k, "weight": round(v, 4)} for k, v in ranked]}
+
+
+def features(store: Store, ids_table: str = "label_ids") -> pd.DataFrame:
+    """One row per interaction of IDS_TABLE (ordered by id), one column per feature."""
+    con = store.con
+    base = con.execute(f"""
+        WITH s AS ({signals_sql(ids_table)}),
+        p AS (SELECT feature, median(latency_ms) AS p50, quantile_cont(latency_ms, 0.99) AS p99
+              FROM interactions WHERE latency_ms > 0 GROUP BY feature)
+        SELECT i.id, s.* EXCLUDE (id),
+               ln(1 + length(i.output)) AS log_output_chars,
+               CASE WHEN i.latency_ms > 0 AND p.p50 > 0 THEN ln(i.latency_ms / p.p50) ELSE 0 END AS log_latency_rel,
+               (i.latency_ms > p.p99)::INTEGER AS latency_over_p99,
+               (i.latency_ms IS NULL)::INTEGER AS latency_missing
+        FROM interactions i JOIN {ids_table} USING (id) JOIN s USING (id) LEFT JOIN p USING (feature)
+        ORDER BY i.id""").df()
+    base["invented_numbers"] = np.log1p(base["invented_numbers"].astype(float))
+    kinds = ", ".join(f"'{k}'" for k in EVENT_VOTES)
+    events = con.execute(f"""
+        SELECT interaction_id AS id, 'events:' || kind AS name, count(*)::DOUBLE AS value FROM events
+        WHERE kind IN ({kinds}) AND interaction_id IN (SELECT id FROM {ids_table}) GROUP BY ALL""").df()
+    scores = con.execute(f"""
+        SELECT interaction_id AS id, rubric || '@' || judge AS key, expected,
+               coalesce((probs->>'1')::DOUBLE, 0) + coalesce((probs->>'2')::DOUBLE, 0) AS low
+        FROM judgments WHERE status = 'ok' AND interaction_id IN (SELECT id FROM {ids_table})
+        QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1""").df()
+    frame = base.set_index("id")
+    if len(events):
+        frame = frame.join(events.pivot(index="id", columns="name", values="value")).fillna(
+            {c: 0.0 for c in events.name.unique()})
+    for key, group in scores.groupby("key"):
+        relative = key.split("@", 1)[1] in RELATIVE_JUDGES
+        g = group.set_index("id")
+        # An uncalibrated judge (the embedded one) is used by rank: only its ordering carries signal.
+        expected = g.expected.rank(pct=True) * 6 + 1 if relative else g.expected
+        frame[f"score:{key}"] = expected.reindex(frame.index)
+        frame[f"missing:{key}"] = frame[f"score:{key}"].isna().astype(float)
+        frame[f"score:{key}"] = frame[f"score:{key}"].fillna(frame[f"score:{key}"].mean())
+        if not relative:
+            frame[f"low:{key}"] = g.low.reindex(frame.index).fillna(g.low.mean())
+    return frame.astype(float)
+
+
+def fit_end_model(frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0,
+                  folds: int = FOLDS) -> tuple[np.ndarray, list[list[str]], EndModel]:
+    """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT."""
+    names = [c for c in frame.columns if frame[c].std() > 0]
+    why = ("" if len(frame) >= MIN_ROWS else f"only {len(frame)} interactions (at least {MIN_ROWS} needed)") or (
+        "" if any(c not in SIGNALS and not c.startswith("events:") for c in names) else "no continuous feature varies") or (
+        "" if np.isfinite(soft).all() and 0.02 < soft.mean() < 0.98 else "the label model's P(bad) is degenerate")
+    if why:
+        return soft, [[] for _ in soft], EndModel("none", names, 0, f"{why}; kept the label model's P(bad)")
+    x = frame[names].to_numpy(float)
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    z = (x - mean) / std
+    rng = np.random.default_rng(seed)
+    fold = rng.permutation(len(z)) % folds
+    out = np.empty(len(z))
+    coefs = []
+    for k in range(folds):
+        train = np.flatnonzero(fold != k)
+        if len(train) > MAX_TRAIN:
+            train = rng.choice(train, MAX_TRAIN, replace=False)
+        model = _fit(z[train], soft[train])
+        test = fold == k
+        out[test] = model.predict_proba(z[test])[:, 1]
+        coefs.append(model.coef_[0])
+    coef = np.mean(coefs, axis=0)
+    drivers = _drivers(z * coef, names)
+    note = (f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets "
+            f"(no gold labels), cross-fitted in {folds} folds")
+    return out, drivers, EndModel("logistic", names, folds, note, dict(zip(names, map(float, coef))))
+
+
+def _fit(z: np.ndarray, soft: np.ndarray) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.vstack([z, z])
+    y = np.r_[np.ones(len(z)), np.zeros(len(z))]
+    w = np.r_[soft, 1 - soft]
+    model = LogisticRegression(C=C, max_iter=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on near-separable folds
+        model.fit(x, y, sample_weight=w)
+    return model
+
+
+def _drivers(contributions: np.ndarray, names: list[str], top: int = 3) -> list[list[str]]:
+    """Per row, the features that pushed P(bad) up most (positive contributions only), largest first."""
+    if not len(contributions):
+        return []
+    k = min(top, contributions.shape[1])
+    idx = np.argsort(-contributions, axis=1)[:, :k]
+    return [[names[j] for j in row if c[j] > 0.1] for row, c in zip(idx, contributions)]
+
+
+def drivers_json(drivers: list[str]) -> str:
+    return json.dumps(drivers)
