@@ -6,7 +6,6 @@ import csv
 
 import numpy as np
 import pandas as pd
-import pytest
 from sklearn.metrics import roc_auc_score
 
 from critic.combine.endmodel import MIN_ROWS, fit_end_model

@@ -1,6 +1,6 @@
 """Rebuild the small slices of ../shared/datasets that tests read (tests never read ../shared).
 
-    python tests/data/make_slices.py      # from the repository root, with ../shared beside it
+    python datasets/make_test_slices.py   # from the repository root, with ../shared beside it
 
 - llmbar/<set>/<judge>/result.json: LLMBar's recorded pairwise verdicts in both orders, trimmed to
   the fields critic reads (results[0]['swap = False'/'swap = True']['winner'], label), and the
@@ -16,9 +16,9 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
-OUT = Path(__file__).resolve().parent
+OUT = ROOT / "tests" / "data"
 SETS = ("LLMBar/Natural", "LLMBar/Adversarial/Neighbor", "LLMBar/Adversarial/GPTInst", "LLMBar/Adversarial/GPTOut",
         "LLMBar/Adversarial/Manual", "Processed/FairEval", "Processed/LLMEval^2", "Processed/MT-Bench")
 JUDGES = ("GPT-4", "ChatGPT", "LLaMA2", "PaLM2")
