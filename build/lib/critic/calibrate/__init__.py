@@ -1,1 +1,0 @@
-"""Judge calibration: agreement between a judge's scores and people's, on the 7-point scale."""

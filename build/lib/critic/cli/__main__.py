@@ -1,3 +1,0 @@
-from critic.cli import cli
-
-cli()
