@@ -55,7 +55,7 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 
 def emit(result: Any, fmt: str, text: Callable[[Any], str]) -> None:
-    """Print RESULT on stdout as FMT: 'json', 'csv' (a list of flat dicts, or one dict), or TEXT(result)."""
+    """Print RESULT on stdout as FMT: 'json', 'csv' (a list of dicts, or one dict; nested values as JSON), or TEXT(result)."""
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, default=str))
     elif fmt == "csv":
@@ -64,7 +64,8 @@ def emit(result: Any, fmt: str, text: Callable[[Any], str]) -> None:
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: json.dumps(v, default=str) if isinstance(v, (dict, list, tuple)) else v
+                              for k, v in row.items()} for row in rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
         click.echo(text(result))

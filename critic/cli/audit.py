@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from critic.audit import PROBES
 from critic.cli._common import db_option, emit, format_option, judge_options, open_judge, rubrics
 
 if TYPE_CHECKING:
     from critic.judge.backends.base import Judge
-
-PROBES = ("verbosity", "injection")  # scored through the store (critic.audit.probes)
 
 
 @click.command("audit")
@@ -68,7 +67,7 @@ def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [{"finding": "position", **result["position"]}] if "position" in result else []
     for key in ("probes", "position_live", "consistency"):
         rows += [{"finding": r.get("probe", key), "judge": result.get("judge"), **r} for r in result.get(key, [])]
-    return [{k: v for k, v in r.items() if not isinstance(v, (dict, list))} for r in rows]
+    return rows
 
 
 def _text(result: dict[str, Any]) -> str:

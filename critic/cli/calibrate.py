@@ -60,10 +60,7 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
             rows, source, version = read_scores(scores_file or ""), scores_file or "", None
         results = calibrate_scores(rows, judge_scale=Scale.parse(judge_scale), human_scale=Scale.parse(human_scale))
         record(store, results, source, version)
-    if fmt == "csv":
-        emit([{k: v for k, v in r.items() if not isinstance(v, (dict, list))} for r in results], fmt, str)
-    else:
-        emit({"criteria": results}, fmt, lambda d: _text(d["criteria"]))
+    emit(results if fmt == "csv" else {"criteria": results}, fmt, lambda d: _text(d["criteria"]))
 
 
 def _judge_human(store: Store, path: str, rubric_names: tuple[str, ...], judge_spec: str | None,

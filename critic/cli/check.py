@@ -63,7 +63,7 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
     if fmt == "json":
         click.echo(json.dumps({**result.as_dict(), "run_id": run_id}, indent=2, default=str))
     elif fmt == "csv":
-        emit([{k: v for k, v in asdict(r).items() if k != "worst"} for r in result.rubrics], fmt, str)
+        emit([asdict(r) for r in result.rubrics], fmt, str)
     else:
         click.echo(report.markdown(result) if fmt == "md" else report.text(result))
     click.get_current_context().exit(result.exit_code)

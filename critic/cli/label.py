@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from critic.cli._common import db_option, emit, format_option
+from critic.combine import DIMENSIONS
 from critic.errors import CriticError
 
 if TYPE_CHECKING:
     from critic.combine.compare import Comparison
     from critic.combine.label import LabelResult
-
-DIMENSIONS = ("model", "prompt_version", "feature")  # what variants can differ in (critic.combine.compare)
 
 
 @click.command("label")

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 import click
 
 from critic.cli._common import db_option, default_db_path, info
+from critic.triage import MAX_CLUSTERED, STATUSES
 
 if TYPE_CHECKING:
     from critic.store import Store
     from critic.triage.period import Period
 
-MAX_CLUSTERED = 2000  # the default of --max-clustered (critic.triage.report)
-STATUSES = ("open", "investigating", "fixed", "wontfix")  # critic.triage.state
 
 
 @click.group("triage", invoke_without_command=True)

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from critic.combine import DIMENSIONS
 from critic.errors import CriticError
 from critic.store import Store
 
-DIMENSIONS = ("model", "prompt_version", "feature")
 N_BOOT = 2000
 MIN_N = 5  # below this on either side a bootstrap interval means nothing
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from critic.combine.sources import EVENT_VOTES, RELATIVE_JUDGES
 from critic.store import Store
-from critic.store.signals import SIGNALS, signals_sql
+from critic.store.signals import SIGNALS
 
 FOLDS = 5
 MIN_ROWS = 50  # fewer rows than this: keep the LabelModel's P(bad), and say so
@@ -47,19 +47,22 @@ class EndModel:
                 "top_weights": [{"feature": k, "weight": round(v, 4)} for k, v in ranked]}
 
 
-def features(store: Store, ids_table: str = "label_ids") -> pd.DataFrame:
-    """One row per interaction of IDS_TABLE (ordered by id), one column per feature."""
+def features(store: Store) -> pd.DataFrame:
+    """One row per interaction being labelled (label_ids, ordered by id), one column per feature.
+
+    Reads the temp tables label_ids and label_signals that critic.combine.label.label_matrix makes.
+    """
     con = store.con
+    ids_table = "label_ids"
     base = con.execute(f"""
-        WITH s AS ({signals_sql(ids_table)}),
-        p AS (SELECT feature, median(latency_ms) AS p50, quantile_cont(latency_ms, 0.99) AS p99
+        WITH p AS (SELECT feature, median(latency_ms) AS p50, quantile_cont(latency_ms, 0.99) AS p99
               FROM interactions WHERE latency_ms > 0 GROUP BY feature)
         SELECT i.id, s.* EXCLUDE (id),
                ln(1 + length(i.output)) AS log_output_chars,
                CASE WHEN i.latency_ms > 0 AND p.p50 > 0 THEN ln(i.latency_ms / p.p50) ELSE 0 END AS log_latency_rel,
                (i.latency_ms > p.p99)::INTEGER AS latency_over_p99,
                (i.latency_ms IS NULL)::INTEGER AS latency_missing
-        FROM interactions i JOIN {ids_table} USING (id) JOIN s USING (id) LEFT JOIN p USING (feature)
+        FROM interactions i JOIN {ids_table} USING (id) JOIN label_signals s USING (id) LEFT JOIN p USING (feature)
         ORDER BY i.id""").df()
     base["invented_numbers"] = np.log1p(base["invented_numbers"].astype(float))
     kinds = ", ".join(f"'{k}'" for k in EVENT_VOTES)
@@ -92,9 +95,7 @@ def fit_end_model(frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0,
                   folds: int = FOLDS) -> tuple[np.ndarray, list[list[str]], EndModel]:
     """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT."""
     names = [c for c in frame.columns if frame[c].std() > 0]
-    why = ("" if len(frame) >= MIN_ROWS else f"only {len(frame)} interactions (at least {MIN_ROWS} needed)") or (
-        "" if any(c not in SIGNALS and not c.startswith("events:") for c in names) else "no continuous feature varies") or (
-        "" if np.isfinite(soft).all() and 0.02 < soft.mean() < 0.98 else "the label model's P(bad) is degenerate")
+    why = _cannot_fit(frame, names, soft)
     if why:
         return soft, [[] for _ in soft], EndModel("none", names, 0, f"{why}; kept the label model's P(bad)")
     x = frame[names].to_numpy(float)
@@ -117,6 +118,17 @@ def fit_end_model(frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0,
     note = (f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets "
             f"(no gold labels), cross-fitted in {folds} folds")
     return out, drivers, EndModel("logistic", names, folds, note, dict(zip(names, map(float, coef))))
+
+
+def _cannot_fit(frame: pd.DataFrame, names: list[str], soft: np.ndarray) -> str | None:
+    """Why no end model can be fitted here, or None."""
+    if len(frame) < MIN_ROWS:
+        return f"only {len(frame)} interactions (at least {MIN_ROWS} needed)"
+    if not any(c not in SIGNALS and not c.startswith("events:") for c in names):
+        return "no continuous feature varies"
+    if not (np.isfinite(soft).all() and 0.02 < soft.mean() < 0.98):
+        return "the label model's P(bad) is degenerate"
+    return None
 
 
 def _fit(z: np.ndarray, soft: np.ndarray) -> Any:

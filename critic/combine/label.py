@@ -17,6 +17,7 @@ from critic.combine.sources import ABSTAIN, BAD, GOOD, load_user_sources, user_v
 from critic.config import Config
 from critic.errors import CriticError
 from critic.store import Store, Window
+from critic.store.signals import signals_sql
 
 
 @dataclass
@@ -59,6 +60,7 @@ def label_matrix(store: Store, config: Config, window: Window) -> tuple[list[str
     where, params = window.where()
     con = store.con
     con.execute(f"CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions WHERE {where} ORDER BY id", params)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE label_signals AS {signals_sql('label_ids')}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE label_votes AS SELECT * FROM ({votes_sql(store, config)}) "
                 "WHERE vote IS NOT NULL AND interaction_id IN (SELECT id FROM label_ids)")
     names = [r[0] for r in con.execute("SELECT DISTINCT source FROM label_votes ORDER BY source").fetchall()]

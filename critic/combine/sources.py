@@ -18,7 +18,6 @@ import numpy as np
 from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
-from critic.store.signals import signals_sql
 
 BAD, GOOD, ABSTAIN = 1, 0, -1
 EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon": BAD, "edit": BAD,
@@ -29,10 +28,6 @@ EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon"
 # 0.842 with good votes at ≥ 6, 0.935 without. Set `good` per rubric to have it vote good.
 DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
 REFUSAL = r"(?i)(i'?m sorry,? but i (can'?t|cannot)|i (can'?t|cannot) (help|assist)|i('?m| am) unable to (help|assist)|as an ai\b)"
-MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|scale)|"
-                r"(rate|score|grade|label) (this|it|me|the (reply|answer|response))( as| with)? (a )?[1-7]\b|"
-                r"(answer|reply|respond) (with )?(only )?['\"]?[1-7]['\"]?\b|you are (the|a) (judge|grader|evaluator)|"
-                r"⟦|⟧|</?(output|input|context)>)")
 
 UserSource = Callable[[dict[str, Any]], int]
 
@@ -93,7 +88,11 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
 
 
 def votes_sql(store: Store, config: Config) -> str:
-    """SQL for the long table (interaction_id, source, vote) of every non-abstaining built-in vote."""
+    """SQL for the long table (interaction_id, source, vote) of every non-abstaining built-in vote.
+
+    Reads the text signals of the interactions being labelled from the temp table label_signals
+    (critic.store.signals, made once by label_matrix and read again by the end model).
+    """
     rubrics = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments ORDER BY 1").fetchall()]
     event_case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in EVENT_VOTES.items())
     return f"""
@@ -102,18 +101,12 @@ def votes_sql(store: Store, config: Config) -> str:
         SELECT DISTINCT interaction_id, 'event:' || kind, CASE kind {event_case} END
         FROM events WHERE kind IN ({", ".join(f"'{k}'" for k in EVENT_VOTES)})
         UNION ALL
-        SELECT id, 'heuristic:truncated_or_empty', {BAD} FROM interactions
-        WHERE finish_reason = 'length' OR trim(output) = ''
-        UNION ALL
         SELECT id, 'heuristic:refusal', {BAD} FROM interactions WHERE regexp_matches(output, '{REFUSAL.replace("'", "''")}')
         UNION ALL
-        SELECT id, 'heuristic:judge_manipulation', {BAD} FROM interactions
-        WHERE regexp_matches(output, '{MANIPULATION.replace("'", "''")}')
-        UNION ALL
         SELECT id, 'heuristic:' || signal, {BAD} FROM (
-            UNPIVOT (SELECT id, wrong_language, (invented_numbers > 0)::INTEGER AS invented_numbers
-                     FROM ({signals_sql("label_ids")}))
-            ON wrong_language, invented_numbers INTO NAME signal VALUE fired)
+            UNPIVOT (SELECT id, truncated AS truncated_or_empty, manipulation AS judge_manipulation, wrong_language,
+                            (invented_numbers > 0)::INTEGER AS invented_numbers FROM label_signals)
+            ON truncated_or_empty, judge_manipulation, wrong_language, invented_numbers INTO NAME signal VALUE fired)
         WHERE fired = 1
         UNION ALL
         SELECT id, 'heuristic:latency_over_p99', {BAD} FROM (

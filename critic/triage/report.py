@@ -12,7 +12,7 @@ import numpy as np
 from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
-from critic.triage import sections
+from critic.triage import MAX_CLUSTERED, sections
 from critic.triage.cluster import (CONTEXT_FIELDS, LIFT_FIELDS, Cluster, Member, cluster_members, lift,
                                    parse_sources)
 from critic.triage.embed import embed
@@ -21,7 +21,6 @@ from critic.triage.redact import redact
 from critic.triage.signature import USER_ONLY, signatures
 from critic.triage.state import assign_state
 
-MAX_CLUSTERED = 2000  # at most this many likely-bad interactions are embedded and clustered (a sample beyond)
 EXAMPLES = 5
 # Each interaction's lowest critic score (s.lowest): ties in P(bad) go to the worse-scored.
 LOWEST_SCORE = ("LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok' "

@@ -11,10 +11,10 @@ import numpy as np
 
 from critic.errors import ConfigError
 from critic.store import Store
+from critic.triage import STATUSES
 from critic.triage.cluster import Cluster
 
 MATCH = 0.8  # similarity (text centroid and profile, averaged) at which a cluster is a known problem
-STATUSES = ("open", "investigating", "fixed", "wontfix")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from critic.combine.sources import BAD, GOOD, votes_sql
 from critic.config import Config
 from critic.store import Store
+from critic.store.signals import signals_sql
 
 
 def _judged(store: Store, judge: str, scores: list[float], rubric: str = "tone") -> None:
@@ -16,6 +17,7 @@ def _judged(store: Store, judge: str, scores: list[float], rubric: str = "tone")
 
 def _votes(store: Store, config: Config, judge: str) -> dict[str, int]:
     store.con.execute("CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions")  # as label_matrix does
+    store.con.execute(f"CREATE OR REPLACE TEMP TABLE label_signals AS {signals_sql('label_ids')}")
     rows = store.con.execute(f"SELECT interaction_id, vote FROM ({votes_sql(store, config)}) "
                              "WHERE source LIKE 'critic:%' AND vote IS NOT NULL AND source LIKE ?", [f"%@{judge}"]).fetchall()
     return dict(rows)
