@@ -27,7 +27,6 @@ EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon"
 # Measured on the sample with a noisy judge (bench/RESULTS.md, *End model*): LabelModel ROC AUC
 # 0.842 with good votes at ≥ 6, 0.935 without. Set `good` per rubric to have it vote good.
 DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
-REFUSAL = r"(?i)(i'?m sorry,? but i (can'?t|cannot)|i (can'?t|cannot) (help|assist)|i('?m| am) unable to (help|assist)|as an ai\b)"
 
 UserSource = Callable[[dict[str, Any]], int]
 
@@ -101,12 +100,10 @@ def votes_sql(store: Store, config: Config) -> str:
         SELECT DISTINCT interaction_id, 'event:' || kind, CASE kind {event_case} END
         FROM events WHERE kind IN ({", ".join(f"'{k}'" for k in EVENT_VOTES)})
         UNION ALL
-        SELECT id, 'heuristic:refusal', {BAD} FROM interactions WHERE regexp_matches(output, '{REFUSAL.replace("'", "''")}')
-        UNION ALL
         SELECT id, 'heuristic:' || signal, {BAD} FROM (
-            UNPIVOT (SELECT id, truncated AS truncated_or_empty, manipulation AS judge_manipulation, wrong_language,
+            UNPIVOT (SELECT id, truncated AS truncated_or_empty, refusal, manipulation AS judge_manipulation, wrong_language,
                             (invented_numbers > 0)::INTEGER AS invented_numbers FROM label_signals)
-            ON truncated_or_empty, judge_manipulation, wrong_language, invented_numbers INTO NAME signal VALUE fired)
+            ON truncated_or_empty, refusal, judge_manipulation, wrong_language, invented_numbers INTO NAME signal VALUE fired)
         WHERE fired = 1
         UNION ALL
         SELECT id, 'heuristic:latency_over_p99', {BAD} FROM (

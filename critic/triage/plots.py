@@ -18,6 +18,7 @@ def all_plots(report: dict[str, Any]) -> dict[str, str]:
     plots = {}
     if report["daily"]:
         plots["p_bad_by_day"] = _p_bad_by_day(report["daily"])
+    if any(d["p50_ms"] is not None for d in report["daily"]):  # no latency logged: no flat line at 0 s
         plots["latency_by_day"] = _latency_by_day(report["daily"])
     if report["clusters"]:
         plots["cluster_sizes"] = _cluster_sizes(report["clusters"])

@@ -170,7 +170,7 @@ def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, ba
 def _examples(store: Store, members: list[Member], text: Any) -> list[dict[str, Any]]:
     ids = [m.id for m in members]
     rows = {r[0]: r for r in store.con.execute(
-        "SELECT id, input, output, feature, model, prompt_version, latency_ms FROM interactions WHERE id IN "
+        "SELECT id, input, output, feature, model, prompt_version, latency_ms, messages FROM interactions WHERE id IN "
         "(SELECT unnest(?))", [ids]).fetchall()}
     scores: dict[str, dict[str, float]] = {}
     for iid, rubric, expected in store.con.execute(
@@ -178,9 +178,28 @@ def _examples(store: Store, members: list[Member], text: Any) -> list[dict[str, 
             "(SELECT unnest(?)) QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric "
             "ORDER BY created_at DESC) = 1", [ids]).fetchall():
         scores.setdefault(iid, {})[rubric] = round(float(expected), 2)
-    return [{"id": m.id, "p_bad": round(m.p_bad, 4), "input": text(rows[m.id][1]), "output": text(rows[m.id][2]),
+    turns = {m.id: user_turns(rows[m.id][7]) for m in members}
+    return [{"id": m.id, "p_bad": round(m.p_bad, 4), "input": text(turns[m.id][-1] if turns[m.id] else rows[m.id][1]),
+             "turns": len(turns[m.id]), "output": text(rows[m.id][2]),
              "feature": rows[m.id][3], "model": rows[m.id][4], "prompt_version": rows[m.id][5],
              "latency_ms": rows[m.id][6], "scores": scores.get(m.id, {}), "sources": m.sources} for m in members]
+
+
+def user_turns(messages: str | None) -> list[str]:
+    """The user's turns of a logged chat (messages JSON), oldest first; text parts only, others as [image] etc."""
+    try:
+        parsed = json.loads(messages) if messages else []
+    except json.JSONDecodeError:
+        return []
+    turns = []
+    for m in parsed if isinstance(parsed, list) else []:
+        if isinstance(m, dict) and m.get("role") == "user":
+            content = m.get("content")
+            if isinstance(content, list):
+                content = " ".join(p.get("text", "") if p.get("type") == "text" else f"[{p.get('type', 'part')}]"
+                                   for p in content if isinstance(p, dict))
+            turns.append(str(content or ""))
+    return turns
 
 
 def _worst(rows: list[tuple[Any, ...]], clusters: list[Cluster], keys: list[str], text: Any) -> list[dict[str, Any]]:

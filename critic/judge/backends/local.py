@@ -90,10 +90,13 @@ def _load() -> tuple[Any, Any]:
     return tokenizer, model
 
 
-def _clip(tokenizer: Any, text: str, limit: int = MAX_MATERIAL_TOKENS) -> str:
+def _clip(tokenizer: Any, text: str, limit: int = MAX_MATERIAL_TOKENS, *, keep_end: bool = False) -> str:
+    """TEXT cut to LIMIT tokens: its start, or its end (a conversation's last question is what the reply answers)."""
     ids = tokenizer(text, add_special_tokens=False)["input_ids"]
     if len(ids) <= limit:
         return text
+    if keep_end:
+        return "… " + str(tokenizer.decode(ids[-limit:]))
     return str(tokenizer.decode(ids[:limit])) + " …"
 
 
@@ -105,7 +108,7 @@ def build_prefix(request: JudgeRequest, tokenizer: Any, *, with_material: bool =
         for name in rubric.reads:
             value = str(request.fields.get(name) or "")
             if name != "output" and value:
-                parts.append(f"{name.capitalize()}:\n{_clip(tokenizer, value)}\n")
+                parts.append(f"{name.capitalize()}:\n{_clip(tokenizer, value, keep_end=name == 'input')}\n")
     parts.append("Reply:")
     return "\n".join(parts)
 
