@@ -48,9 +48,11 @@ def judge(store: Store, rubric: str, selection: Selection) -> float:
     return result.judged / max(time.perf_counter() - t, 1e-9)
 
 
-def labels(store: Store) -> dict[str, tuple[float, list[str]]]:
+def labels(store: Store) -> dict[str, tuple[float, list[str], float]]:
+    """{id: (P(bad) of the end model, the sources that voted bad, P(bad) of the LabelModel alone)}."""
     run_label(store, Config(), Window())
-    return {i: (p, json.loads(b)) for i, p, b in store.con.execute("SELECT interaction_id, p_bad, sources_bad FROM labels").fetchall()}
+    return {i: (p, json.loads(b), v) for i, p, b, v in store.con.execute(
+        "SELECT interaction_id, p_bad, sources_bad, p_bad_votes FROM labels").fetchall()}
 
 
 def sample_traffic(tmp: Path, n_judged: int) -> None:
@@ -98,14 +100,17 @@ def oasst(tmp: Path, n_groups: int) -> None:
             print(f"  {name:<34} groups {len(rhos):>3}  mean within-group Spearman(P(bad), rank) {np.mean(rhos):+.3f}  "
                   f"best-ranked reply has the lowest P(bad) in {np.mean(best_lowest):.0%}")
 
-        reactions = {i: p for i, (p, _) in labels(store).items()}
+        fitted = labels(store)
+        reactions, reactions_votes = ({i: v[0] for i, v in fitted.items()}, {i: v[2] for i, v in fitted.items()})
         print(f"OASST en_100: {len(ranked)} sibling groups with ≥ 2 ranked replies")
-        report("reactions alone", reactions)
+        report("reactions, LabelModel (votes)", reactions_votes)
+        report("reactions, end model", reactions)
         chosen = [i for ids in list(ranked.values())[:n_groups] for i in ids]
         rate = judge(store, "helpfulness", Selection(sample=None, ids=tuple(chosen)))
-        both = {i: p for i, (p, _) in labels(store).items()}
-        report(f"reactions, first {n_groups} groups", reactions, set(chosen))
-        report("reactions + critic, same groups", both, set(chosen))
+        fitted = labels(store)
+        report(f"reactions, first {n_groups} groups, end model", reactions, set(chosen))
+        report("+ critic, same groups, LabelModel", {i: v[2] for i, v in fitted.items()}, set(chosen))
+        report("+ critic, same groups, end model", {i: v[0] for i, v in fitted.items()}, set(chosen))
         print(f"  (embedded judge {rate:.2f} judgments/s on these conversations)")
 
 
@@ -113,10 +118,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--judge-sample", type=int, default=300)
     parser.add_argument("--oasst-groups", type=int, default=40)
+    parser.add_argument("--only", choices=("sample", "oasst"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        sample_traffic(Path(tmp), args.judge_sample)
-        oasst(Path(tmp), args.oasst_groups)
+        if args.only != "oasst":
+            sample_traffic(Path(tmp), args.judge_sample)
+        if args.only != "sample":
+            oasst(Path(tmp), args.oasst_groups)
 
 
 if __name__ == "__main__":
