@@ -105,6 +105,8 @@ def oasst(tmp: Path, n_groups: int) -> None:
         print(f"OASST en_100: {len(ranked)} sibling groups with ≥ 2 ranked replies")
         report("reactions, LabelModel (votes)", reactions_votes)
         report("reactions, end model", reactions)
+        split = {i for ids in ranked.values() if len({reactions_votes[i] for i in ids}) > 1 for i in ids}
+        report("reactions, end model, same groups", reactions, split)  # the groups the votes can order
         chosen = [i for ids in list(ranked.values())[:n_groups] for i in ids]
         rate = judge(store, "helpfulness", Selection(sample=None, ids=tuple(chosen)))
         fitted = labels(store)
