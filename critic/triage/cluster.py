@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from critic.triage.embed import Embeddings, embed
-from critic.triage.signature import USER_ONLY, label
+from critic.triage.signature import USER_ONLY, is_weak, label
 
 CONTEXT_FIELDS = ("feature", "model", "prompt_version", "finish_reason")
 DISTANCE = 0.5  # cosine distance at which two topics stop merging
@@ -82,7 +82,7 @@ def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member],
         by_signature.setdefault(m.signature, []).append(i)
     clusters, rest = [], []
     for signature, idx in by_signature.items():
-        if signature == USER_ONLY:
+        if is_weak(signature):
             groups = [[idx[j] for j in t] for t in _topics(_with_context([members[i] for i in idx], embedded.vectors[idx]))]
         else:
             topics, groups = _topics(embedded.vectors[idx]), [idx]
@@ -93,7 +93,7 @@ def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member],
             centroid = embedded.vectors[group].mean(axis=0)
             cluster = Cluster([members[i] for i in group], centroid / max(float(np.linalg.norm(centroid)), 1e-9),
                               signature=signature)
-            if signature != USER_ONLY:
+            if not is_weak(signature):
                 cluster.topics = [{"members": [members[idx[j]] for j in t]} for t in topics]
             clusters.append(cluster)
     clusters.sort(key=lambda c: (-c.expected_bad, min(m.id for m in c.members)))
@@ -161,7 +161,7 @@ def _name(clusters: list[Cluster], members: list[Member]) -> None:
         where = [str(features[0][0])] if features and features[0][0] and features[0][1] >= DOMINANT * len(c.members) else []
         if c.signature == USER_ONLY:
             flagged = [s.split(":", 1)[-1] for s in list(c.sources)[:2]]
-            head = "user signals" + (f" ({', '.join(flagged)})" if flagged else "")
+            head = USER_ONLY + (f" ({', '.join(flagged)})" if flagged else "")
         else:
             head = label(c.signature)
         c.name = " · ".join([head, *where, " ".join(top)] if top else [head, *where])

@@ -18,7 +18,7 @@ from critic.triage.cluster import (CONTEXT_FIELDS, LIFT_FIELDS, Cluster, Member,
 from critic.triage.embed import embed
 from critic.triage.period import Period
 from critic.triage.redact import redact
-from critic.triage.signature import USER_ONLY, signatures
+from critic.triage.signature import is_weak, signatures
 from critic.triage.state import assign_state
 
 EXAMPLES = 5
@@ -56,7 +56,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "unclustered": [{"id": text(m.id), "p_bad": round(m.p_bad, 4), "signature": m.signature,
                          "sources": m.sources, "output": text(m.output)[:300]} for m in unclustered],
         "unassigned_ids": [text(i) for sig, ids in beyond.items() for i in ids   # beyond the sample, in no problem
-                           if sig == USER_ONLY or sig not in {c.signature for c in clusters}],
+                           if is_weak(sig) or sig not in {c.signature for c in clusters}],
         "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
         "daily": daily,
         "scores": sections.score_histogram(store, period),
@@ -150,7 +150,7 @@ def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, ba
     A signature problem also lists the likely-bad interactions beyond the sample with its signature.
     """
     size = len(cluster.members)
-    extra = beyond if cluster.signature != USER_ONLY else []
+    extra = beyond if not is_weak(cluster.signature) else []
     return {
         "key": state.key, "name": text(cluster.name), "signature": cluster.signature, "size": size,
         "topics": [{"name": text(t["name"]), "size": len(t["members"]),

@@ -8,8 +8,11 @@ the first of these that holds — and only then, inside a signature, by topic:
 2. a low critic score: the rubric on which the interaction ranks lowest among the period's
    judged interactions, when it is in that rubric's bottom LOW_RANK (ranks, not raw scores, so
    an uncalibrated judge works too) or scored ≤ 2;
-3. otherwise "user signals": only thumbs and behaviour called it bad; these are split by topic
-   into separate problems, since nothing else says they share a cause.
+3. otherwise "user signals": only thumbs and behaviour called it bad.
+
+The last two are weak (`is_weak`): a noisy judge's bottom ranks hold good replies too, and a
+thumbs-down says nothing of why, so those groups are split by topic and context into separate
+problems.
 """
 
 from __future__ import annotations
@@ -61,6 +64,11 @@ def _signature(signals: dict[str, int], low_rubric: str | None) -> str:
         if signals.get(name):
             return name
     return USER_ONLY
+
+
+def is_weak(signature: str) -> bool:
+    """A signature that does not say what went wrong by itself ("user signals", a low score): split by topic too."""
+    return signature == USER_ONLY or signature.startswith("low ")
 
 
 def label(signature: str) -> str:
