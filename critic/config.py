@@ -97,6 +97,8 @@ PRICES: dict[str, tuple[float, float]] = {
 
 def price(spec: str, config: Config) -> tuple[float, float] | None:
     """(input, output) USD per million tokens for a judge SPEC, or None if unknown."""
+    if spec.startswith("student:"):  # runs in-process
+        return 0.0, 0.0
     override = config.prices.get(spec)
     if override:
         return float(override.get("input", 0.0)), float(override.get("output", 0.0))

@@ -14,6 +14,7 @@ from critic.cli.audit import audit_cmd
 from critic.cli.calibrate import calibrate_cmd
 from critic.cli.check import check_cmd
 from critic.cli.demo import demo_cmd
+from critic.cli.distill import distill_cmd
 from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
 from critic.cli.ingest import ingest_cmd
 from critic.cli.label import compare_cmd, label_cmd
@@ -54,3 +55,4 @@ cli.add_command(audit_cmd)
 cli.add_command(check_cmd)
 cli.add_command(rubrics_group)
 cli.add_command(demo_cmd)
+cli.add_command(distill_cmd)

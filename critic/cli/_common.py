@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from critic.config import Config
     from critic.judge.backends.base import Judge
     from critic.rubrics import Rubric
+    from critic.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,14 +84,17 @@ def judge_options(func: F) -> F:
     func = click.option("--base-url", envvar="CRITIC_BASE_URL",
                         help="OpenAI-compatible server (vLLM, Ollama, LiteLLM) or Anthropic endpoint.")(func)
     return click.option("--judge", "judge_spec", envvar="CRITIC_JUDGE",
-                        help="local (default), openai:MODEL or anthropic:MODEL; else [judge] default in critic.toml.")(func)
+                        help="local (default), openai:MODEL, anthropic:MODEL or student:NAME; else [judge] default in critic.toml.")(func)
 
 
-def open_judge(spec: str | None, base_url: str | None, config: Config) -> Judge:
-    """The judge for --judge SPEC (else CRITIC_JUDGE, critic.toml, 'local'), through the one resolver."""
+def open_judge(spec: str | None, base_url: str | None, config: Config, store: Store | None = None) -> Judge:
+    """The judge for --judge SPEC (else CRITIC_JUDGE, critic.toml, 'local'), through the one resolver.
+
+    STORE is where a `student:NAME` judge is read from.
+    """
     from critic.judge.backends import resolve_judge
 
-    return resolve_judge(spec, config, base_url=base_url)
+    return resolve_judge(spec, config, base_url=base_url, store=store)
 
 
 def rubrics(names: tuple[str, ...], config: Config, default: tuple[str, ...]) -> list[Rubric]:

@@ -45,20 +45,20 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
     if probes:
         config = load_config()
         chosen = rubrics(rubric_names, config, ("accuracy",))
+        with Store.open(db) as store:
 
-        def judge() -> Judge:  # a fresh client per probe: each probe runs its own event loop
-            return open_judge(judge_spec, base_url, config)
+            def judge() -> Judge:  # a fresh client per probe: each probe runs its own event loop
+                return open_judge(judge_spec, base_url, config, store)
 
-        result["judge"] = judge().spec
-        scored = [p for p in probes if p in PROBES]
-        if scored:
-            with Store.open(db) as store:
-                result["probes"] = [run_probe(store, judge(), config, r, p, limit=items, concurrency=concurrency).as_dict()
-                                    for p in scored for r in chosen]
-        if "position" in probes:
-            result["position_live"] = [{"rubric": r.name, **position_probe(judge(), r, items)} for r in chosen]
-        if "consistency" in probes:
-            result["consistency"] = [consistency_probe(judge(), r, items, repeats).as_dict() for r in chosen]
+            result["judge"] = judge().spec
+            scored = [p for p in probes if p in PROBES]
+            if scored:
+                result["probes"] = [run_probe(store, judge(), config, r, p, limit=items,
+                                              concurrency=concurrency).as_dict() for p in scored for r in chosen]
+            if "position" in probes:
+                result["position_live"] = [{"rubric": r.name, **position_probe(judge(), r, items)} for r in chosen]
+            if "consistency" in probes:
+                result["consistency"] = [consistency_probe(judge(), r, items, repeats).as_dict() for r in chosen]
     emit(_rows(result) if fmt == "csv" else result, fmt, _text)
 
 

@@ -71,7 +71,7 @@ def _judge_human(store: Store, path: str, rubric_names: tuple[str, ...], judge_s
 
     config = load_config()
     chosen = rubrics(rubric_names, config, ("accuracy",))
-    judge = open_judge(judge_spec, base_url, config)
+    judge = open_judge(judge_spec, base_url, config, store)
     items = read_human(path, chosen)
     with Progress(len(items) * len(chosen), "calibrate: judging", unit="call") as bar:
         rows = judge_human(store, judge, config, chosen, items, concurrency, progress=bar.update)

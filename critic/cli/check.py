@@ -49,8 +49,8 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
         max_failed_share=float(section.get("max_failed_share", 0.1)))
     chosen = rubrics(rubric_names, config, ("accuracy",))
     golden_items = read_items(golden, need_output=False) if golden else {}
-    judge = open_judge(judge_spec, base_url, config)
     with Store.open(db) as store:
+        judge = open_judge(judge_spec, base_url, config, store)
         sides = (read_side(store, baseline), read_items(candidate))
         pairs = store_sides(store, sides[0], sides[1], golden_items)
         with Progress(2 * len(pairs) * len(chosen), "check: judging", unit="call") as bar:

@@ -54,10 +54,10 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
     from critic.store import Store
 
     config = load_config()
-    spec = canonical_spec(judge_spec, config)
     chosen = rubrics(rubric_names, config, DEFAULT_RUBRICS)
     selection = Selection(since=since, until=until, limit=limit, sample=sample, seed=seed)
     with Store.open(db) as store:
+        spec = canonical_spec(judge_spec, config, store)
         work = select_work(store, chosen, spec, selection)
         if plan_only:
             plan = dry_run(store, work, spec, config)
@@ -65,7 +65,11 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
                                                  f"~{d['input_tokens']} input and {d['output_tokens']} output tokens, "
                                                  f"~${d['cost_usd']:.4f}"))
             return
-        judge = open_judge(spec, base_url, config)
+        judge = open_judge(spec, base_url, config, store)
+        for rubric in chosen:
+            why = judge.unsupported(rubric)
+            if why:
+                raise CriticError(f"{why}; pick its rubric with --rubric or another --judge")
         batch = None
         if use_batch:
             runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=None)
@@ -126,8 +130,8 @@ def explain_cmd(interaction_id: str, rubric_name: str, db: str, judge_spec: str 
     from critic.store import Store
 
     config = load_config()
-    judge = open_judge(judge_spec, base_url, config)
     with Store.open(db) as store:
+        judge = open_judge(judge_spec, base_url, config, store)
         text = asyncio.run(explain(store, interaction_id, rubrics((rubric_name,), config, ())[0], judge))
     click.echo(text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,3 +63,10 @@ def verdict(reply: JudgeReply) -> Verdict:
     if label is None:
         return Verdict("unparseable", None, None, None)
     return Verdict("ok", label, {label: 1.0}, float(label))
+
+
+def to_distribution(expected: float, spread: float) -> dict[int, float]:
+    """A discretized normal over the labels 1–7 centred on EXPECTED with SPREAD (in labels)."""
+    weights = {k: math.exp(-0.5 * ((k - expected) / spread) ** 2) for k in LABELS}
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()}

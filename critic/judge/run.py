@@ -37,7 +37,8 @@ COLUMNS = ("interaction_id", "rubric", "rubric_version", "judge", "label", "prob
 
 
 TABLES = {"interactions": "interactions",
-          "eval_items": "(SELECT id, created_at AS ts, input, output, reference, context FROM eval_items)"}
+          "eval_items": "(SELECT id, created_at AS ts, input, output, reference, context, NULL AS finish_reason "
+                        "FROM eval_items)"}
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,13 @@ def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection:
     order = f"hash(id || '{int(selection.seed)}')" if selection.sample else "ts, id"
     limit = selection.sample or selection.limit
     source = TABLES[selection.table]
-    sql = (f"SELECT id, input, output, reference, context FROM {source} WHERE {' AND '.join(where)} "
+    sql = (f"SELECT id, input, output, reference, context, finish_reason FROM {source} WHERE {' AND '.join(where)} "
            f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
     rows = store.con.execute(sql, params).fetchall()
     done = _finished(store, rubrics, judge_spec)
     work = []
-    for iid, inp, out, ref, ctx in rows:
-        fields = {"input": inp, "output": out, "reference": ref, "context": ctx}
+    for iid, inp, out, ref, ctx, finish in rows:
+        fields = {"input": inp, "output": out, "reference": ref, "context": ctx, "finish_reason": finish}
         for rubric in rubrics:
             if (iid, rubric.name, rubric.version) in done:
                 continue

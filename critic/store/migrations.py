@@ -210,9 +210,26 @@ def m008_end_model(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE label_runs ADD COLUMN end_model JSON")
 
 
+def m009_students(con: duckdb.DuckDBPyConnection) -> None:
+    """Student critics (`critic distill`): each version's weights as JSON, so `student:NAME` travels with the store."""
+    con.execute(
+        """
+        CREATE TABLE students (
+            name VARCHAR NOT NULL,
+            version VARCHAR NOT NULL,
+            rubric VARCHAR NOT NULL,
+            teacher VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            model JSON NOT NULL,
+            PRIMARY KEY (name, version)
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks, m005_check_runs,
-    m006_batches, m007_eval_items, m008_end_model,
+    m006_batches, m007_eval_items, m008_end_model, m009_students,
 ]
 
 

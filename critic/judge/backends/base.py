@@ -8,6 +8,7 @@ from typing import Any
 
 from critic.errors import JudgeError
 from critic.judge.records import JudgeReply, JudgeRequest
+from critic.rubrics import Rubric
 
 
 class TransientError(Exception):
@@ -33,6 +34,10 @@ class Judge(ABC):
     @abstractmethod
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         """Ask the judge for one label; raise TransientError or PermanentError on failure."""
+
+    def unsupported(self, rubric: Rubric) -> str | None:
+        """Why this judge cannot score RUBRIC (a student is trained for one), or None."""
+        return None
 
     async def submit_batch(self, prompts: dict[str, str]) -> str:
         """Submit {custom_id: prompt} to the provider's batch API; the batch id."""

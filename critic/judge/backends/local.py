@@ -32,7 +32,7 @@ from typing import Any
 
 from critic.errors import JudgeError
 from critic.judge.backends.base import Judge
-from critic.judge.records import LABELS, JudgeReply, JudgeRequest
+from critic.judge.records import JudgeReply, JudgeRequest, to_distribution
 
 MODEL_NAME = "gemma-3-270m"
 MAX_MATERIAL_TOKENS = 360  # per judged field, keeps one call near a third of a second on 2 cores
@@ -129,13 +129,6 @@ def mean_logprob(prefix: str, text: str) -> tuple[float, int]:
     return float(logp.mean()), int(ids.shape[1])
 
 
-def to_distribution(expected: float, spread: float = SPREAD) -> dict[int, float]:
-    """A discretized normal over the labels 1–7 centred on EXPECTED."""
-    weights = {k: math.exp(-0.5 * ((k - expected) / spread) ** 2) for k in LABELS}
-    total = sum(weights.values())
-    return {k: w / total for k, w in weights.items()}
-
-
 def score_to_expected(score: float, centre: float, scale: float) -> float:
     """Map a likelihood score onto 1–7 with a logistic curve (centre → 4)."""
     if math.isinf(score):
@@ -173,7 +166,7 @@ class LocalJudge(Judge):
             else:
                 score, (centre, scale) = cond, PLAIN_CURVE
         expected = score_to_expected(score, centre, scale)
-        probs = to_distribution(expected)
+        probs = to_distribution(expected, SPREAD)
         label = max(probs, key=lambda k: probs[k])
         return JudgeReply(
             text=str(label), probs=probs, input_tokens=tokens, output_tokens=0,

@@ -1,0 +1,89 @@
+"""`critic distill`: train a student for one rubric from a judge's stored judgments or from human scores."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from critic.calibrate.metrics import Scale, agreement
+from critic.distill import features
+from critic.distill.model import Student, train
+from critic.errors import CriticError
+from critic.rubrics import Rubric
+from critic.store import Store
+
+MIN_ROWS = 30
+CV_FIGURES = ("n", "spearman", "kendall", "mae", "within_1")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Training rows: each interaction's fields, its target label (1–7) and its group for cross-validation."""
+
+    fields: list[dict[str, Any]]
+    y: np.ndarray
+    groups: np.ndarray
+
+
+def teacher_rows(store: Store, rubric: Rubric, teacher: str) -> Rows:
+    """The TEACHER's ok judgments of logged traffic on this rubric version; grouped by session (else interaction)."""
+    rows = store.con.execute(
+        "SELECT i.input, i.output, i.context, i.reference, i.finish_reason, coalesce(i.session_id, i.id), j.expected "
+        "FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
+        "WHERE j.judge = ? AND j.rubric = ? AND j.rubric_version = ? AND j.status = 'ok' ORDER BY i.id",
+        [teacher, rubric.name, rubric.version]).fetchall()
+    keys = ("input", "output", "context", "reference", "finish_reason")
+    return Rows([dict(zip(keys, r[:5])) for r in rows], np.array([r[6] for r in rows], float),
+                np.array([str(r[5]) for r in rows]))
+
+
+def human_rows(items: list[dict[str, Any]], rubric: Rubric, scale: Scale) -> Rows:
+    """Items of a `critic calibrate --human` file (read_human), their human scores mapped onto 1–7."""
+    y = scale.to_seven(np.array([item["human"][rubric.name] for item in items], float))
+    groups = np.array([str(item.get("group") if item.get("group") is not None else item["id"]) for item in items])
+    return Rows(items, y, groups)
+
+
+def distill(store: Store, rows: Rows, *, name: str, rubric: Rubric, teacher: str, folds: int = 5) -> Student:
+    """Fit, cross-validate (grouped K-fold) and store a student; it is returned with its CV figures."""
+    if len(rows.y) < MIN_ROWS:
+        raise CriticError(f"only {len(rows.y)} training rows for rubric {rubric.name!r} from {teacher} (at least "
+                          f"{MIN_ROWS} needed); judge more with `critic eval --judge {teacher} --rubric {rubric.name}`")
+    if len(set(rows.groups.tolist())) < folds:
+        raise CriticError(f"{len(set(rows.groups.tolist()))} groups cannot be split into {folds} folds; lower --folds")
+    x = np.vstack([features.featurize(f) for f in rows.fields])
+    student, held_out = train(name, rubric.name, teacher, list(features.NAMES), x, rows.y, rows.groups, folds)
+    found = agreement(held_out, rows.y, groups=rows.groups.tolist() if len(set(rows.groups.tolist())) < len(rows.y) else None)
+    cv = {k: found[k] for k in CV_FIGURES} | {"folds": folds, "grouped": found.get("grouped")}
+    digest = hashlib.sha256(json.dumps([features.VERSION, rubric.version, teacher, rows.y.round(4).tolist(),
+                                        [f.get("output") for f in rows.fields]]).encode()).hexdigest()[:12]
+    student = replace(student, version=digest, cv=cv)
+    with store.transaction() as con:
+        con.execute("INSERT OR REPLACE INTO students VALUES (?, ?, ?, ?, ?, ?)",
+                    [name, student.version, rubric.name, teacher, datetime.now(timezone.utc), student.to_json()])
+    return student
+
+
+def load_student(store: Store, name: str, version: str | None = None) -> Student:
+    """The student NAME (its latest version unless VERSION) from the store."""
+    row = store.con.execute("SELECT model FROM students WHERE name = ? AND (? IS NULL OR version = ?) "
+                            "ORDER BY created_at DESC LIMIT 1", [name, version, version]).fetchone()
+    if row is None:
+        known = [r[0] for r in store.con.execute("SELECT DISTINCT name FROM students ORDER BY 1").fetchall()]
+        raise CriticError(f"no student {name!r}{' version ' + version if version else ''} in {store.path} "
+                          f"(students: {', '.join(known) or 'none'}); train one with `critic distill --name {name}`")
+    return Student.from_json(row[0])
+
+
+def list_students(store: Store) -> list[dict[str, Any]]:
+    """Every stored student version, newest first, with its CV figures."""
+    rows = store.con.execute("SELECT name, version, rubric, teacher, created_at, model FROM students "
+                             "ORDER BY created_at DESC").fetchall()
+    return [{"name": n, "version": v, "rubric": r, "teacher": t, "created_at": str(c),
+             "n": json.loads(m)["n"], **{f"cv_{k}": json.loads(m)["cv"].get(k) for k in ("spearman", "mae", "within_1")}}
+            for n, v, r, t, c, m in rows]
