@@ -11,7 +11,7 @@ import click
 from critic.cli._common import info, open_judge, rubrics
 from critic.cli.eval import run_with_progress
 
-DEMO_RUBRICS = ("tone", "accuracy")
+DEMO_RUBRICS = ("helpfulness", "tone")  # helpfulness: the shipped student; tone: Gemma likelihood
 
 
 @click.command("demo")

@@ -144,16 +144,20 @@ def rubrics_group() -> None:
 @rubrics_group.command("list")
 @format_option("text", "json", "csv")
 def rubrics_list(fmt: str) -> None:
-    """List the rubrics: the built-in ones and those in `[rubrics] paths` of critic.toml.
+    """List the rubrics (built-in and `[rubrics] paths`), and which the local judge scores with a shipped student.
 
     Example: critic rubrics list --format json
     """
     from critic.config import load_config
+    from critic.data import resource
     from critic.rubrics import available_rubrics
 
-    rows = [{"name": r.name, "version": r.version, "reads": ",".join(r.reads), "path": r.path}
+    rows = [{"name": r.name, "version": r.version, "reads": ",".join(r.reads), "path": r.path,  # as local.shipped_student
+             "local": "student" if resource("students", f"{r.name}.json").is_file() else "likelihood"}
             for r in available_rubrics(load_config().rubric_paths).values()]
-    emit(rows, fmt, lambda rs: "\n".join(f"{r['name']:<14} {r['version']}  reads {r['reads']}" for r in rs))
+    emit(rows, fmt, lambda rs: "\n".join(f"{r['name']:<14} {r['version']}  reads {r['reads']:<34} local judge: "
+                                          f"{'shipped student' if r['local'] == 'student' else 'likelihood only'}"
+                                          for r in rs))
 
 
 @rubrics_group.command("show")

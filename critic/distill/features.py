@@ -3,6 +3,9 @@
 Material is the input, context and reference together. Overlap figures are shares of the
 output's word n-grams found in the material (high for grounded, extractive outputs; low for
 invented content); novel numbers are numbers in the output found nowhere in the material.
+Two cosine similarities from the shipped MiniLM (critic.embed) say whether the output is about
+what was asked: with the input's last user turn (the whole input when it is not a chat) and
+with the context or reference; 0 where there is nothing to compare or the model cannot load.
 """
 
 from __future__ import annotations
@@ -15,20 +18,48 @@ import numpy as np
 
 from critic.store.signals import ENGLISH, FOREIGN, REFUSAL
 
-VERSION = "f1"  # part of a student's version: changing a feature changes every student trained on it
+VERSION = "f2"  # part of a student's version: changing a feature changes every student trained on it
 NAMES = (
     "log_chars", "log_words", "sentences", "words_per_sentence", "questions", "newlines",
     "has_material", "log_length_ratio", "overlap_1", "overlap_2", "overlap_3", "novel_numbers",
     "repeated_trigrams", "lowercase_starts", "refusal", "foreign_share", "truncated", "empty",
+    "cos_input", "cos_context",
 )
 WORD = re.compile(r"\w+", re.UNICODE)
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 REFUSAL_RE, ENGLISH_RE, FOREIGN_RE = (re.compile(p) for p in (REFUSAL, ENGLISH, FOREIGN))
+TURN = re.compile(r"(?:^|\n)\s*(?:human|user)\s*:", re.IGNORECASE)  # HH-RLHF's and critic's chat transcripts
 
 
 def featurize(fields: dict[str, Any]) -> np.ndarray:
     """The NAMES features of one interaction's fields (input, output, context, reference, finish_reason)."""
+    return featurize_many([fields])[0]
+
+
+class FeatureCache:
+    """Features computed in one batch before a run (the sentence model is far faster batched), then read per request."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, np.ndarray] = {}
+
+    def prepare(self, fields: list[dict[str, Any]]) -> None:
+        self._rows = {id(f): row for f, row in zip(fields, featurize_many(fields))}
+
+    def get(self, fields: dict[str, Any]) -> np.ndarray:
+        """FIELDS' features: the batch's, else computed now."""
+        found = self._rows.pop(id(fields), None)
+        return featurize(fields) if found is None else found
+
+
+def featurize_many(rows: list[dict[str, Any]]) -> np.ndarray:
+    """NAMES features for many interactions; the sentence model embeds them in one batch."""
+    if not rows:
+        return np.empty((0, len(NAMES)))
+    return np.hstack([np.vstack([_text_features(f) for f in rows]), _similarities(rows)])
+
+
+def _text_features(fields: dict[str, Any]) -> np.ndarray:
     output = str(fields.get("output") or "")
     material = " ".join(str(fields.get(k) or "") for k in ("input", "context", "reference")).lower()
     words = WORD.findall(output.lower())
@@ -62,3 +93,26 @@ def _repeated(words: list[str]) -> float:
     """Share of the output's word trigrams that occur more than once."""
     grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
     return 1 - len(set(grams)) / len(grams) if grams else 0.0
+
+
+def last_turn(text: str) -> str:
+    """The last user turn of a chat transcript ("…Human: …" or "user: …" lines), else TEXT itself."""
+    parts = TURN.split(text)
+    return parts[-1].split("\nassistant:")[0].split("\n\nAssistant:")[0].strip() if len(parts) > 1 else text
+
+
+def _similarities(rows: list[dict[str, Any]]) -> np.ndarray:
+    """cos(output, last user turn or input) and cos(output, context or reference), per row."""
+    from critic.embed import sentence_vectors
+
+    outputs = [str(f.get("output") or "") for f in rows]
+    asked = [last_turn(str(f.get("input") or "")) for f in rows]
+    grounds = [str(f.get("context") or f.get("reference") or "") for f in rows]
+    vectors = sentence_vectors(outputs + asked + grounds)
+    if vectors is None:
+        return np.zeros((len(rows), 2))
+    n = len(rows)
+    out, ask, ground = vectors[:n], vectors[n:2 * n], vectors[2 * n:]
+    cos_input = np.where([bool(a) for a in asked], (out * ask).sum(axis=1), 0.0)
+    cos_context = np.where([bool(g) for g in grounds], (out * ground).sum(axis=1), 0.0)
+    return np.column_stack([cos_input, cos_context])

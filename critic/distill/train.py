@@ -56,7 +56,7 @@ def distill(store: Store, rows: Rows, *, name: str, rubric: Rubric, teacher: str
                           f"{MIN_ROWS} needed); judge more with `critic eval --judge {teacher} --rubric {rubric.name}`")
     if len(set(rows.groups.tolist())) < folds:
         raise CriticError(f"{len(set(rows.groups.tolist()))} groups cannot be split into {folds} folds; lower --folds")
-    x = np.vstack([features.featurize(f) for f in rows.fields])
+    x = features.featurize_many(rows.fields)
     student, held_out = train(name, rubric.name, teacher, list(features.NAMES), x, rows.y, rows.groups, folds)
     found = agreement(held_out, rows.y, groups=rows.groups.tolist() if len(set(rows.groups.tolist())) < len(rows.y) else None)
     cv = {k: found[k] for k in CV_FIGURES} | {"folds": folds, "grouped": found.get("grouped")}

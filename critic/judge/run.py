@@ -226,6 +226,7 @@ class Runner:
                                         f"(set [prices.\"{self.judge.spec}\"] in critic.toml)")
         self._start_run(work)
         fresh = self._reuse_cached(work)
+        self.judge.prepare([item.request for item in fresh])
         queue: asyncio.Queue[WorkItem] = asyncio.Queue()
         for item in fresh:
             queue.put_nowait(item)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from critic.triage.embed import Embeddings, embed
+from critic.embed import Embeddings, embed
 from critic.triage.signature import USER_ONLY, is_weak, label
 
 CONTEXT_FIELDS = ("feature", "model", "prompt_version", "finish_reason")

@@ -15,7 +15,7 @@ from critic.store import Store
 from critic.triage import MAX_CLUSTERED, sections
 from critic.triage.cluster import (CONTEXT_FIELDS, LIFT_FIELDS, Cluster, Member, cluster_members, lift,
                                    parse_sources)
-from critic.triage.embed import embed
+from critic.embed import embed
 from critic.triage.period import Period
 from critic.triage.redact import redact
 from critic.triage.signature import is_weak, signatures

@@ -35,6 +35,9 @@ class Judge(ABC):
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         """Ask the judge for one label; raise TransientError or PermanentError on failure."""
 
+    def prepare(self, requests: list[JudgeRequest]) -> None:
+        """Called once with every request a run is about to make, so a backend can batch work up front."""
+
     def unsupported(self, rubric: Rubric) -> str | None:
         """Why this judge cannot score RUBRIC (a student is trained for one), or None."""
         return None

