@@ -34,11 +34,19 @@ DEFAULT_RUBRICS = ("accuracy", "helpfulness", "tone")
 @click.option("--no-wait", is_flag=True, help="With --batch: submit and return; a later run collects the results.")
 @click.option("--poll-interval", type=click.FloatRange(0), default=30.0, show_default=True,
               help="With --batch: seconds between status checks while waiting.")
+@click.option("--cascade", "cascade_spec", metavar="STUDENT",
+              help="student:NAME judges everything; --judge judges only what it is least sure of (and an audit share).")
+@click.option("--escalate", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="With --cascade: the share of items, least sure first, that go to --judge.")
+@click.option("--escalate-when", type=click.FloatRange(0), metavar="SD",
+              help="With --cascade: escalate instead every item whose label distribution's spread is at least SD labels.")
+@click.option("--audit", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="With --cascade: a seeded random share of the rest also goes to --judge, to measure agreement.")
 @format_option("text", "json")
 def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, base_url: str | None, concurrency: int,
              limit: int | None, sample: int | None, seed: int, since: str | None, until: str | None,
              budget_usd: float | None, plan_only: bool, use_batch: bool, no_wait: bool, poll_interval: float,
-             fmt: str) -> None:
+             cascade_spec: str | None, escalate: float, escalate_when: float | None, audit: float, fmt: str) -> None:
     """Judge logged interactions, one interaction and one rubric per call, asking for one label.
 
     Already-judged (interaction, rubric version, judge) triples are skipped, and an identical
@@ -46,6 +54,8 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
 
     Example: critic eval --judge openai:gpt-4.1-mini --rubric accuracy --sample 500 --budget-usd 2
     Example: critic eval --judge openai:gpt-4.1-mini --batch --no-wait   (then again later to collect)
+
+    Example: critic eval --cascade student:tone-mini --judge openai:gpt-4.1-mini --rubric tone --escalate 0.2
     """
     from critic.config import load_config
     from critic.judge.backends import canonical_spec
@@ -70,8 +80,20 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
             why = judge.unsupported(rubric)
             if why:
                 raise CriticError(f"{why}; pick its rubric with --rubric or another --judge")
-        batch = None
-        if use_batch:
+        batch, cascade = None, None
+        if cascade_spec:
+            from critic.judge.cascade import Plan, run_cascade
+
+            student = open_judge(cascade_spec, None, config, store)
+            for rubric in chosen:
+                why = student.unsupported(rubric)
+                if why:
+                    raise CriticError(f"{why}; pick its rubric with --rubric or another --cascade student")
+            cascade = run_cascade(store, student, judge, config, chosen, selection,
+                                  Plan(escalate, escalate_when, audit, seed), concurrency=concurrency,
+                                  budget_usd=budget_usd)
+            result = cascade.teacher
+        elif use_batch:
             runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=None)
             batch = asyncio.run(runner.run_batch(work, wait=not no_wait, poll_s=poll_interval))
             result = batch.result
@@ -85,6 +107,10 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
     payload["cost_usd"] = round(payload["cost_usd"], 6)
     if batch:
         payload.update({k: v for k, v in batch.as_dict().items() if k.startswith("batches_")})
+    if cascade:
+        student_run = {"judged": cascade.student.judged, "cached": cascade.student.cached,
+                       "errors": cascade.student.errors}
+        payload["cascade"] = {"student": student_run, **cascade.as_dict()}
     emit(payload, fmt, lambda d: _eval_text(d, result.stopped))
 
 
@@ -100,7 +126,16 @@ async def run_with_progress(store: Store, judge: Judge, config: Config, work: li
 
 
 def _eval_text(d: dict[str, Any], stopped: str | None) -> str:
-    text = (f"run {d['run_id']}: judged {d['judged']}, cached {d['cached']}, errors {d['errors']}, "
+    text = ""
+    if "cascade" in d:
+        c = d["cascade"]
+        audit = "; ".join(f"{r}: n={a['n']}" + (f", Spearman {a['spearman']:.3f}, MAE {a['mae']:.2f}"
+                                                 if a.get("spearman") is not None else "")
+                          for r, a in c["agreement"].items())
+        text = (f"cascade: student judged {c['student']['judged']} (+{c['student']['cached']} reused) of {c['items']} "
+                f"items; {c['escalated']} escalated and {c['audited']} audited for the judge below\n"
+                f"student vs judge on the audited items: {audit or 'none yet'}\n")
+    text += (f"run {d['run_id']}: judged {d['judged']}, cached {d['cached']}, errors {d['errors']}, "
             f"unparseable {d['unparseable']}; {d['input_tokens']} input / {d['output_tokens']} output tokens, "
             f"${d['cost_usd']:.4f}")
     if "batches_submitted" in d:

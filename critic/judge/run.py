@@ -82,8 +82,9 @@ class WorkItem:
     prompt_hash: str
 
 
-def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection) -> list[WorkItem]:
-    """Every selected interaction × rubric without a finished judgment by this judge and rubric version."""
+def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection, *,
+                finished: bool = False) -> list[WorkItem]:
+    """Every selected interaction × rubric without a finished judgment by this judge and rubric version (FINISHED: all)."""
     window, window_params = Window(selection.since, selection.until).where()
     params: list[Any] = list(window_params)
     where = [window]
@@ -96,7 +97,7 @@ def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection:
     sql = (f"SELECT id, input, output, reference, context, finish_reason FROM {source} WHERE {' AND '.join(where)} "
            f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
     rows = store.con.execute(sql, params).fetchall()
-    done = _finished(store, rubrics, judge_spec)
+    done = set() if finished else _finished(store, rubrics, judge_spec)
     work = []
     for iid, inp, out, ref, ctx, finish in rows:
         fields = {"input": inp, "output": out, "reference": ref, "context": ctx, "finish_reason": finish}

@@ -14,6 +14,7 @@ from critic.cli import cli
 from critic.distill.features import NAMES, featurize
 from critic.store import Store
 from tests.conftest import SAMPLE
+from tests.fakes.provider import ProviderServer
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,9 @@ def teacher_db(judged_sample: Store, tmp_path_factory: pytest.TempPathFactory) -
     path = tmp_path_factory.mktemp("distill") / "teacher.duckdb"
     judged_sample.con.execute("CHECKPOINT")  # everything in the file, nothing left in the WAL
     shutil.copy(judged_sample.path, path)
+    with Store.open(path) as store:  # 600 judged interactions keep featurizing (the sentence model) short
+        store.con.execute("DELETE FROM judgments WHERE interaction_id NOT IN "
+                          "(SELECT id FROM interactions ORDER BY ts, id LIMIT 600)")
     return path
 
 
@@ -42,13 +46,18 @@ def test_features_are_deterministic_and_named() -> None:
     assert featurize({"output": "", "finish_reason": "length"})[NAMES.index("empty")] == 1.0
 
 
-def test_distill_from_a_teacher_then_judge_with_the_student(teacher_db: Path) -> None:
-    db = str(teacher_db)
+@pytest.fixture(scope="module")
+def trained(teacher_db: Path) -> dict:
+    """`critic distill` of a helpfulness student from the noisy teacher's 2,000 judgments; its JSON output."""
     code, out = run("distill", "--rubric", "helpfulness", "--teacher", "openai:noisy", "--name", "helpful",
-                    "--db", db, "--format", "json")
+                    "--db", str(teacher_db), "--format", "json")
     assert code == 0, out
-    trained = json.loads(out)
-    assert trained["n"] == 2000 and trained["teacher"] == "openai:noisy" and trained["features"] == list(NAMES)
+    return dict(json.loads(out))
+
+
+def test_distill_from_a_teacher_then_judge_with_the_student(teacher_db: Path, trained: dict) -> None:
+    db = str(teacher_db)
+    assert trained["n"] == 600 and trained["teacher"] == "openai:noisy" and trained["features"] == list(NAMES)
     assert trained["cv"]["spearman"] > 0.2 and trained["cv"]["folds"] == 5  # it learned the teacher, held out
     with Store.open(db) as store:
         (model,) = store.con.execute("SELECT model FROM students WHERE name = 'helpful'").fetchone()
@@ -56,18 +65,18 @@ def test_distill_from_a_teacher_then_judge_with_the_student(teacher_db: Path) ->
     code, out = run("distill", "--list", "--db", db, "--format", "json")
     assert code == 0 and json.loads(out)[0]["name"] == "helpful"
 
-    code, out = run("eval", "--judge", "student:helpful", "--rubric", "helpfulness", "--limit", "300", "--db", db,
+    code, out = run("eval", "--judge", "student:helpful", "--rubric", "helpfulness", "--limit", "200", "--db", db,
                     "--format", "json")
     assert code == 0, out
     first = json.loads(out)
-    assert first["judged"] + first["cached"] == 300 and first["errors"] == 0 and first["cost_usd"] == 0
+    assert first["judged"] + first["cached"] == 200 and first["errors"] == 0 and first["cost_usd"] == 0
     with Store.open(db) as store:
         judges = store.con.execute("SELECT DISTINCT judge, method FROM judgments WHERE judge LIKE 'student:%'").fetchall()
         probs = json.loads(store.con.execute(
             "SELECT probs FROM judgments WHERE judge LIKE 'student:%' LIMIT 1").fetchone()[0])
     assert judges == [(f"student:helpful@{trained['version']}", "student")]
     assert sum(probs.values()) == pytest.approx(1.0)
-    code, out = run("eval", "--judge", "student:helpful", "--rubric", "helpfulness", "--limit", "300", "--db", db,
+    code, out = run("eval", "--judge", "student:helpful", "--rubric", "helpfulness", "--limit", "200", "--db", db,
                     "--format", "json")
     assert code == 0 and json.loads(out)["judged"] == 0  # cached under the student's version
 
@@ -99,3 +108,31 @@ def test_distill_needs_rows_and_says_how(tmp_path: Path) -> None:
     assert code == 2 and "--teacher" in out
     code, out = run("eval", "--judge", "student:nobody", "--db", str(tmp_path / "e.duckdb"))
     assert code == 1 and "no student 'nobody'" in out
+
+
+def test_cascade_pays_the_judge_only_for_escalated_and_audited_items(teacher_db: Path, trained: dict,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The student judges all 200; a second judge (the loopback provider) gets 20% + the audit share; a re-run calls nobody."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    db = str(teacher_db)
+    args = ("eval", "--cascade", "student:helpful", "--judge", "openai:second", "--rubric", "helpfulness",
+            "--limit", "200", "--escalate", "0.2", "--audit", "0.1", "--db", db, "--format", "json")
+    with ProviderServer() as server:
+        code, out = run(*args, "--base-url", server.url)
+        assert code == 0, out
+        first = json.loads(out)["cascade"]
+        assert first["items"] == 200 and first["escalated"] == 40 and 5 < first["audited"] < 35
+        # every escalated or audited item is judged once: by a call, or copied from an identical prompt judged before
+        assert server.stats.calls == first["teacher_calls"] > 0
+        assert first["teacher_calls"] + first["teacher_reused"] == first["escalated"] + first["audited"]
+        agreement = first["agreement"]["helpfulness"]
+        assert agreement["n"] == first["audited"] and agreement["mae"] is not None
+        code, out = run(*args, "--base-url", server.url)
+        assert code == 0 and server.stats.calls == first["teacher_calls"]  # nothing new to pay for
+        assert json.loads(out)["cascade"]["escalated"] == 40
+    with Store.open(db) as store:
+        widest = store.con.execute(
+            "SELECT count(*) FROM judgments WHERE judge = 'openai:second'").fetchone()[0]
+        history = store.con.execute("SELECT judge, source FROM calibrations").fetchall()
+    assert widest == first["escalated"] + first["audited"]
+    assert history == [(f"student:helpful@{trained['version']}", "cascade audit vs openai:second")]
