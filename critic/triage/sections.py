@@ -71,7 +71,7 @@ def latency(store: Store, period: Period, daily_rows: list[dict[str, Any]]) -> d
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE triage_latency AS
-        SELECT feature, model, prompt_version, latency_ms, ntile(10) OVER (ORDER BY length(coalesce(input, ''))) AS
+        SELECT feature, model, prompt_version, latency_ms, ntile(10) OVER (ORDER BY length(coalesce(input, '')), id) AS
                input_decile, latency_ms >= quantile_cont(latency_ms, 0.99) OVER () AS slow
         FROM interactions WHERE ts >= ? AND ts < ? AND latency_ms IS NOT NULL
         """, [period.start, period.end])
@@ -135,7 +135,7 @@ def _slow_shares(store: Store, dim: str) -> list[dict[str, Any]]:
             FROM triage_latency GROUP BY value""").fetchall()
     found = [{"value": v, "slow_share": round(s, 4), "rest_share": round(r, 4),
               "lift": round(s / r, 2) if r else None} for v, s, r in rows]
-    return sorted(found, key=lambda x: -(x["lift"] or 0))
+    return sorted(found, key=lambda x: (-(x["lift"] or 0), str(x["value"])))  # ties in a fixed order
 
 
 def _price_rows(config: Config) -> list[tuple[str, float, float]]:
