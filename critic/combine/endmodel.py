@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from critic.combine.sources import EVENT_VOTES, RELATIVE_JUDGES
+from critic.combine.sources import EVENT_VOTES, LATEST_JUDGMENTS, RELATIVE_JUDGES
 from critic.store import Store
 from critic.store.signals import SIGNALS
 
@@ -73,7 +73,7 @@ def features(store: Store) -> pd.DataFrame:
         SELECT interaction_id AS id, rubric || '@' || judge AS key, expected,
                coalesce((probs->>'1')::DOUBLE, 0) + coalesce((probs->>'2')::DOUBLE, 0) AS low
         FROM judgments WHERE status = 'ok' AND interaction_id IN (SELECT id FROM {ids_table})
-        QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1""").df()
+        {LATEST_JUDGMENTS}""").df()
     frame = base.set_index("id")
     if len(events):
         frame = frame.join(events.pivot(index="id", columns="name", values="value")).fillna(

@@ -30,6 +30,14 @@ DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
 
 UserSource = Callable[[dict[str, Any]], int]
 
+# The judgments labeling reads: each judge's latest on a rubric, and a student's only where no
+# other judge scored that interaction on that rubric (after `critic eval --cascade`, the judge's
+# score wins on the escalated and audited items, the student's stands elsewhere).
+LATEST_JUDGMENTS = """
+    QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1
+        AND NOT (judge LIKE 'student:%' AND sum(CASE WHEN judge NOT LIKE 'student:%' THEN 1 ELSE 0 END)
+                                            OVER (PARTITION BY interaction_id, rubric) > 0)"""
+
 
 DEFAULT_QUANTILES = (0.15, 0.6)  # bad_quantile / good_quantile when a rubric's config gives only one
 # Judges whose scores rank but are not calibrated labels (the embedded judge): they do not vote,
@@ -82,7 +90,7 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
                    CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END AS q_bad,
                    CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END AS q_good
             FROM judgments WHERE status = 'ok'
-            QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1)
+            {LATEST_JUDGMENTS})
     """
 
 

@@ -45,3 +45,16 @@ def test_calibrated_judges_vote_by_absolute_score_unless_configured(store: Store
     ranked = Config(raw={"label": {"thresholds": {"tone": {"bad_quantile": 0.2, "good_quantile": 0.8}}}})
     votes = _votes(store, ranked, "openai:gpt-4.1-mini")
     assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-005": GOOD}
+
+
+def test_after_a_cascade_the_judges_score_wins_where_it_exists(store: Store) -> None:
+    """A student's vote stands only where no other judge scored that interaction on that rubric."""
+    _judged(store, "student:tone@v1", [1.0, 1.0, 1.0])
+    store.con.execute("UPDATE judgments SET interaction_id = replace(interaction_id, 'student:tone@v1', 'x')")
+    _judged(store, "openai:gpt-4.1-mini", [7.0])
+    store.con.execute("UPDATE judgments SET interaction_id = 'x-001' WHERE judge = 'openai:gpt-4.1-mini'")
+    store.con.execute("INSERT INTO interactions (id, ts, output, ingested_at) "
+                      "SELECT DISTINCT interaction_id, now(), 'o', now() FROM judgments")
+    student = _votes(store, Config(), "student:tone@v1")
+    assert student == {"x-000": BAD, "x-002": BAD}  # x-001 was escalated: the judge scored it 7, no vote from either
+    assert _votes(store, Config(), "openai:gpt-4.1-mini") == {}
