@@ -40,7 +40,8 @@ def demo_cmd(out: str, sample: int) -> None:
     db.unlink(missing_ok=True)
     config = load_config()
     files = [str(resource("sample", "interactions.jsonl")), str(resource("sample", "events.jsonl"))]
-    info("critic demo: the embedded judge is Gemma 3 270M, a small smoke-test model that runs anywhere.\n"
+    info("critic demo: the embedded judge scores helpfulness with a shipped student (trained on HH-RLHF) and tone\n"
+         "             with Gemma 3 270M's likelihood: small smoke-test models that run anywhere.\n"
          "             For real decisions use a real judge: --judge openai:gpt-4.1-mini (see README).")
     with Store.open(db) as store:
         result = ingest_files(store, files, config, progress=lambda s: info(f"ingest: {s}"))
