@@ -65,7 +65,7 @@ def summeval() -> None:
     for rubric, row in curves.items():
         print(f"| {rubric} | " + " | ".join(f"{v:.3f}" for v in row) + " |")
     at20 = np.mean([row[SHARES.index(0.2)] for row in curves.values()])
-    print(f"| average | " + " | ".join(f"{np.mean([r[i] for r in curves.values()]):.3f}" for i in range(len(SHARES)))
+    print("| average | " + " | ".join(f"{np.mean([r[i] for r in curves.values()]):.3f}" for i in range(len(SHARES)))
           + f" |\n\nat 20% escalated: {at20:.3f} of the teacher's 1.000")
 
 

@@ -58,7 +58,7 @@ def distill(store: Store, rows: Rows, *, name: str, rubric: Rubric, teacher: str
         raise CriticError(f"{len(set(rows.groups.tolist()))} groups cannot be split into {folds} folds; lower --folds")
     x = features.featurize_many(rows.fields)
     student, held_out = train(name, rubric.name, teacher, list(features.NAMES), x, rows.y, rows.groups, folds)
-    found = agreement(held_out, rows.y, groups=rows.groups.tolist() if len(set(rows.groups.tolist())) < len(rows.y) else None)
+    found = agreement(held_out.tolist(), rows.y.tolist(), groups=rows.groups.tolist() if len(set(rows.groups.tolist())) < len(rows.y) else None)
     cv = {k: found[k] for k in CV_FIGURES} | {"folds": folds, "grouped": found.get("grouped")}
     digest = hashlib.sha256(json.dumps([features.VERSION, rubric.version, teacher, rows.y.round(4).tolist(),
                                         [f.get("output") for f in rows.fields]]).encode()).hexdigest()[:12]

@@ -99,7 +99,7 @@ def _audit(store: Store, student: str, teacher: str, rubrics: list[Rubric], audi
     when the teacher judged anything new (a re-run that calls nobody adds no history row)."""
     from critic.calibrate.scores import record
 
-    found = {}
+    found: dict[str, dict[str, Any]] = {}
     for rubric in rubrics:
         rows = store.con.execute(
             "SELECT s.interaction_id, s.expected, t.expected FROM judgments s JOIN judgments t USING (interaction_id, "

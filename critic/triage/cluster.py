@@ -80,7 +80,8 @@ def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member],
     by_signature: dict[str, list[int]] = {}
     for i, m in enumerate(members):
         by_signature.setdefault(m.signature, []).append(i)
-    clusters, rest = [], []
+    clusters: list[Cluster] = []
+    rest: list[Member] = []
     for signature, idx in by_signature.items():
         if is_weak(signature):
             groups = [[idx[j] for j in t] for t in _topics(_with_context([members[i] for i in idx], embedded.vectors[idx]))]

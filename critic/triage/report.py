@@ -54,7 +54,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, text, beyond.get(c.signature, []))
                      for c, s, before in zip(clusters, states, trend)],
         "unclustered": [{"id": text(m.id), "p_bad": round(m.p_bad, 4), "signature": m.signature,
-                         "sources": m.sources, "output": text(m.output)[:300]} for m in unclustered],
+                         "sources": m.sources, "output": (text(m.output) or "")[:300]} for m in unclustered],
         "unassigned_ids": [text(i) for sig, ids in beyond.items() for i in ids   # beyond the sample, in no problem
                            if is_weak(sig) or sig not in {c.signature for c in clusters}],
         "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
