@@ -11,11 +11,28 @@ from pathlib import Path
 
 import duckdb
 
-from critic.errors import StoreError, StoreLockedError
+from critic.errors import ConfigError, StoreError, StoreLockedError
 from critic.store.migrations import apply_migrations
 
 DEFAULT_DB = "critic.duckdb"
-LOCK_TIMEOUT_S = float(os.environ.get("CRITIC_LOCK_TIMEOUT", "10"))
+LOCK_TIMEOUT_S = 10.0
+# DuckDB would otherwise fetch an extension to read a file it does not recognise (a SQLite file,
+# say): critic never downloads anything, and never reads anything but its own store.
+NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another writer: $CRITIC_LOCK_TIMEOUT, default 10."""
+    raw = os.environ.get("CRITIC_LOCK_TIMEOUT")
+    if raw is None:
+        return LOCK_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise ConfigError(f"CRITIC_LOCK_TIMEOUT={raw!r} is not a number of seconds; set it to e.g. 10")
+    return value
 
 
 @dataclass(frozen=True)
@@ -49,15 +66,20 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, timeout_s: float = LOCK_TIMEOUT_S) -> "Store":
-        """Open (creating if needed) and migrate the store at PATH, waiting up to timeout_s for a lock."""
+    def open(cls, path: str | os.PathLike[str], *, timeout_s: float | None = None) -> "Store":
+        """Open (creating if needed) and migrate the store at PATH, waiting up to timeout_s for a lock.
+
+        A DuckDB file that holds other tables but is not a critic store is refused, untouched.
+        """
         path = str(path)
+        timeout_s = lock_timeout() if timeout_s is None else timeout_s
         if path != ":memory:":
             parent = Path(path).resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"{path}: folder {parent} does not exist; create it or pass another --db")
         con = _connect_waiting(path, timeout_s)
         con.execute("SET TimeZone = 'UTC'")
+        _refuse_foreign(con, path)
         try:
             apply_migrations(con)
         except duckdb.Error as exc:
@@ -100,10 +122,10 @@ def _connect_waiting(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            return duckdb.connect(path)
+            return duckdb.connect(path, config=NO_EXTENSIONS)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+                raise _not_a_store(path, exc) from exc
             if time.monotonic() >= deadline:
                 raise StoreLockedError(
                     f"{path}: another process is writing to this store (waited {timeout_s:g} s); "
@@ -111,4 +133,20 @@ def _connect_waiting(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
                 ) from exc
             time.sleep(0.2)
         except duckdb.Error as exc:
-            raise StoreError(f"{path}: cannot open the store ({exc}); is it a DuckDB file?") from exc
+            raise _not_a_store(path, exc) from exc
+
+
+def _not_a_store(path: str, exc: Exception) -> StoreError:
+    return StoreError(f"{path}: not a critic store (DuckDB cannot open it: {str(exc).splitlines()[0]}); "
+                      "pass a critic store or a new file with --db")
+
+
+def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Close and refuse a DuckDB file that has tables of its own but no critic schema."""
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_catalog = current_database() ORDER BY 1").fetchall()]
+    if tables and "_migrations" not in tables:
+        con.close()
+        shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+        raise StoreError(f"{path}: a DuckDB database with other tables ({shown}), not a critic store; critic adds "
+                         "nothing to it — pass a critic store or a new file with --db")

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from critic.errors import StoreError, StoreLockedError
+from critic.errors import ConfigError, StoreError, StoreLockedError
 from critic.store import Store
 from critic.store.migrations import MIGRATIONS
 
@@ -74,3 +74,29 @@ def test_second_writer_gets_a_clear_error_and_store_stays_intact(db_path: Path) 
 
 def test_lock_error_type_is_a_store_error() -> None:
     assert issubclass(StoreLockedError, StoreError)
+
+
+def test_a_foreign_duckdb_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "analytics.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE sales (id INTEGER)")
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a critic store; critic adds nothing"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_sqlite_file_is_refused_without_fetching_anything(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "app.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(StoreError, match="not a critic store"):
+        Store.open(path)
+
+
+def test_a_bad_lock_timeout_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRITIC_LOCK_TIMEOUT", "abc")
+    with pytest.raises(ConfigError, match="CRITIC_LOCK_TIMEOUT='abc'"):
+        Store.open(tmp_path / "s.duckdb")
