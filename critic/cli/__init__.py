@@ -5,6 +5,7 @@ Exit codes (a contract, documented in the README): 0 ok, 1 error, 2 usage, 3 qua
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -20,19 +21,36 @@ from critic.cli.ingest import ingest_cmd
 from critic.cli.label import compare_cmd, label_cmd
 from critic.cli.triage import triage_group
 from critic.errors import CriticError
+from critic.secrets import scrub
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_GATE_FAILED = 0, 1, 2, 3
 
 
 class CriticGroup(click.Group):
-    """A click group that turns critic's errors into one line on stderr and their exit code."""
+    """A click group that turns every failure into one scrubbed line on stderr and its exit code.
+
+    critic's own errors keep their message and exit code; anything else is a bug in critic, shown
+    as one line (its type and message) with exit 1, and with the traceback under CRITIC_DEBUG=1.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CriticError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {scrub(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted; what was finished is stored, and a re-run resumes.", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if os.environ.get("CRITIC_DEBUG"):
+                raise
+            message = scrub(f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__)
+            click.echo(f"Error: internal error ({message}); this is a bug in critic, please report it "
+                       "(set CRITIC_DEBUG=1 for the traceback)", err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=CriticGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from critic.secrets import scrub
+
 if TYPE_CHECKING:
     from critic.config import Config
     from critic.judge.backends.base import Judge
@@ -42,6 +44,35 @@ def db_option(func: F) -> F:
     )(func)
 
 
+class Time(click.ParamType):
+    """An ISO 8601 date or time (UTC unless it says otherwise), `today`, `yesterday`, or an age like `7d`, `12h`."""
+
+    name = "TIME"
+    _AGE = {"h": 3600, "d": 86400, "w": 7 * 86400}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from datetime import datetime, timedelta, timezone
+
+        text = str(value).strip()
+        now = datetime.now(timezone.utc)
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if text.lower() in ("today", "yesterday"):
+            return (today - timedelta(days=text.lower() == "yesterday")).isoformat()
+        if len(text) > 1 and text[-1].lower() in self._AGE and text[:-1].isdigit():
+            return (now - timedelta(seconds=int(text[:-1]) * self._AGE[text[-1].lower()])).isoformat()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a time; use an ISO 8601 date or time (2026-11-23, 2026-11-23T09:00Z), "
+                      "today, yesterday, or an age such as 7d or 12h", param, ctx)
+        if not 1970 <= parsed.year <= 9999:
+            self.fail(f"{text!r} is out of range; use a year from 1970", param, ctx)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).isoformat()
+
+
+TIME = Time()
+
+
 def format_option(*choices: str) -> Callable[[F], F]:
     """--format with CHOICES, text first; reads CRITIC_FORMAT."""
     return click.option(
@@ -58,7 +89,7 @@ def format_option(*choices: str) -> Callable[[F], F]:
 def emit(result: Any, fmt: str, text: Callable[[Any], str]) -> None:
     """Print RESULT on stdout as FMT: 'json', 'csv' (a list of dicts, or one dict; nested values as JSON), or TEXT(result)."""
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2, default=str))
+        click.echo(scrub(json.dumps(result, indent=2, default=str)))
     elif fmt == "csv":
         rows = result if isinstance(result, list) else [result]
         buffer = io.StringIO()
@@ -67,14 +98,14 @@ def emit(result: Any, fmt: str, text: Callable[[Any], str]) -> None:
             writer.writeheader()
             writer.writerows({k: json.dumps(v, default=str) if isinstance(v, (dict, list, tuple)) else v
                               for k, v in row.items()} for row in rows)
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(scrub(buffer.getvalue()), nl=False)
     else:
-        click.echo(text(result))
+        click.echo(scrub(text(result)))
 
 
 def info(message: str) -> None:
     """A progress or status line for people, on stderr."""
-    print(message, file=sys.stderr, flush=True)
+    print(scrub(message), file=sys.stderr, flush=True)
 
 
 def judge_options(func: F) -> F:

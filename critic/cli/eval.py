@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.cli._common import db_option, emit, format_option, info, judge_options, open_judge, rubrics
+from critic.cli._common import TIME, db_option, emit, format_option, info, judge_options, open_judge, rubrics
 from critic.errors import CriticError, RubricError
+from critic.secrets import scrub
 
 if TYPE_CHECKING:
     from critic.config import Config
@@ -26,8 +27,8 @@ DEFAULT_RUBRICS = ("accuracy", "helpfulness", "tone")
 @click.option("--limit", type=click.IntRange(1), help="Judge at most N interactions (oldest first).")
 @click.option("--sample", type=click.IntRange(1), help="Judge a seeded random sample of N interactions.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --sample.")
-@click.option("--since", help="Only interactions at or after this time (ISO 8601).")
-@click.option("--until", help="Only interactions before this time (ISO 8601).")
+@click.option("--since", type=TIME, help="Only interactions at or after this time (ISO 8601).")
+@click.option("--until", type=TIME, help="Only interactions before this time (ISO 8601).")
 @click.option("--budget-usd", type=click.FloatRange(0), help="Stop cleanly before spending more than this.")
 @click.option("--dry-run", "plan_only", is_flag=True, help="Print the calls, tokens and cost it would spend; call nothing.")
 @click.option("--batch", "use_batch", is_flag=True, help="Use the provider's batch API (half price; results within 24 h).")
@@ -94,7 +95,7 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
                                   budget_usd=budget_usd)
             result = cascade.teacher
         elif use_batch:
-            runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=None)
+            runner = BatchRunner(store, judge, config, concurrency=concurrency, budget_usd=budget_usd)
             batch = asyncio.run(runner.run_batch(work, wait=not no_wait, poll_s=poll_interval))
             result = batch.result
         else:
@@ -103,8 +104,9 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
     for warning in result.warnings:
         info(f"warning: {warning}")
     payload = {k: result.as_dict()[k] for k in ("run_id", "judged", "cached", "errors", "unparseable",
-                                                 "input_tokens", "output_tokens", "cost_usd")}
+                                                 "input_tokens", "output_tokens", "cost_usd", "stopped")}
     payload["cost_usd"] = round(payload["cost_usd"], 6)
+    payload["already_judged"] = work.already_judged
     if batch:
         payload.update({k: v for k, v in batch.as_dict().items() if k.startswith("batches_")})
     if cascade:
@@ -112,6 +114,9 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
                        "errors": cascade.student.errors}
         payload["cascade"] = {"student": student_run, **cascade.as_dict()}
     emit(payload, fmt, lambda d: _eval_text(d, result.stopped))
+    if result.errors and not (result.judged or result.cached):
+        raise CriticError(f"every one of {result.errors} judge calls failed (the stored errors say why: "
+                          f"critic explain ID --rubric R shows them); fix the judge and re-run to retry them")
 
 
 async def run_with_progress(store: Store, judge: Judge, config: Config, work: list[WorkItem], *,
@@ -135,9 +140,10 @@ def _eval_text(d: dict[str, Any], stopped: str | None) -> str:
         text = (f"cascade: student judged {c['student']['judged']} (+{c['student']['cached']} reused) of {c['items']} "
                 f"items; {c['escalated']} escalated and {c['audited']} audited for the judge below\n"
                 f"student vs judge on the audited items: {audit or 'none yet'}\n")
-    text += (f"run {d['run_id']}: judged {d['judged']}, cached {d['cached']}, errors {d['errors']}, "
-            f"unparseable {d['unparseable']}; {d['input_tokens']} input / {d['output_tokens']} output tokens, "
-            f"${d['cost_usd']:.4f}")
+    already = f" ({d['already_judged']} already judged: skipped)" if d.get("already_judged") else ""
+    text += (f"run {d['run_id']}: judged {d['judged']}, cached {d['cached']}{already}, errors {d['errors']}, "
+             f"unparseable {d['unparseable']}; {d['input_tokens']} input / {d['output_tokens']} output tokens, "
+             f"${d['cost_usd']:.4f}")
     if "batches_submitted" in d:
         text += (f"\nbatches: submitted {', '.join(d['batches_submitted']) or 'none'}; collected "
                  f"{', '.join(d['batches_collected']) or 'none'}; still running {', '.join(d['batches_running']) or 'none'}"
@@ -168,7 +174,7 @@ def explain_cmd(interaction_id: str, rubric_name: str, db: str, judge_spec: str 
     with Store.open(db) as store:
         judge = open_judge(judge_spec, base_url, config, store)
         text = asyncio.run(explain(store, interaction_id, rubrics((rubric_name,), config, ())[0], judge))
-    click.echo(text)
+    click.echo(scrub(text))
 
 
 @click.group("rubrics")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.cli._common import db_option, emit, format_option
+from critic.cli._common import TIME, db_option, emit, format_option
 from critic.combine import DIMENSIONS
 from critic.errors import CriticError
 
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 @click.command("label")
 @db_option
-@click.option("--since", help="Only interactions at or after this time (ISO 8601).")
-@click.option("--until", help="Only interactions before this time (ISO 8601).")
+@click.option("--since", type=TIME, help="Only interactions at or after this time (ISO 8601).")
+@click.option("--until", type=TIME, help="Only interactions before this time (ISO 8601).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write id, p_bad, p_bad_votes, the sources that voted and the drivers (.csv or .jsonl).")
 @click.option("--explain", "explain_id", metavar="ID", help="Show why one interaction got its P(bad) (from the last labelling); label nothing.")
 @format_option("text", "json", "csv")

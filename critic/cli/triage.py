@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from critic.cli._common import db_option, default_db_path, info
+from critic.cli._common import TIME, db_option, default_db_path, info
 from critic.triage import MAX_CLUSTERED, STATUSES
 
 if TYPE_CHECKING:
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 @click.group("triage", invoke_without_command=True)
 @db_option
 @click.option("--week", help="ISO week to report, e.g. 2026-W47 (default: the last full week in the data).")
-@click.option("--since", help="Start of the period instead of a week (ISO date or time; with --until).")
-@click.option("--until", help="End of the period, exclusive (with --since).")
+@click.option("--since", type=TIME, help="Start of the period instead of a week (ISO date or time; with --until).")
+@click.option("--until", type=TIME, help="End of the period, exclusive (with --since).")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="How many worst interactions to list.")
 @click.option("--max-clustered", type=click.IntRange(10), default=MAX_CLUSTERED, show_default=True,
               help="Cluster at most this many of the worst likely-bad interactions.")

@@ -15,10 +15,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from critic.config import cost_usd
 from critic.errors import JudgeError
 from critic.judge.backends.base import PermanentError, TransientError
 from critic.judge.records import JudgeReply
-from critic.judge.run import RunResult, Runner, WorkItem
+from critic.judge.run import RunResult, Runner, WorkItem, estimate_tokens
 
 BATCH_DISCOUNT = 0.5  # OpenAI Batch and Anthropic Message Batches cost half the list price
 
@@ -49,7 +50,7 @@ class BatchRunner(Runner):
         try:
             fresh = {item.prompt_hash: item for item in self._reuse_cached(work)}
             pending = await self._collect(fresh, run)
-            todo = {h: item for h, item in fresh.items() if h not in pending}
+            todo = self._within_budget({h: item for h, item in fresh.items() if h not in pending})
             if todo:
                 try:
                     batch_id = await self.judge.submit_batch({h: item.request.prompt for h, item in todo.items()})
@@ -66,7 +67,8 @@ class BatchRunner(Runner):
                     break
         finally:
             self.writer.close()
-            self.result.stopped = "batch running" if run.running or (run.submitted and not wait) else None
+            if run.running or (run.submitted and not wait):
+                self.result.stopped = "batch running"
             self._finish_run()
             await self.judge.aclose()
         return run
@@ -91,6 +93,20 @@ class BatchRunner(Runner):
             self._close(batch_id, status)
             (run.collected if status == "ended" else run.failed).append(batch_id)
         return in_flight
+
+    def _within_budget(self, todo: dict[str, WorkItem]) -> dict[str, WorkItem]:
+        """The first items of TODO whose estimated cost (at the batch price) fits --budget-usd; marks a stop."""
+        if self.budget_usd is None:
+            return todo
+        kept, spent = {}, 0.0
+        for prompt_hash, item in todo.items():
+            estimate = cost_usd(self.judge.spec, self.config, estimate_tokens(item.request.prompt), 1) * BATCH_DISCOUNT
+            if spent + estimate > self.budget_usd:
+                self.result.stopped = "budget"
+                break
+            kept[prompt_hash] = item
+            spent += estimate
+        return kept
 
     def _record_results(self, fresh: dict[str, WorkItem], results: dict[str, JudgeReply | str],
                         hashes: list[str]) -> None:

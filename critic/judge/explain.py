@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from critic.errors import CriticError
-from critic.judge.backends.base import Judge, PermanentError
+from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.rubrics import Rubric
 from critic.store import Store
 
@@ -25,7 +25,7 @@ async def explain(store: Store, interaction_id: str, rubric: Rubric, judge: Judg
     lines = [f"stored: {j} {v}: {s} label={lab} expected={e}" for j, v, s, lab, e in stored] or ["stored: none"]
     try:
         text = await judge.explain(rubric.render(fields) + ASK)
-    except PermanentError as exc:  # e.g. the embedded judge: the stored judgments are still worth showing
+    except (PermanentError, TransientError) as exc:  # e.g. the embedded judge: the stored judgments still show
         text = f"no explanation: {exc}"
     finally:
         await judge.aclose()

@@ -52,16 +52,20 @@ def parse_label(text: str) -> int | None:
 
 
 def verdict(reply: JudgeReply) -> Verdict:
-    """Score a reply: probabilities win where the backend gave them; text that is no label is unparseable."""
-    if reply.probs:
-        total = sum(reply.probs.values())
-        if total > 0:
-            probs = {k: reply.probs.get(k, 0.0) / total for k in LABELS}
-            label = max(probs, key=lambda k: probs[k])
-            return Verdict("ok", label, probs, sum(k * p for k, p in probs.items()))
+    """Score a reply: the status comes from the text alone; probabilities only refine a valid label.
+
+    Only a reply that is exactly one label is `ok`. With log-probabilities, the expected score is
+    the probability-weighted mean over the labels; they never rescue a reply that is no label
+    ("8", "Seven", "I think", empty), however much mass sits on the digits 1-7.
+    """
     label = parse_label(reply.text)
     if label is None:
         return Verdict("unparseable", None, None, None)
+    if reply.probs:
+        total = sum(p for k, p in reply.probs.items() if k in LABELS and math.isfinite(p) and p > 0)
+        if total > 0:
+            probs = {k: max(0.0, reply.probs.get(k, 0.0)) / total for k in LABELS}
+            return Verdict("ok", label, probs, sum(k * p for k, p in probs.items()))
     return Verdict("ok", label, {label: 1.0}, float(label))
 
 

@@ -27,7 +27,8 @@ from critic.config import Config, cost_usd, price
 from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.records import JudgeReply, JudgeRequest, verdict
 from critic.rubrics import Rubric
-from critic.store import Store, Window
+from critic.secrets import scrub
+from critic.store import PROCESS, Store, Window
 
 MAX_ATTEMPTS = 6
 FLUSH_ROWS, FLUSH_SECONDS = 256, 0.5
@@ -82,8 +83,14 @@ class WorkItem:
     prompt_hash: str
 
 
+class Work(list[WorkItem]):
+    """The work items of a selection, and how many of its (interaction, rubric) pairs were already judged."""
+
+    already_judged: int = 0
+
+
 def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection, *,
-                finished: bool = False) -> list[WorkItem]:
+                finished: bool = False) -> Work:
     """Every selected interaction × rubric without a finished judgment by this judge and rubric version (FINISHED: all)."""
     window, window_params = Window(selection.since, selection.until).where()
     params: list[Any] = list(window_params)
@@ -98,11 +105,12 @@ def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection:
            f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
     rows = store.con.execute(sql, params).fetchall()
     done = set() if finished else _finished(store, rubrics, judge_spec)
-    work = []
+    work = Work()
     for iid, inp, out, ref, ctx, finish in rows:
         fields = {"input": inp, "output": out, "reference": ref, "context": ctx, "finish_reason": finish}
         for rubric in rubrics:
             if (iid, rubric.name, rubric.version) in done:
+                work.already_judged += 1
                 continue
             prompt = rubric.render(fields)
             key = hashlib.sha256(json.dumps([judge_spec, SAMPLING, prompt]).encode()).hexdigest()
@@ -196,6 +204,8 @@ class Writer:
             self.rows = []
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:  # a provider's error body may echo the request's key: nothing unscrubbed is stored
+            row["raw"] = scrub(row["raw"])
         con = self.store.con
         con.register("pending_judgments", pa.Table.from_pylist(rows))
         try:
@@ -298,9 +308,10 @@ class Runner:
         self._record(item, reply, error)
 
     def _record(self, item: WorkItem, reply: JudgeReply | None, error: str | None) -> None:
-        if reply is None:
-            self.result.errors += 1
-            self._write(item, label=None, probs=None, expected=None, method=None, raw=error, status="error")
+        if reply is None:  # every item waiting on this prompt gets its own error row; a re-run retries them
+            for failed in [item, *self._followers.get(item.prompt_hash, [])]:
+                self.result.errors += 1
+                self._write(failed, label=None, probs=None, expected=None, method=None, raw=error, status="error")
             return
         v = verdict(reply)
         stored = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None, "expected": v.expected,
@@ -336,8 +347,9 @@ class Runner:
 
     def _start_run(self, work: list[WorkItem]) -> None:
         rubrics = sorted({f"{w.rubric.name}@{w.rubric.version}" for w in work})
-        self.store.con.execute("INSERT INTO runs VALUES (?, now(), NULL, ?, ?, 'running', NULL)",
-                               [self.result.run_id, self.judge.spec, json.dumps(rubrics)])
+        self.store.con.execute("INSERT INTO runs VALUES (?, now(), NULL, ?, ?, 'running', ?)",
+                               [self.result.run_id, self.judge.spec, json.dumps(rubrics),
+                                json.dumps({"process": PROCESS})])
 
     def _finish_run(self) -> None:
         status = self.result.stopped or "done"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ class Store:
         except duckdb.Error as exc:
             con.close()
             raise StoreError(f"{path}: could not migrate the store ({exc}); is it a critic store?") from exc
+        _mark_interrupted(con)
         return cls(con, path)
 
     def close(self) -> None:
@@ -115,6 +117,19 @@ class Store:
         """Rows in one of the store's tables."""
         row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
         return int(row[0]) if row else 0
+
+
+PROCESS = uuid.uuid4().hex  # marks the runs this process starts (runs.stats.process while running)
+
+
+def _mark_interrupted(con: duckdb.DuckDBPyConnection) -> None:
+    """Runs left 'running' by a process that died (killed, crashed) become 'interrupted'.
+
+    The store has one writer process at a time, so a run still 'running' that this process did
+    not start belongs to a process that is gone; a re-run resumes its work.
+    """
+    con.execute("UPDATE runs SET status = 'interrupted', finished_at = now() WHERE status = 'running' "
+                "AND (stats IS NULL OR json_extract_string(stats, '$.process') IS DISTINCT FROM ?)", [PROCESS])
 
 
 def _connect_waiting(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:

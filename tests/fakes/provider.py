@@ -3,7 +3,9 @@
 Speaks HTTP/1.1 with keep-alive on 127.0.0.1 from its own thread and event loop. It serves
 `POST /v1/chat/completions` (with logprobs when asked) and `POST /v1/messages`, answers after
 `latency_s`, and can inject faults: 429 with Retry-After, 500, a stall past the client's
-timeout, or garbage text. It counts calls and tokens (4 characters a token, stated).
+timeout, garbage text, 4xx errors that echo the request's headers (as gateways do), 200 bodies
+that are not what the API promises (`MALFORMED`), and replies that are no label but come with
+log-probabilities on the digits (`NON_LABELS`). It counts calls and tokens (4 characters a token, stated).
 Used by the tests and by bench/ (run as a script: `python -m tests.fakes.provider --port 8000`).
 """
 
@@ -21,6 +23,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Reply = Callable[[str], str]
+
+# 200 replies that are not a chat completion, as broken proxies and servers send them.
+MALFORMED: dict[str, bytes] = {
+    "html": b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+    "empty": b"",
+    "null": b"null",
+    "list": b"[1, 2, 3]",
+    "choices_str": b'{"choices": "x", "usage": {}}',
+    "choices_empty": b'{"choices": [], "usage": {}}',
+    "choices_null_item": b'{"choices": [null]}',
+    "message_str": b'{"choices": [{"message": "7"}]}',
+    "content_number": b'{"choices": [{"message": {"role": "assistant", "content": 7}}]}',
+    "usage_str": b'{"choices": [{"message": {"content": "5"}}], "usage": "lots"}',
+    "usage_negative": b'{"choices": [{"message": {"content": "5"}}], "usage": {"prompt_tokens": -3}}',
+    "logprob_str": (b'{"choices": [{"message": {"content": "5"}, "logprobs": {"content": [{"token": "5", '
+                    b'"logprob": "high", "top_logprobs": [{"token": "5", "logprob": "high"}]}]}}]}'),
+    "truncated_json": b'{"choices": [{"message": {"content": "5"',
+}
+# Replies that are not a label, sent with top log-probabilities that still put mass on 1-7.
+NON_LABELS = ("8", "0", "Seven", "I think", "", "7/7", "10")
+ECHOES = ("echo_400", "echo_401", "echo_403", "echo_404")
 
 
 def digit_reply(prompt: str) -> str:
@@ -100,6 +123,7 @@ class ProviderServer:
                 raw = isinstance(payload, bytes)  # a file's content (JSONL), sent as it is
                 data = payload if raw else json.dumps(payload).encode()
                 kind = "application/octet-stream" if raw else "application/json"
+                kind = extra.pop("content-type", kind)
                 hdrs = "".join(f"{k}: {v}\r\n" for k, v in extra.items())
                 writer.write(f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(data)}\r\n"
                              f"{hdrs}\r\n".encode() + data)
@@ -128,11 +152,19 @@ class ProviderServer:
             return 429, {"retry-after": "0.05"}, {"error": {"type": "rate_limit_error", "message": "slow down"}}
         if fault == "500":
             return 500, {}, {"error": {"type": "server_error", "message": "boom"}}
+        if fault in ECHOES:  # a gateway that echoes the request's headers in its error body
+            status = int(fault.split("_")[1])
+            echoed = {k: v for k, v in headers.items() if k in ("authorization", "x-api-key", "user-agent")}
+            return status, {}, {"error": {"message": f"request rejected; headers were {json.dumps(echoed)}"}}
+        if fault in MALFORMED:
+            kind = "text/html" if fault == "html" else "application/json"
+            return 200, {"content-type": kind}, MALFORMED[fault]
         if fault == "timeout":
             await asyncio.sleep(self.stall_s)
         await asyncio.sleep(self.latency_s)
         if path == "/v1/chat/completions":
-            return self._openai(request, headers, garbage=fault == "garbage")
+            nonlabel = fault.split(":", 1)[1] if fault and fault.startswith("nonlabel:") else None
+            return self._openai(request, headers, garbage=fault == "garbage", fault_text=nonlabel)
         if path == "/v1/messages":
             return self._anthropic(request, headers, garbage=fault == "garbage")
         return 404, {}, {"error": {"message": f"no route {path}"}}
@@ -154,11 +186,14 @@ class ProviderServer:
         self.clients.setdefault(_key(headers), Stats()).output_tokens += tokens
         return tokens
 
-    def _openai(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool) -> tuple[int, dict[str, str], Any]:
+    def _openai(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool,
+                fault_text: str | None = None) -> tuple[int, dict[str, str], Any]:
         if not headers.get("authorization", "").startswith("Bearer "):
             return 401, {}, {"error": {"message": "no key"}}
         prompt = self._prompt(request, headers)
         text = "I think" if garbage else self.reply(prompt)
+        if fault_text is not None:
+            text = fault_text
         out_tokens = self._replied(headers, text)
         limit = request.get("max_tokens") or request.get("max_completion_tokens")
         finish = "length" if limit and out_tokens >= limit else "stop"
@@ -167,7 +202,8 @@ class ProviderServer:
         if request.get("logprobs"):
             if not self.logprobs:
                 return 400, {}, {"error": {"message": "This model does not support logprobs", "type": "invalid_request_error"}}
-            choice["logprobs"] = {"content": [{"token": text, "logprob": -0.1, "bytes": None, "top_logprobs": _tops(text)}]}
+            tops = _tops(text) if fault_text is None else _tops("7") + [{"token": text, "logprob": -0.01}]
+            choice["logprobs"] = {"content": [{"token": text, "logprob": -0.1, "bytes": None, "top_logprobs": tops}]}
         return 200, {}, {"id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": request.get("model"),
                          "choices": [choice], "usage": {"prompt_tokens": count_tokens(prompt),
                                                         "completion_tokens": out_tokens, "total_tokens": 0}}

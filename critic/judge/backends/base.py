@@ -24,6 +24,10 @@ class PermanentError(Exception):
     """A failure that retrying will not fix (400, 401, 404): stored as an error judgment."""
 
 
+class MalformedReply(PermanentError):
+    """A 200 reply whose body is not what the API promises (HTML, null, a list, wrong types)."""
+
+
 class Judge(ABC):
     """A judge backend: one async call per interaction × rubric."""
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import openai
 
-from critic.judge.backends.base import Judge, PermanentError, provider_failure, require_key
+from critic.judge.backends.base import Judge, MalformedReply, PermanentError, provider_failure, require_key
 from critic.judge.records import LABELS, JudgeReply, JudgeRequest
 
 TOP_LOGPROBS = 20
@@ -31,37 +31,46 @@ class OpenAIJudge(Judge):
 
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         started = time.perf_counter()
+        with_logprobs = self.logprobs
         try:
-            response = await self._create(request.prompt)
+            response = await self._create(request.prompt, logprobs=with_logprobs)
         except openai.BadRequestError as exc:
-            if self.logprobs and "logprob" in str(exc).lower():
-                self.logprobs = False  # this model has none: fall back to the label alone, from now on
-                response = await self._create(request.prompt)
-            else:
+            # A model without logprobs: from now on ask without them. Every call that was already in
+            # flight with logprobs retries without them too, not only the first to hear the 400.
+            if not (with_logprobs and "logprob" in str(exc).lower()):
                 raise PermanentError(f"{exc.status_code}: {exc.message}") from exc
+            self.logprobs = False
+            try:
+                response = await self._create(request.prompt, logprobs=False)
+            except openai.BadRequestError as again:
+                raise PermanentError(f"{again.status_code}: {again.message}") from again
         return self._reply(response, started)
 
-    def _reply(self, response: dict[str, Any], started: float) -> JudgeReply:
-        choice = (response.get("choices") or [{}])[0]
-        usage = response.get("usage") or {}
-        logprobs = choice.get("logprobs") if self.logprobs else None
-        return JudgeReply(
-            text=(choice.get("message") or {}).get("content") or "",
-            probs=_label_probs(logprobs),
-            input_tokens=int(usage.get("prompt_tokens") or 0),
-            output_tokens=int(usage.get("completion_tokens") or 0),
-            latency_ms=(time.perf_counter() - started) * 1000,
-            method="logprobs" if logprobs else "label",
-        )
+    def _reply(self, response: object, started: float) -> JudgeReply:
+        """A chat-completions body as a reply; MalformedReply, with the body, when it is not one."""
+        try:
+            choice = response["choices"][0]  # type: ignore[index]
+            text = choice["message"]["content"]
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"content is {type(text).__name__}")
+            usage = response.get("usage") or {}  # type: ignore[attr-defined]
+            input_tokens, output_tokens = _tokens(usage, "prompt_tokens"), _tokens(usage, "completion_tokens")
+            logprobs = choice.get("logprobs")
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            raise MalformedReply(f"malformed response body ({exc!s}): {_excerpt(response)}") from exc
+        probs = _label_probs(logprobs) if self.logprobs else None
+        return JudgeReply(text=text or "", probs=probs, input_tokens=input_tokens, output_tokens=output_tokens,
+                          latency_ms=(time.perf_counter() - started) * 1000,
+                          method="logprobs" if probs else "label")
 
-    def _body(self, prompt: str) -> dict[str, Any]:
+    def _body(self, prompt: str, *, logprobs: bool) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": prompt}],
                                 "max_tokens": 1, "temperature": 0}
-        if self.logprobs:
+        if logprobs:
             body.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
         return body
 
-    async def _create(self, prompt: str) -> dict[str, Any]:
+    async def _create(self, prompt: str, *, logprobs: bool) -> object:
         """POST /chat/completions through the client, reading the JSON as a plain dict.
 
         The same client, auth, transport and error classes as `chat.completions.create`, without
@@ -69,7 +78,8 @@ class OpenAIJudge(Judge):
         call here (bench/RESULTS.md).
         """
         try:
-            return await self.client.post("/chat/completions", body=self._body(prompt), cast_to=dict)
+            return await self.client.post("/chat/completions", body=self._body(prompt, logprobs=logprobs),
+                                          cast_to=object)
         except openai.BadRequestError:
             raise  # judge() decides: a model without logprobs, or a permanent error
         except openai.APIError as exc:
@@ -78,7 +88,7 @@ class OpenAIJudge(Judge):
     async def submit_batch(self, prompts: dict[str, str]) -> str:
         """Upload {custom_id: prompt} as a Batch API input file and start the batch; its id."""
         lines = "".join(json.dumps({"custom_id": cid, "method": "POST", "url": "/v1/chat/completions",
-                                    "body": self._body(prompt)}) + "\n" for cid, prompt in prompts.items())
+                                    "body": self._body(prompt, logprobs=self.logprobs)}) + "\n" for cid, prompt in prompts.items())
         try:
             uploaded = await self.client.files.create(file=("critic-batch.jsonl", lines.encode()), purpose="batch")
             batch = await self.client.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions",
@@ -105,29 +115,59 @@ class OpenAIJudge(Judge):
             for line in content.text.splitlines():
                 entry = json.loads(line)
                 response = entry.get("response") or {}
-                if response.get("status_code") == 200:
-                    found[entry["custom_id"]] = self._reply(response["body"], time.perf_counter())
-                else:
+                if response.get("status_code") != 200:
                     found[entry["custom_id"]] = json.dumps(entry.get("error") or response)[:500]
+                    continue
+                try:
+                    found[entry["custom_id"]] = self._reply(response.get("body"), time.perf_counter())
+                except MalformedReply as exc:
+                    found[entry["custom_id"]] = str(exc)
         return found
 
     async def explain(self, prompt: str) -> str:
-        response = await self.client.chat.completions.create(
-            model=self.model, messages=[{"role": "user", "content": prompt}], max_tokens=400, temperature=0)
-        return response.choices[0].message.content or ""
+        try:
+            response = await self.client.chat.completions.create(
+                model=self.model, messages=[{"role": "user", "content": prompt}], max_tokens=400, temperature=0)
+        except openai.APIError as exc:
+            raise provider_failure(openai, exc) from exc
+        return str(response.choices[0].message.content or "")
 
     async def aclose(self) -> None:
         await self.client.close()
 
 
-def _label_probs(logprobs: dict[str, Any] | None) -> dict[int, float] | None:
-    """Probability of each label 1–7 from the first token's top log-probabilities."""
-    content = (logprobs or {}).get("content")
-    if not content:
+def _label_probs(logprobs: object) -> dict[int, float] | None:
+    """Probability of each label 1–7 from the first token's top log-probabilities; None if there are none.
+
+    Entries that are not a label token or carry no finite number (a string, NaN) are skipped.
+    """
+    try:
+        tops = logprobs["content"][0]["top_logprobs"]  # type: ignore[index]
+    except (KeyError, IndexError, TypeError):
         return None
     probs: dict[int, float] = {}
-    for top in content[0].get("top_logprobs") or []:
-        token = str(top.get("token", "")).strip()
-        if token.isdigit() and int(token) in LABELS:
-            probs[int(token)] = probs.get(int(token), 0.0) + math.exp(float(top["logprob"]))
+    for top in tops if isinstance(tops, list) else []:
+        if not isinstance(top, dict):
+            continue
+        token, logprob = str(top.get("token", "")).strip(), top.get("logprob")
+        if not (token.isdigit() and int(token) in LABELS) or isinstance(logprob, bool) \
+                or not isinstance(logprob, (int, float)) or not math.isfinite(logprob):
+            continue
+        probs[int(token)] = probs.get(int(token), 0.0) + math.exp(min(0.0, float(logprob)))
     return probs or None
+
+
+def _tokens(usage: object, name: str) -> int:
+    """A token count from a usage object; 0 when the server left it out."""
+    if not isinstance(usage, dict):
+        raise TypeError(f"usage is {type(usage).__name__}")
+    value = usage.get(name) or 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"usage.{name} is {value!r}")
+    return int(value)
+
+
+def _excerpt(body: object, limit: int = 300) -> str:
+    """The start of a reply body, for the stored judgment and the person reading it."""
+    text = body if isinstance(body, str) else json.dumps(body, default=str)
+    return text[:limit] + ("…" if len(text) > limit else "")
