@@ -8,7 +8,7 @@ from typing import Any
 
 import anthropic
 
-from critic.judge.backends.base import Judge, provider_failure, require_key
+from critic.judge.backends.base import Judge, MalformedReply, provider_failure, require_key
 from critic.judge.records import JudgeReply, JudgeRequest
 
 
@@ -31,6 +31,8 @@ class AnthropicJudge(Judge):
             )
         except anthropic.APIError as exc:
             raise provider_failure(anthropic, exc) from exc
+        except ValueError as exc:  # a 200 whose body is not JSON (the SDK's json.loads)
+            raise MalformedReply(f"malformed response body (not JSON: {exc})") from exc
         return _reply(message, started)
 
     def _params(self, prompt: str) -> dict[str, Any]:
@@ -55,7 +57,10 @@ class AnthropicJudge(Judge):
         found: dict[str, JudgeReply | str] = {}
         async for entry in await self.client.messages.batches.results(batch_id):
             if entry.result.type == "succeeded":
-                found[entry.custom_id] = _reply(entry.result.message, time.perf_counter())
+                try:
+                    found[entry.custom_id] = _reply(entry.result.message, time.perf_counter())
+                except MalformedReply as exc:
+                    found[entry.custom_id] = str(exc)
             else:
                 found[entry.custom_id] = f"{entry.result.type}: {getattr(entry.result, 'error', '')}"[:500]
         return found
@@ -70,6 +75,23 @@ class AnthropicJudge(Judge):
 
 
 def _reply(message: Any, started: float) -> JudgeReply:
-    text = "".join(getattr(block, "text", "") for block in message.content)
-    return JudgeReply(text=text, input_tokens=message.usage.input_tokens, output_tokens=message.usage.output_tokens,
+    """A Messages reply as a JudgeReply; MalformedReply, with the body, when it is not one.
+
+    The SDK builds its response objects without validating them, so a broken body arrives as an
+    object with the wrong types (or a str, or None) rather than as an error.
+    """
+    try:
+        blocks = message.content
+        if not isinstance(blocks, list):
+            raise TypeError(f"content is {type(blocks).__name__}")
+        texts = [getattr(block, "text", "") for block in blocks]
+        if not all(isinstance(t, str) for t in texts):
+            raise TypeError("a content block's text is not a string")
+        tokens = [getattr(message.usage, name) for name in ("input_tokens", "output_tokens")]
+        if not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in tokens):
+            raise TypeError(f"usage is {message.usage!r}")
+    except (AttributeError, TypeError) as exc:
+        body = message.model_dump_json(warnings=False) if hasattr(message, "model_dump_json") else repr(message)
+        raise MalformedReply(f"malformed response body ({exc}): {body[:300]}") from exc
+    return JudgeReply(text="".join(texts), input_tokens=tokens[0], output_tokens=tokens[1],
                       latency_ms=(time.perf_counter() - started) * 1000, method="label")

@@ -84,6 +84,8 @@ class OpenAIJudge(Judge):
             raise  # judge() decides: a model without logprobs, or a permanent error
         except openai.APIError as exc:
             raise provider_failure(openai, exc) from exc
+        except ValueError as exc:  # a 200 whose body is not JSON (the SDK's json.loads)
+            raise MalformedReply(f"malformed response body (not JSON: {exc})") from exc
 
     async def submit_batch(self, prompts: dict[str, str]) -> str:
         """Upload {custom_id: prompt} as a Batch API input file and start the batch; its id."""
