@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ def ingest_files(
     with readers.workdir() as tmp:
         sources = [readers.resolve_source(arg, Path(tmp)) for arg in args]
         step("reading")
+        sources = readers.prepare(sources, Path(tmp))
         readers.stage(con, sources)
         step("validating")
         normalize.classify(con)
@@ -52,5 +54,10 @@ def ingest_files(
 
 def _input_error(sources: list[readers.Source], src: int, rn: int, problem: str, total: int) -> InputError:
     source = sources[src]
+    if normalize.DUPLICATE_OF in problem:  # name the earlier record by its file and line
+        head, _, where = problem.partition(normalize.DUPLICATE_OF)
+        first_src, first_rn, rest = re.match(r"(\d+):(\d+)(.*)", where, re.S).groups()  # type: ignore[union-attr]
+        first = sources[int(first_src)]
+        problem = f"{head}{first.name}:{readers.record_location(first, int(first_rn))}{rest}"
     more = f" ({total - 1} more bad records after this one; nothing was ingested)" if total > 1 else " (nothing was ingested)"
     return InputError(source.name, readers.record_location(source, rn), problem + more)

@@ -5,7 +5,10 @@ Three record shapes are understood, one per record:
 - event records: `interaction_id`, `kind`, `ts`, optional `value`;
 - OpenAI chat-completions logs: `request` (`model`, `messages`) and `response`
   (`choices[0].message.content`, `usage`, `finish_reason`), optional `id`, `ts`/`created`,
-  `latency_ms`, `metadata`.
+  `latency_ms`, `metadata`, and any of critic's own columns at the top level (`feature`,
+  `prompt_version`, `session_id`, `user_id`, `reference`, `context`, `cost_usd`, `events`).
+Message content may be a string or a list of content parts: text parts are kept as text, other
+parts become a marker such as `[image]`.
 Unknown fields of an interaction go into its `metadata`.
 """
 
@@ -23,8 +26,12 @@ INTERACTION_FIELDS = (
     "cost_usd", "finish_reason", "metadata", "events",
 )
 EXTRACTED = INTERACTION_FIELDS + ("interaction_id", "kind", "value")  # parsed once per record into f_* columns
-OPENAI_FIELDS = ("request", "response", "id", "ts", "created", "latency_ms", "metadata")
-TS_HINT = "use ISO 8601 such as 2026-11-02T14:03:00Z, or epoch seconds"
+OPENAI_FIELDS = ("request", "response", "id", "ts", "created", "latency_ms", "metadata", "session_id", "user_id",
+                 "feature", "prompt_version", "reference", "context", "cost_usd", "events")
+TS_HINT = "use ISO 8601 such as 2026-11-02T14:03:00Z, or epoch seconds or milliseconds"
+TS_MIN, TS_MAX = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
+
+DUPLICATE_OF = "record@"  # followed by SRC:RN; critic.ingest replaces it with the file and line
 
 # Matches a JSON-escaped NUL (\u0000) that is not itself an escaped backslash followed by 'u0000'.
 TS_VALUE = "f_ts"
@@ -41,12 +48,45 @@ def _missing(expr: str) -> str:
 
 
 def ts_expr(value: str) -> str:
-    """SQL turning a JSON value (ISO string, or epoch seconds as number or string) into TIMESTAMPTZ."""
+    """SQL turning a JSON value (ISO string, or epoch seconds, milliseconds or microseconds) into TIMESTAMPTZ.
+
+    An epoch number's unit is read from its size: below 1e11 seconds (up to year 5138), below 1e14
+    milliseconds, below 1e17 microseconds; anything larger is no timestamp.
+    """
     text = f"({value}->>'$')"
+    number = f"TRY_CAST({text} AS DOUBLE)"
+    epoch = (f"CASE WHEN abs({number}) < 1e11 THEN TRY(to_timestamp({number})) "
+             f"WHEN abs({number}) < 1e14 THEN TRY(to_timestamp({number} / 1e3)) "
+             f"WHEN abs({number}) < 1e17 THEN TRY(to_timestamp({number} / 1e6)) END")
     return (
         f"CASE WHEN json_type({value}) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN "
-        f"coalesce(TRY_CAST({text} AS TIMESTAMPTZ), TRY(to_timestamp(TRY_CAST({text} AS DOUBLE)))) END"
+        f"coalesce(TRY_CAST({text} AS TIMESTAMPTZ), {epoch}) END"
     )
+
+
+def ts_out_of_range(value: str) -> str:
+    """SQL: the timestamp in JSON value VALUE falls outside [TS_MIN, TS_MAX)."""
+    ts = ts_expr(value)
+    return f"({ts} < TIMESTAMPTZ '{TS_MIN}' OR {ts} >= TIMESTAMPTZ '{TS_MAX}')"
+
+
+def kind_of(expr: str) -> str:
+    """SQL naming the JSON type of EXPR in words ('a list', 'an integer'), not DuckDB's type names."""
+    return (f"CASE coalesce(json_type({expr}), 'NULL') WHEN 'VARCHAR' THEN 'a string' WHEN 'BIGINT' THEN 'an integer' "
+            f"WHEN 'UBIGINT' THEN 'an integer' WHEN 'DOUBLE' THEN 'a number' WHEN 'BOOLEAN' THEN 'true/false' "
+            f"WHEN 'ARRAY' THEN 'a list' WHEN 'OBJECT' THEN 'an object' ELSE 'null' END")
+
+
+def parts_text(expr: str, var: str = "p") -> str:
+    """SQL rendering message content as text: a string as is; a list of content parts (OpenAI's text +
+    image format) as its text parts joined, each non-text part as a marker such as [image]."""
+    part = (f"CASE WHEN json_type({var}) = 'VARCHAR' THEN {var}->>'$' "
+            f"WHEN ({var}->>'text') IS NOT NULL THEN {var}->>'text' "
+            f"WHEN ({var}->>'type') IN ('image_url', 'image', 'input_image') THEN '[image]' "
+            f"ELSE '[' || coalesce({var}->>'type', 'non-text part') || ']' END")
+    return (f"CASE json_type({expr}) WHEN 'VARCHAR' THEN ({expr}->>'$') "
+            f"WHEN 'ARRAY' THEN array_to_string(list_transform(from_json({expr}, '[\"json\"]'), "
+            f"lambda {var}: {part}), chr(10)) END")
 
 
 def _sql_str(text: str) -> str:
@@ -85,7 +125,9 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
                 'input_tokens', j->'response'->'usage'->'prompt_tokens',
                 'output_tokens', j->'response'->'usage'->'completion_tokens',
                 'latency_ms', j->'latency_ms',
-                'user_id', j->'request'->'user',
+                'user_id', coalesce(j->'user_id', j->'request'->'user'),
+                'session_id', j->'session_id', 'feature', j->'feature', 'prompt_version', j->'prompt_version',
+                'reference', j->'reference', 'context', j->'context', 'cost_usd', j->'cost_usd', 'events', j->'events',
                 'metadata', CASE WHEN json_type(j->'metadata') = 'OBJECT' OR (j->'metadata') IS NULL
                     THEN json_merge_patch(coalesce(j->'metadata', '{{}}'::JSON), {openai_extras})
                     ELSE j->'metadata' END
@@ -105,18 +147,25 @@ def _interaction_checks() -> list[tuple[str, str]]:
          "'contains a NUL byte (\\u0000); remove it from the record'"),
         (_missing("f_id"), "'missing field ''id''; every interaction needs a unique id'"),
         ("json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
-         "'field ''id'' must be a string or an integer, not ' || lower(json_type(f_id))"),
-        ("((f_id->>'$')) = ''", "'field ''id'' is empty; give every interaction a unique id'"),
+         "'field ''id'' must be a string or an integer, not ' || " + kind_of("f_id")),
+        ("trim((f_id->>'$')) = ''", "'field ''id'' is empty; give every interaction a unique id'"),
         (_missing("f_output"),
          "CASE WHEN kind = 'openai' THEN 'response.choices[0].message.content is missing; log the model''s reply' "
          "ELSE 'missing field ''output''; every interaction needs the model''s output' END"),
-        ("json_type(f_output) <> 'VARCHAR'",
-         "'field ''output'' must be a string, not ' || lower(json_type(f_output))"),
+        ("json_type(f_output) NOT IN ('VARCHAR', 'ARRAY')",
+         "'field ''output'' must be a string or a list of content parts, not ' || " + kind_of("f_output")),
+        ("json_type(f_output) = 'ARRAY' AND NOT coalesce(list_aggregate(list_transform(from_json(f_output, "
+         "'[\"json\"]'), lambda p: json_type(p) IN ('VARCHAR', 'OBJECT')), 'bool_and'), true)",
+         "'field ''output'' is a list, but not of content parts (strings or {\"type\": \"text\", \"text\": ...} "
+         "objects)'"),
         (_missing("f_ts"),
          f"CASE WHEN kind = 'openai' THEN 'missing ''ts'' or ''created''; {TS_HINT}' "
          f"ELSE 'missing field ''ts''; {TS_HINT}' END"),
         (f"{ts_expr(TS_VALUE)} IS NULL",
          f"'field ''ts'' is not a timestamp: ' || (f_ts)::VARCHAR || '; {TS_HINT}'"),
+        (ts_out_of_range(TS_VALUE),
+         f"'field ''ts'' is out of range: ' || (f_ts)::VARCHAR || ' is ' || {ts_expr(TS_VALUE)}::VARCHAR "
+         f"|| '; timestamps must fall in 1970-2099 ({TS_HINT})'"),
         ("json_type(f_user_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'NULL')",
          "'field ''user_id'' must be a string or an integer'"),
         ("json_type(f_input) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
@@ -131,12 +180,13 @@ def _interaction_checks() -> list[tuple[str, str]]:
     for name in STRING_FIELDS:
         checks.append((
             f"json_type(f_{name}) NOT IN ('VARCHAR', 'NULL')",
-            f"'field ''{name}'' must be a string, not ' || lower(json_type(f_{name}))",
+            f"'field ''{name}'' must be a string, not ' || " + kind_of(f"f_{name}"),
         ))
     for name in NUMBER_FIELDS:
+        number = f"TRY_CAST((f_{name}->>'$') AS DOUBLE)"
         checks.append((
-            f"NOT {_missing(f'f_{name}')} AND TRY_CAST((f_{name}->>'$') AS DOUBLE) IS NULL",
-            f"'field ''{name}'' must be a number, not ' || (f_{name})::VARCHAR",
+            f"NOT {_missing(f'f_{name}')} AND ({number} IS NULL OR NOT isfinite({number}) OR {number} < 0)",
+            f"'field ''{name}'' must be a number (finite, 0 or more), not ' || (f_{name})::VARCHAR",
         ))
     return checks
 
@@ -169,6 +219,10 @@ def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -
         f"NOT {_missing(ts_value)} AND {ts_expr(ts_value)} IS NULL",
         f"'event field ''ts'' is not a timestamp: ' || ({e}->'ts')::VARCHAR || '; {TS_HINT}'",
     ))
+    checks.append((
+        f"NOT {_missing(ts_value)} AND {ts_out_of_range(ts_value)}",
+        f"'event field ''ts'' is out of range: ' || ({e}->'ts')::VARCHAR || '; timestamps must fall in 1970-2099'",
+    ))
     return checks
 
 
@@ -185,11 +239,34 @@ def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
         CREATE OR REPLACE TEMP TABLE problems AS
         SELECT src, rn, problem FROM (
             SELECT src, rn, CASE kind
-                WHEN 'invalid' THEN 'a record must be a JSON object, not ' || lower(coalesce(json_type(j), 'null'))
+                WHEN 'invalid' THEN 'a record must be a JSON object, not ' || {kind_of("j")}
                 WHEN 'event' THEN {standalone}
                 ELSE {_case(_interaction_checks())} END AS problem
             FROM shaped)
         WHERE problem IS NOT NULL
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO problems
+        WITH ids AS (
+            SELECT src, rn, (f_id->>'$') AS id FROM shaped WHERE kind IN ('interaction', 'openai')
+        ), repeated AS (
+            SELECT id FROM ids GROUP BY id HAVING count(*) > 1
+        ), hashed AS (
+            SELECT src, rn, id, md5(json_merge_patch(j, '{{"id": null}}')::VARCHAR) AS content
+            FROM shaped JOIN repeated ON repeated.id = (shaped.f_id->>'$')
+            WHERE kind IN ('interaction', 'openai')
+        ), firsts AS (
+            SELECT *, first_value(content) OVER w AS first_content, first_value(src) OVER w AS first_src,
+                   first_value(rn) OVER w AS first_rn
+            FROM hashed WINDOW w AS (PARTITION BY id ORDER BY src, rn)
+        )
+        SELECT src, rn, 'duplicate id ' || to_json(id)::VARCHAR || ' with other content than {DUPLICATE_OF}'
+               || first_src || ':' || first_rn || '; give each interaction its own id (identical duplicates are skipped)'
+        FROM firsts
+        WHERE content <> first_content AND NOT EXISTS (
+            SELECT 1 FROM problems p WHERE p.src = firsts.src AND p.rn = firsts.rn)
         """
     )
     con.execute(
@@ -222,10 +299,10 @@ def first_problem(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str, int] |
     return None if row is None else (int(row[0]), int(row[1]), str(row[2]), int(row[3]))
 
 
-INPUT_TEXT = """CASE json_type(f_input)
+INPUT_TEXT = f"""CASE json_type(f_input)
     WHEN 'VARCHAR' THEN (f_input->>'$')
     WHEN 'ARRAY' THEN array_to_string(list_transform(from_json(f_input, '["json"]'),
-        lambda m: coalesce(m->>'role', '?') || ': ' || coalesce(m->>'content', '')), chr(10))
+        lambda m: coalesce(m->>'role', '?') || ': ' || coalesce({parts_text("(m->'content')")}, '')), chr(10))
     END"""
 CONTEXT_TEXT = """CASE json_type(f_context)
     WHEN 'VARCHAR' THEN (f_context->>'$')
@@ -260,7 +337,7 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
             (f_feature->>'$'), (f_model->>'$'), (f_prompt_version->>'$'),
             {INPUT_TEXT},
             CASE WHEN json_type(f_input) = 'ARRAY' THEN f_input END,
-            (f_output->>'$'), (f_reference->>'$'), {CONTEXT_TEXT},
+            {parts_text("f_output")}, (f_reference->>'$'), {CONTEXT_TEXT},
             TRY_CAST((f_latency_ms->>'$') AS DOUBLE), TRY_CAST(TRY_CAST((f_input_tokens->>'$') AS DOUBLE) AS BIGINT),
             TRY_CAST(TRY_CAST((f_output_tokens->>'$') AS DOUBLE) AS BIGINT), TRY_CAST((f_cost_usd->>'$') AS DOUBLE),
             (f_finish_reason->>'$'), {metadata},

@@ -6,6 +6,7 @@ which runs only on the failing file.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sys
@@ -23,11 +24,16 @@ MAX_OBJECT_BYTES = 1 << 30  # DuckDB's default (16 MB) would reject large record
 
 @dataclass(frozen=True)
 class Source:
-    """One input file: its name in messages, the path DuckDB reads and its format."""
+    """One input file: its name in messages, the path DuckDB reads and its format.
+
+    A CSV file is read by Python's csv module (strict quoting, exact field counts, any field size)
+    into a JSONL copy; `lines` then holds the line each of its records starts on.
+    """
 
     name: str
     path: str
     format: str
+    lines: tuple[int, ...] | None = None
 
 
 def resolve_source(arg: str, workdir: Path) -> Source:
@@ -38,6 +44,8 @@ def resolve_source(arg: str, workdir: Path) -> Source:
             shutil.copyfileobj(sys.stdin.buffer, out)
         return Source("<stdin>", str(copy), "jsonl")
     path = Path(arg)
+    if path.is_dir():
+        raise InputError(arg, None, "is a folder; pass the files in it, e.g. critic ingest logs/*.jsonl")
     if not path.is_file():
         raise InputError(arg, None, "no such file; check the path")
     fmt = FORMATS.get(path.suffix.lower())
@@ -55,9 +63,78 @@ def _reader_sql(source: Source) -> str:
             f"SELECT json AS j FROM read_json_objects('{path}', format='array', "
             f"maximum_object_size={MAX_OBJECT_BYTES})"
         )
-    if source.format == "csv":
-        return f"SELECT to_json(t) AS j FROM read_csv('{path}', all_varchar=true, header=true) t"
     return f"SELECT to_json(t) AS j FROM read_parquet('{path}') t"
+
+
+def prepare(sources: list[Source], workdir: Path) -> list[Source]:
+    """SOURCES ready for DuckDB: CSV files copied to JSONL by a strict reader; a .json array checked closed."""
+    ready = []
+    for index, source in enumerate(sources):
+        if source.format == "csv":
+            source = csv_to_jsonl(source, workdir / f"csv-{index}.jsonl")
+        elif source.format == "json":
+            _require_closed_array(source)
+        ready.append(source)
+    return ready
+
+
+def csv_to_jsonl(source: Source, out: Path) -> Source:
+    """Copy a CSV file with a header row to JSONL (empty fields left out); InputError at the first bad row."""
+    csv.field_size_limit(MAX_OBJECT_BYTES)
+    lines: list[int] = []
+    start = 1
+    try:
+        with open(source.path, newline="", encoding="utf-8") as f, out.open("w", encoding="utf-8") as w:
+            reader = csv.reader(f, strict=True)
+            header = next(reader, None)
+            if not header:
+                raise InputError(source.name, 1, "empty CSV file; the first line must name the columns (id,ts,output,...)")
+            named = [h.strip() for h in header]
+            if "" in named or len(set(named)) != len(named):
+                raise InputError(source.name, 1, "the header row needs distinct, non-empty column names")
+            while True:
+                start = reader.line_num + 1
+                row = next(reader, None)
+                if row is None:
+                    break
+                if not row:
+                    continue
+                if len(row) != len(named):
+                    raise InputError(source.name, start, f"{len(row)} fields, but the header names {len(named)} "
+                                     f"({', '.join(named)}); quote fields that contain commas or line breaks")
+                w.write(json.dumps({k: v for k, v in zip(named, row) if v != ""}) + "\n")
+                lines.append(start)
+    except csv.Error as exc:
+        raise InputError(source.name, start, f"CSV syntax error ({exc}); close every quoted field and "
+                         'double a quote inside one ("")') from exc
+    except UnicodeDecodeError:
+        line = _first_bad_utf8_line(source.path)
+        raise InputError(source.name, line, "invalid UTF-8; save the file as UTF-8") from None
+    return Source(source.name, str(out), "jsonl", tuple(lines))
+
+
+def _first_bad_utf8_line(path: str) -> int | None:
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return lineno
+    return None
+
+
+def _require_closed_array(source: Source) -> None:
+    """A .json file must start with '[' and end with ']' (DuckDB accepts an array left open)."""
+    with open(source.path, "rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        f.seek(max(0, Path(source.path).stat().st_size - 64))
+        tail = f.read().rstrip(b" \t\r\n")
+    if not head.startswith(b"["):
+        raise InputError(source.name, 1, "a .json file must hold one array of records; use .jsonl for one record per line")
+    if not tail.endswith(b"]"):
+        lines = Path(source.path).read_bytes().count(b"\n") + 1
+        raise InputError(source.name, lines, "the JSON array is never closed (the file ends before its ']'); "
+                         "the file may be cut short")
 
 
 def stage(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
@@ -106,12 +183,18 @@ def _line_problem(raw: bytes) -> str | None:
     try:
         json.loads(text)
     except json.JSONDecodeError as err:
+        cut = err.pos >= len(text.rstrip("\r\n")) or err.msg.startswith("Unterminated string") \
+            or err.msg.startswith("Invalid control") and text[err.pos:err.pos + 1] in ("\r", "\n")
+        if cut:
+            return "the line ends before its JSON object does (cut short?); each line must be one whole JSON object"
         return f"invalid JSON at column {err.colno} ({err.msg}); each line must be one JSON object"
     return None
 
 
 def record_location(source: Source, rn: int) -> int | str:
     """The line of record RN (1-based) in SOURCE, or 'record N' where lines do not apply."""
+    if source.lines is not None:
+        return source.lines[rn - 1]
     if source.format == "jsonl":
         seen = 0
         with open(source.path, "rb") as f:
@@ -120,8 +203,6 @@ def record_location(source: Source, rn: int) -> int | str:
                     seen += 1
                     if seen == rn:
                         return lineno
-    if source.format == "csv":
-        return rn + 1  # the header is line 1
     return f"record {rn}"
 
 

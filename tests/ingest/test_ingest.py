@@ -149,3 +149,48 @@ def test_timestamps_without_zone_are_utc_and_epochs_work(store: Store, tmp_path:
     ingest_files(store, [str(f)], CONFIG)
     hours = store.con.execute("SELECT id, hour(ts) FROM interactions ORDER BY id").fetchall()
     assert hours == [("a", 10), ("b", 10), ("c", 10)]
+
+
+def test_epoch_milliseconds_and_microseconds_land_in_the_right_year(store: Store, tmp_path: Path) -> None:
+    seconds = 1764000000  # 2025-11-24
+    rows = [{"id": "s", "ts": seconds, "output": "a"}, {"id": "ms", "ts": seconds * 1000, "output": "b"},
+            {"id": "us", "ts": str(seconds * 1_000_000), "output": "c"}]
+    ingest_files(store, [str(write_jsonl(tmp_path / "t.jsonl", rows))], CONFIG)
+    years = store.con.execute("SELECT DISTINCT year(ts) FROM interactions").fetchall()
+    assert years == [(2025,)]
+
+
+def test_identical_duplicates_in_one_file_are_counted_not_errors(store: Store, tmp_path: Path) -> None:
+    row = {"id": "d1", "ts": "2026-11-02T10:00:00Z", "output": "same"}
+    result = ingest_files(store, [str(write_jsonl(tmp_path / "d.jsonl", [row, row, {**row, "id": "d2"}]))], CONFIG)
+    assert (result.interactions, result.duplicates) == (2, 1)
+
+
+def test_content_parts_are_rendered_as_text_with_markers(store: Store, tmp_path: Path) -> None:
+    parts = [{"type": "text", "text": "What is in this picture?"},
+             {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]
+    log = {"id": "p1", "created": 1764000000,
+           "request": {"model": "gpt-4.1", "messages": [{"role": "user", "content": parts}]},
+           "response": {"choices": [{"message": {"content": [{"type": "text", "text": "A cat."}]}}]}}
+    ingest_files(store, [str(write_jsonl(tmp_path / "p.jsonl", [log]))], CONFIG)
+    inp, out = store.con.execute("SELECT input, output FROM interactions").fetchone() or ("", "")
+    assert inp == "user: What is in this picture?\n[image]" and out == "A cat."
+    assert "base64" not in inp
+
+
+def test_openai_logs_keep_top_level_columns(store: Store, tmp_path: Path) -> None:
+    log = {"id": "o1", "created": 1764000000, "feature": "support_chat", "prompt_version": "v7",
+           "session_id": "s-1", "cost_usd": 0.002, "team": "growth",
+           "request": {"model": "gpt-4.1", "messages": [{"role": "user", "content": "hi"}]},
+           "response": {"choices": [{"message": {"content": "hello"}}]}}
+    ingest_files(store, [str(write_jsonl(tmp_path / "o.jsonl", [log]))], CONFIG)
+    row = store.con.execute("SELECT feature, prompt_version, session_id, cost_usd, metadata->>'team', "
+                            "metadata->>'feature' FROM interactions").fetchone()
+    assert row == ("support_chat", "v7", "s-1", 0.002, "growth", None)
+
+
+def test_csv_quoted_fields_keep_commas_quotes_and_line_breaks(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text('id,ts,output\nq1,2026-11-02T10:00:00Z,"one, two\nthree ""four"""\n', encoding="utf-8")
+    ingest_files(store, [str(path)], CONFIG)
+    assert store.con.execute("SELECT output FROM interactions").fetchone() == ('one, two\nthree "four"',)

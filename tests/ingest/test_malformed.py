@@ -1,14 +1,17 @@
-"""Every file in tests/data/malformed is rejected with FILE:LINE and leaves the store unchanged."""
+"""Every case in tests/data/malformed: `critic ingest` exits with its code and one line naming FILE:LINE,
+and the store is left unchanged."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from critic.cli import cli
 from critic.config import Config
-from critic.errors import InputError
 from critic.ingest import ingest_files
 from critic.store import Store
 from tests.conftest import SAMPLE
@@ -18,7 +21,7 @@ MANIFEST: dict[str, dict[str, object]] = json.loads((CORPUS / "MANIFEST.json").r
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(MANIFEST) >= 30
+    assert len(MANIFEST) >= 90
     assert sorted(MANIFEST) == sorted(p.name for p in CORPUS.iterdir() if p.name not in ("MANIFEST.json", "README.md"))
 
 
@@ -31,22 +34,27 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _snapshot(store: Store) -> tuple[int, int, object]:
-    digest = store.con.execute("SELECT sum(hash(id, output)) FROM interactions").fetchone()
-    return store.count("interactions"), store.count("events"), digest
+def _snapshot(path: Path) -> tuple[object, ...]:
+    with Store.open(path) as store:
+        con = store.con
+        return tuple(con.execute(sql).fetchone() for sql in (
+            "SELECT count(*), sum(hash(id, ts, output, metadata::VARCHAR)) FROM interactions",
+            "SELECT count(*), sum(hash(interaction_id, kind, ts)) FROM events",
+            "SELECT count(*) FROM judgments"))
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
-def test_malformed_file_is_rejected_with_its_location(name: str, seeded: Path) -> None:
+def test_malformed_file_is_rejected_with_its_location(name: str, seeded: Path, tmp_path: Path) -> None:
     expected = MANIFEST[name]
+    db = tmp_path / "critic.duckdb"
+    shutil.copy(seeded, db)
+    before = _snapshot(db)
     path = str(CORPUS / name)
-    with Store.open(seeded) as store:
-        before = _snapshot(store)
-        with pytest.raises(InputError) as err:
-            ingest_files(store, [str(SAMPLE / "events.jsonl"), path], Config())
-        after = _snapshot(store)
-    message = str(err.value)
+    result = CliRunner().invoke(cli, ["ingest", "--db", str(db), str(SAMPLE / "events.jsonl"), path])
+    assert result.exit_code == expected["exit"], result.output
     where = "" if expected["line"] is None else f":{expected['line']}"
-    assert message.startswith(f"{path}{where}: "), message
-    assert str(expected["message"]) in message
-    assert before == after
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("ingest: ")]  # progress lines
+    assert len(errors) == 1 and "Traceback" not in result.output, result.stderr
+    assert errors[0].startswith(f"Error: {path}{where}: "), errors[0]
+    assert str(expected["message"]) in errors[0]
+    assert _snapshot(db) == before
