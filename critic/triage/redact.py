@@ -1,35 +1,151 @@
-"""PII redaction for everything a report shows: emails, phone numbers, card-like numbers, IP addresses."""
+# SPDX-License-Identifier: Apache-2.0
+"""PII redaction for everything a report shows: emails, IBANs, card numbers, SSNs, IPs and phone numbers.
+
+Each kind is found by shape and then confirmed where a check exists, so look-alikes stay: an IBAN
+must pass its mod-97 checksum, a card number the Luhn check, an IP address must parse, and a phone
+number must be valid for some region by Google's libphonenumber metadata (the `phonenumbers`
+package) — a national number such as `07700 900123` or `06 12 34 56 78` is tried in each region
+of `REGIONS`. Reports redact text before cutting it short, and redact every string they show
+(ids, feature names, metadata), keys included.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from collections.abc import Callable
 from typing import Any
 
-# Order matters: cards before phones (a card number also looks like a long phone number).
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("card", re.compile(r"\b(?:\d[ -]?){12,18}\d\b")),
-    ("ip", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
-    ("ip", re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b")),
-    ("phone", re.compile(r"(?<![\w+])(?:\+?\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}\b")),
-]
+import phonenumbers
+
+# Regions whose national formats (no +country code) are recognised; international (+NN) numbers
+# are recognised from any region.
+REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "BR", "JP", "ES", "IT", "NL", "CA")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{1,4}){3,8}\b")
+_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\d])")
+_CARD_WORD = re.compile(r"(?i)\b(card|visa|mastercard|amex|credit|debit|cc)\b")  # a mistyped card is still one
+_SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\.?\d)")
+_IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
+_INTERNATIONAL = re.compile(r"\+\d[\d ()./-]{6,}\d")
+_DIGITS7 = re.compile(r"(?:\d\D{0,3}){7}")  # a cheap test before the phone matcher runs
 
 
 def redact(text: str | None) -> str | None:
-    """TEXT with each email, card-like number, IP address and phone number replaced by [EMAIL] etc."""
+    """TEXT with each email, IBAN, card number, SSN, IP address and phone number replaced by [EMAIL] etc."""
     if not text:
         return text
-    for kind, pattern in PATTERNS:
-        text = pattern.sub(f"[{kind.upper()}]", text)
+    text = _EMAIL.sub("[EMAIL]", text)
+    text = _IBAN.sub(lambda m: _iban(m.group()), text)
+    text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _CARD_WORD.search(text, max(0, m.start() - 24),
+                                                                                   m.start()) else m.group(), text)
+    text = _SSN.sub("[SSN]", text)
+    text = _IPV6.sub(lambda m: "[IP]" if _ipv6(m.group()) else m.group(), text)
+    text = _IPV4.sub("[IP]", text)
+    return _phones(text)
+
+
+def redact_tree(value: Any, redactor: Callable[[str | None], str | None] = redact) -> Any:
+    """Every string inside VALUE (dict keys and values, lists) redacted; other values unchanged."""
+    if isinstance(value, str):
+        return redactor(value)
+    if isinstance(value, dict):
+        return {redactor(k) if isinstance(k, str) else k: redact_tree(v, redactor) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_tree(v, redactor) for v in value]
+    return value
+
+
+def _iban(candidate: str) -> str:
+    """[IBAN] for the longest prefix of CANDIDATE (in its groups) that is a valid IBAN; else CANDIDATE."""
+    groups = re.split(r"[ -]", candidate)
+    for n in range(len(groups), 0, -1):
+        compact = "".join(groups[:n]).upper()
+        if 15 <= len(compact) <= 34 and _mod97(compact):
+            rest = candidate[len(" ".join(groups[:n])):] if " " in candidate else candidate[len("-".join(groups[:n])):]
+            return "[IBAN]" + rest
+    return candidate
+
+
+def _mod97(iban: str) -> bool:
+    rearranged = iban[4:] + iban[:4]
+    if not rearranged.isalnum():
+        return False
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def _luhn(candidate: str) -> bool:
+    digits = [int(c) for c in candidate if c.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        total += d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2)
+    return total % 10 == 0
+
+
+def _ipv6(candidate: str) -> bool:
+    """A real IPv6 address with at least three groups (so `::2` in `xs[::2]` and `std::` stay)."""
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return len([g for g in re.split(r"[:.]", candidate) if g]) >= 3
+
+
+def _phones(text: str) -> str:
+    if not _DIGITS7.search(text):
+        return text
+    spans: list[tuple[int, int]] = []
+    for region in REGIONS:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            if not _inside_identifier(text, match.start) and _looks_dialled(match.raw_string, text, match.start):
+                spans.append((match.start, match.end))
+    for match in _INTERNATIONAL.finditer(text):  # +CC numbers in ranges the metadata calls unassigned
+        try:
+            number = phonenumbers.parse(match.group(), None)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            spans.append(match.span())
+    for start, end in sorted(_merge(spans), reverse=True):
+        text = text[:start] + "[PHONE]" + text[end:]
     return text
 
 
-def redact_tree(value: Any) -> Any:
-    """Every string inside VALUE (dicts, lists) redacted; other values unchanged."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {k: redact_tree(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_tree(v) for v in value]
-    return value
+_PHONE_WORD = re.compile(r"(?i)(tel|phone|call|mobile|cell|whatsapp|fax|ring|text|sms|number|contact|reach)\W")
+
+
+def _looks_dialled(number: str, text: str, start: int) -> bool:
+    """A national-format match written as people write phone numbers, not a version, range or count.
+
+    Rejects `126.0.6478.127` (a one-digit dotted group), `49152-65535` (two bare groups) and a bare
+    run of digits such as an epoch `1748789529`, unless a trunk 0 or a word like 'call' or 'phone'
+    says it is one.
+    """
+    if number.startswith("+"):
+        return True
+    groups = re.split(r"[ .\-/()]+", number.strip("()"))
+    if "." in number and any(len(g) == 1 for g in groups):
+        return False
+    context = _PHONE_WORD.search(text, max(0, start - 30), start) is not None
+    if len(groups) == 1 and not (number.startswith("0") or context):
+        return False
+    return not (len(groups) == 2 and "-" in number and not number.startswith(("0", "(")) and not context)
+
+
+def _inside_identifier(text: str, start: int) -> bool:
+    """The digits at START continue a word or code (`INV-2024-000123`) or follow 'ISBN': not a phone."""
+    before = text[max(0, start - 6):start]
+    return bool(before) and (before[-1].isalnum() or before[-1] in "-_/#") or "ISBN" in before.upper()
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,41 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def render_md(report: dict[str, Any]) -> str:
-    """The report as Markdown fit for a chat post or an issue."""
-    return _env(autoescape=False).get_template("report.md.j2").render(r=report)
+    """The report as Markdown fit for a chat post or an issue: every value from the data is escaped.
+
+    Logged text and names are untrusted: Markdown and HTML in them show as text, @mentions do not
+    notify anyone, and links are defanged (`https[:]//…`), in GitHub, GitLab and Slack alike.
+    """
+    env = _env(autoescape=False, finalize=_md_value)
+    env.filters["code"] = lambda v: _Verbatim("–" if v is None else str(v).replace("`", "'").replace("\n", " "))
+    return env.get_template("report.md.j2").render(r=report)
+
+
+class _Verbatim(str):
+    """A value already made safe for Markdown (the inside of a code span)."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~!])")
+_LINK = re.compile(r"(?i)\b(https?|ftp|sftp|ssh|file)://")
+_WWW = re.compile(r"(?i)\bwww\.")
+
+
+def md_escape(text: str) -> str:
+    """TEXT safe to put in Markdown: one line, specials escaped, HTML, mentions and links neutralized."""
+    text = " ".join(text.splitlines())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"@(?=\w)", "@\u200b", text)  # a zero-width space: @channel no longer mentions anyone
+    text = _LINK.sub(r"\1[:]//", text)
+    return _WWW.sub("www[.]", text)
+
+
+def _md_value(value: Any) -> Any:
+    if value is None:
+        return "–"
+    if isinstance(value, _Verbatim) or not isinstance(value, str):
+        return value
+    return md_escape(value)
 
 
 def write_report(report: dict[str, Any], folder: Path) -> dict[str, Path]:
@@ -35,10 +70,10 @@ def write_report(report: dict[str, Any], folder: Path) -> dict[str, Path]:
     return paths
 
 
-def _env(autoescape: bool) -> jinja2.Environment:
+def _env(autoescape: bool, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=autoescape,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             finalize=lambda v: "–" if v is None else v)  # a missing value reads "–", never "None"
+                             finalize=finalize or (lambda v: "–" if v is None else v))  # never "None"
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
     env.filters["signed"] = _signed
     env.filters["clip"] = lambda s, n=240: "" if s is None else (s if len(s) <= n else s[: n - 1] + "…")

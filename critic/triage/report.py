@@ -17,7 +17,7 @@ from critic.triage.cluster import (CONTEXT_FIELDS, LIFT_FIELDS, Cluster, Member,
                                    parse_sources)
 from critic.embed import embed
 from critic.triage.period import Period
-from critic.triage.redact import redact
+from critic.triage.redact import redact, redact_tree
 from critic.triage.signature import is_weak, signatures
 from critic.triage.state import assign_state
 
@@ -42,7 +42,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
     trend = _previous_counts(store, previous, clusters, max_clustered)
     text = redact if redact_pii else (lambda s: s)
     daily = sections.daily(store, period)
-    return {
+    report = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label,
                    "previous": previous.label},
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -64,6 +64,9 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "cost": sections.cost(store, period, config),
         "sources": sections.sources(store),
     }
+    # Outputs were redacted above before being cut short; this pass covers every other string shown
+    # (ids, feature and model names, topic names, metadata), keys included.
+    return redact_tree(report) if redact_pii else report
 
 
 def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member], int]:
@@ -205,7 +208,7 @@ def user_turns(messages: str | None) -> list[str]:
 def _worst(rows: list[tuple[Any, ...]], clusters: list[Cluster], keys: list[str], text: Any) -> list[dict[str, Any]]:
     where = {m.id: key for c, key in zip(clusters, keys) for m in c.members}
     return [{"id": iid, "p_bad": round(float(p), 4), "cluster": where.get(iid), "sources": parse_sources(src),
-             "feature": feature, "model": model, "output": text((output or "")[:300])}
+             "feature": feature, "model": model, "output": (text(output) or "")[:300]}
             for iid, p, src, feature, model, output in rows]
 
 

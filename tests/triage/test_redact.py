@@ -1,31 +1,84 @@
+"""PII redaction, measured on corpora written blind to the redactor (tests/data/pii), and in real reports."""
+
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
+from critic.cli import cli
 from critic.triage.redact import redact, redact_tree
+from critic.triage.render import md_escape
+
+PII = Path(__file__).resolve().parent.parent / "data" / "pii"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("My email is user12@example.com", "My email is [EMAIL]"),
-    ("write to a.b+tag@mail.co.uk now", "write to [EMAIL] now"),
-    ("call me at +1 415 555 0042", "call me at [PHONE]"),
-    ("phone (415) 555-1234 or 415.555.1234", "phone [PHONE] or [PHONE]"),
-    ("my card ends 4111 1111 1111 0042", "my card ends [CARD]"),
-    ("card 4111-1111-1111-1111 ok", "card [CARD] ok"),
-    ("from 192.168.1.20 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334", "from [IP] and [IP]"),
-])
-def test_pii_is_replaced(text: str, expected: str) -> None:
-    assert redact(text) == expected
+def corpus(name: str) -> list[dict[str, str]]:
+    path = PII / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] \
+        if path.exists() else []
 
 
-@pytest.mark.parametrize("text", [
-    "the plan would cost 426 million over 31 years and create 1503 jobs, a 40% rise",
-    "water boils at 100 °c (212 °f) at sea level; version 1.2.3 shipped on 2026-11-18",
-    "order s7-0000042 left the warehouse",
-])
-def test_ordinary_numbers_are_kept(text: str) -> None:
-    assert redact(text) == text
+PLANTED = corpus("values.jsonl") + corpus("holdout.jsonl")
+KEEP = corpus("keep.jsonl") + corpus("keep_holdout.jsonl")
 
 
-def test_redact_tree_reaches_nested_strings_only() -> None:
-    assert redact_tree({"a": ["x@y.io", 3], "b": {"c": "10.0.0.1"}}) == {"a": ["[EMAIL]", 3], "b": {"c": "[IP]"}}
+def test_corpora_are_large_enough() -> None:
+    assert len(PLANTED) >= 40 and len({p["kind"] for p in PLANTED}) >= 6 and len(KEEP) >= 30
+
+
+@pytest.mark.parametrize("item", PLANTED, ids=lambda p: p["id"])
+def test_planted_pii_is_redacted(item: dict[str, str]) -> None:
+    clean = redact(item["text"])
+    assert clean is not None and item["value"] not in clean and "[" in clean
+
+
+@pytest.mark.parametrize("item", KEEP, ids=lambda p: p["id"])
+def test_look_alikes_are_kept(item: dict[str, str]) -> None:
+    assert redact(item["text"]) == item["text"]
+
+
+def test_checksums_decide_between_pii_and_look_alikes() -> None:
+    assert redact("card 4111 1111 1111 1111 ok") == "card [CARD] ok"  # passes Luhn
+    assert redact("order 4111 1111 1111 1112 ok") == "order 4111 1111 1111 1112 ok"  # fails it
+    assert redact("pay to DE89370400440532013000 today") == "pay to [IBAN] today"
+    assert redact("pay to DE89370400440532013001 today") == "pay to DE89370400440532013001 today"
+
+
+def test_redact_tree_reaches_keys_and_nested_strings_only() -> None:
+    tree = {"a": ["x@y.io", 3], "b": {"c": "10.0.0.1"}, "+44 20 7946 0958": 1}
+    assert redact_tree(tree) == {"a": ["[EMAIL]", 3], "b": {"c": "[IP]"}, "[PHONE]": 1}
+
+
+def test_markdown_escaping_neutralizes_links_html_and_mentions() -> None:
+    text = md_escape("see [docs](https://evil.example/x) <img src=x onerror=alert(1)> @channel *now*\nbye | www.x.io")
+    assert "](" not in text.replace("\\](", "") and "<img" not in text and "https://" not in text
+    assert "@channel" not in text and "\\*now\\*" in text and "\n" not in text and "\\|" in text
+    assert "www." not in text
+
+
+def test_no_planted_value_reaches_any_report_file(tmp_path: Path) -> None:
+    """Planted in outputs, inputs, ids, feature names and metadata of likely-bad interactions."""
+    rows = []
+    for n, item in enumerate(PLANTED):
+        ident = f"pii-{n}" if n % 5 else f"user-{n}@example.org-{n}"
+        rows.append({"id": ident, "ts": f"2026-11-{17 + n % 5}T10:00:00Z", "input": f"My details: {item['text']}",
+                     "output": "I'm sorry, but I can't help with that. " + item["text"] + " " + "x" * (n * 7 % 300),
+                     "feature": f"support {item['value']}" if n % 7 == 0 else "support",
+                     "metadata": {"note": item["value"]}, "events": [{"kind": "thumb_down"}]})
+    traffic = tmp_path / "pii.jsonl"
+    traffic.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db, out = str(tmp_path / "critic.duckdb"), tmp_path / "report"
+    runner = CliRunner()
+    for args in (["ingest", str(traffic)], ["label"], ["triage", "--since", "2026-11-16", "--until", "2026-11-23",
+                                                         "--top", "500", "--out", str(out)]):
+        result = runner.invoke(cli, [*args, "--db", db])
+        assert result.exit_code == 0, result.output
+    files = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    assert set(files) == {"report.html", "report.md", "report.json"}
+    shown = json.loads(files["report.json"])
+    assert len(shown["worst"]) >= len(PLANTED) * 0.9  # the planted outputs are in the report, redacted
+    leaks = [(name, p["value"]) for name, text in files.items() for p in PLANTED if p["value"] in text]
+    assert leaks == []
