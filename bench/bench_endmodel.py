@@ -30,19 +30,19 @@ from sklearn.metrics import roc_auc_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.combine.label import label_matrix, run_label  # noqa: E402
-from critic.combine.sources import ABSTAIN, BAD  # noqa: E402
-from critic.config import Config  # noqa: E402
-from critic.data import resource  # noqa: E402
-from critic.ingest import ingest_files  # noqa: E402
-from critic.judge.backends import resolve_judge  # noqa: E402
-from critic.judge.run import Runner, Selection, select_work  # noqa: E402
-from critic.rubrics import resolve_rubric  # noqa: E402
-from critic.store import Store, Window  # noqa: E402
-from critic.triage.period import last_full_week  # noqa: E402
-from critic.triage.report import build_report  # noqa: E402
-from tests.fakes.judges import noisy_judge, planted_modes  # noqa: E402
-from tests.fakes.provider import ProviderServer  # noqa: E402
+from critic.combine.label import label_matrix, run_label
+from critic.combine.sources import ABSTAIN, BAD
+from critic.config import Config
+from critic.data import resource
+from critic.ingest import ingest_files
+from critic.judge.backends import resolve_judge
+from critic.judge.run import Runner, Selection, select_work
+from critic.rubrics import resolve_rubric
+from critic.store import Store, Window
+from critic.triage.period import last_full_week
+from critic.triage.report import build_report
+from tests.fakes.judges import noisy_judge, planted_modes
+from tests.fakes.provider import ProviderServer
 
 RUBRICS = ("accuracy", "helpfulness", "tone")
 JUDGE = "openai:noisy-judge"

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.store import Store  # noqa: E402
+from critic.store import Store
 
 
 def make_store(path: Path, n: int) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.calibrate.hanna import CRITERIA, score_rows  # noqa: E402
-from critic.calibrate.metrics import Scale  # noqa: E402
-from critic.calibrate.scores import ScoreRow, calibrate_scores  # noqa: E402
+from critic.calibrate.hanna import CRITERIA, score_rows
+from critic.calibrate.metrics import Scale
+from critic.calibrate.scores import ScoreRow, calibrate_scores
 
 
 def main() -> None:

@@ -20,10 +20,10 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from critic.config import Config  # noqa: E402
-from critic.ingest import ingest_files  # noqa: E402
-from critic.store import Store  # noqa: E402
-from datasets.generate_sample import write  # noqa: E402
+from critic.config import Config
+from critic.ingest import ingest_files
+from critic.store import Store
+from datasets.generate_sample import write
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -27,16 +27,17 @@ from sklearn.metrics import roc_auc_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.combine.label import run_label  # noqa: E402
-from critic.store import Window  # noqa: E402
-from critic.config import Config  # noqa: E402
-from critic.data import resource  # noqa: E402
-from critic.ingest import ingest_files  # noqa: E402
-from critic.judge.backends import resolve_judge  # noqa: E402
-from critic.judge.run import Runner, Selection, select_work  # noqa: E402
-from critic.rubrics import resolve_rubric  # noqa: E402
-from critic.store import Store  # noqa: E402
-
+from critic.combine.label import run_label
+from critic.config import Config
+from critic.data import resource
+from critic.ingest import ingest_files
+from critic.judge.backends import resolve_judge
+from critic.judge.run import Runner, Selection, select_work
+from critic.rubrics import resolve_rubric
+from critic.store import (
+    Store,
+    Window,
+)
 
 SAMPLE = resource("sample")
 

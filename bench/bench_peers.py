@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.provider import ProviderServer  # noqa: E402
+from tests.fakes.provider import ProviderServer
 
 OUT = ROOT / "bench" / "out" / "peers"
 PRICE = (0.40, 1.60)  # USD per million input / output tokens (gpt-4.1-mini list price)

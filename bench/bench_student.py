@@ -28,11 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "datasets"))
 
-import train_students  # noqa: E402
-from critic.calibrate.metrics import grouped  # noqa: E402
-from critic.distill import features  # noqa: E402
-from critic.distill.model import train  # noqa: E402
-from critic.judge.backends.local import shipped_student  # noqa: E402
+import train_students
+
+from critic.calibrate.metrics import grouped
+from critic.distill import features
+from critic.distill.model import train
+from critic.judge.backends.local import shipped_student
 
 SHARED = ROOT.parent / "shared" / "datasets"
 EMBEDDED = {"coherence": 0.295, "faithfulness": 0.214, "fluency": -0.003, "relevance": 0.124}  # RESULTS, per-doc, 5 docs

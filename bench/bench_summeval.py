@@ -21,13 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.calibrate.live import judge_human  # noqa: E402
-from critic.calibrate.metrics import Scale  # noqa: E402
-from critic.calibrate.scores import calibrate_scores  # noqa: E402
-from critic.config import Config  # noqa: E402
-from critic.judge.backends import resolve_judge  # noqa: E402
-from critic.rubrics import resolve_rubric  # noqa: E402
-from critic.store import Store  # noqa: E402
+from critic.calibrate.live import judge_human
+from critic.calibrate.metrics import Scale
+from critic.calibrate.scores import calibrate_scores
+from critic.config import Config
+from critic.judge.backends import resolve_judge
+from critic.rubrics import resolve_rubric
+from critic.store import Store
 
 DIMENSIONS = {"coherence": "coherence", "consistency": "faithfulness", "fluency": "fluency", "relevance": "relevance"}
 PUBLISHED = {  # summary-level (per-document) Spearman ρ / Kendall τ, G-Eval paper Table 1, via the dataset README

@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from critic.combine.label import run_label  # noqa: E402
-from critic.config import Config  # noqa: E402
-from critic.store import Store, Window  # noqa: E402
-from critic.triage.period import last_full_week  # noqa: E402
-from critic.triage.render import write_report  # noqa: E402
-from critic.triage.report import build_report  # noqa: E402
+from critic.combine.label import run_label
+from critic.config import Config
+from critic.store import Store, Window
+from critic.triage.period import last_full_week
+from critic.triage.render import write_report
+from critic.triage.report import build_report
 
 OUT = Path(__file__).resolve().parent / "out"
 

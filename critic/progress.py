@@ -59,7 +59,7 @@ class Progress:
         elif time.monotonic() - self._started >= self.every_s and self.done != self._shown:
             self._line()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -8,8 +8,9 @@ rubric never mixes old and new judgments.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,30 @@ class Rubric:
 
 
 def delimit(name: str, text: str) -> str:
-    """TEXT inside ⟦name⟧ … ⟦/name⟧, with every ⟦ or ⟧ in it neutralized."""
-    clean = text.replace(OPEN, "[").replace(CLOSE, "]")
-    return f"{OPEN}{name}{CLOSE}\n{clean}\n{OPEN}/{name}{CLOSE}"
+    """TEXT inside ⟦name⟧ … ⟦/name⟧, with every mark that could pass for ⟦ or ⟧ neutralized.
+
+    Look-alikes count: any non-ASCII square, white or lenticular bracket (〚〛, ［］, 【】, ⁅⁆ …),
+    found by Unicode name after compatibility normalization, becomes a plain [ or ]; the rest of
+    the text is passed on unchanged.
+    """
+    return f"{OPEN}{name}{CLOSE}\n{text.translate(_look_alikes())}\n{OPEN}/{name}{CLOSE}"
+
+
+@lru_cache(maxsize=1)
+def _look_alikes() -> dict[int, str]:
+    """Every non-ASCII character that is, or normalizes to, a square-like bracket: code point → '[' or ']'."""
+    table: dict[int, str] = {}
+    for code in range(0x80, 0x30000):
+        char = chr(code)
+        if unicodedata.category(char) not in ("Ps", "Pe"):
+            folded = unicodedata.normalize("NFKC", char)
+            if folded in ("[", "]"):
+                table[code] = folded
+            continue
+        name = unicodedata.name(char, "")
+        if any(k in name for k in ("SQUARE BRACKET", "WHITE", "LENTICULAR", "TORTOISE SHELL", "CORNER BRACKET")):
+            table[code] = "[" if unicodedata.category(char) == "Ps" else "]"
+    return table
 
 
 def _env() -> SandboxedEnvironment:

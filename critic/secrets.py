@@ -15,7 +15,7 @@ import os
 import re
 
 MASK = "[secret]"
-_SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$|^(AUTHORIZATION)$", re.I)
+_SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$|^(AUTHORIZATION)$", re.IGNORECASE)
 _MIN_SECRET = 8  # shorter values ("1", "true") would mask ordinary text
 _SHAPES = (
     (re.compile(r"\b(sk-(?:ant-|proj-)?[A-Za-z0-9_\-]{12,})"), MASK),

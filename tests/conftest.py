@@ -15,10 +15,10 @@ from critic.combine.label import run_label
 from critic.config import Config
 from critic.data import resource
 from critic.ingest import ingest_files
-from critic.store import Store, Window
 from critic.judge.backends import resolve_judge
 from critic.judge.run import Runner, Selection, select_work
 from critic.rubrics import resolve_rubric
+from critic.store import Store, Window
 from tests.fakes.judges import noisy_judge, planted_modes
 from tests.fakes.provider import ProviderServer
 

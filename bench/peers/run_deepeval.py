@@ -13,11 +13,11 @@ import time
 os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
 os.environ.setdefault("DEEPEVAL_GRPC_LOGGING", "NO")
 
-from deepeval import evaluate  # noqa: E402
-from deepeval.evaluate.configs import AsyncConfig, DisplayConfig, ErrorConfig  # noqa: E402
-from deepeval.metrics import GEval  # noqa: E402
-from deepeval.models import GPTModel  # noqa: E402
-from deepeval.test_case import LLMTestCase, LLMTestCaseParams  # noqa: E402
+from deepeval import evaluate
+from deepeval.evaluate.configs import AsyncConfig, DisplayConfig, ErrorConfig
+from deepeval.metrics import GEval
+from deepeval.models import GPTModel
+from deepeval.test_case import LLMTestCase, LLMTestCaseParams
 
 CRITERIA = ("Accuracy: whether the reply answers the request correctly, with no false or invented facts "
             "and nothing the input or context contradicts.")

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from critic.judge.items import golden
 from critic.audit.recorded import Verdicts, position_stats
 from critic.errors import ConfigError, JudgeError
 from critic.judge.backends.base import Judge, PermanentError, TransientError
+from critic.judge.items import golden
 from critic.judge.records import JudgeRequest, verdict
 from critic.rubrics import Rubric, delimit
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from critic import jsonl
 from critic.calibrate.scores import ScoreRow
-from critic.judge.items import expected_scores, judge_items, store_items
 from critic.config import Config
 from critic.errors import InputError
 from critic.judge.backends.base import Judge
+from critic.judge.items import expected_scores, judge_items, store_items
 from critic.rubrics import Rubric
 from critic.store import Store
 

@@ -29,7 +29,7 @@ class Scale:
     high: float
 
     @classmethod
-    def parse(cls, text: str) -> "Scale":
+    def parse(cls, text: str) -> Scale:
         try:
             low, high = (float(x) for x in text.split("-", 1))
         except ValueError as exc:

@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from critic.calibrate.metrics import SEVEN, Scale, agreement
 from critic import jsonl
+from critic.calibrate.metrics import SEVEN, Scale, agreement
 from critic.errors import InputError
 from critic.store import Store
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from critic.judge.items import expected_scores, judge_items, store_items
 from critic.config import load_config
 from critic.judge.backends import resolve_judge
+from critic.judge.items import expected_scores, judge_items, store_items
 from critic.rubrics import resolve_rubric
 from critic.store import Store, default_db_path
 

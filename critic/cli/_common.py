@@ -11,6 +11,7 @@ import io
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -51,10 +52,10 @@ class Time(click.ParamType):
     _AGE = {"h": 3600, "d": 86400, "w": 7 * 86400}
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from datetime import datetime, timedelta, timezone
+        from datetime import datetime, timedelta
 
         text = str(value).strip()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         today = now.replace(hour=0, minute=0, second=0, microsecond=0)
         if text.lower() in ("today", "yesterday"):
             return (today - timedelta(days=text.lower() == "yesterday")).isoformat()
@@ -67,7 +68,7 @@ class Time(click.ParamType):
                       "today, yesterday, or an age such as 7d or 12h", param, ctx)
         if not 1970 <= parsed.year <= 9999:
             self.fail(f"{text!r} is out of range; use a year from 1970", param, ctx)
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).isoformat()
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).isoformat()
 
 
 TIME = Time()

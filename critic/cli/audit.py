@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from critic.audit import PROBES
-from critic.cli._common import db_option, emit, format_option, judge_options, open_judge, rubrics
+from critic.cli._common import (
+    db_option,
+    emit,
+    format_option,
+    judge_options,
+    open_judge,
+    rubrics,
+)
 
 if TYPE_CHECKING:
     from critic.judge.backends.base import Judge
@@ -34,7 +41,7 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
     if not recorded and not probes:
         raise click.UsageError("nothing to audit: give --recorded FILE and/or --probe verbosity|injection|position|consistency")
     from critic.audit.direct import consistency_probe, position_probe
-    from critic.audit.probes import run_probe
+    from critic.audit.probes import detector_on_corpus, run_probe
     from critic.audit.recorded import position_stats, read_recorded
     from critic.config import load_config
     from critic.store import Store
@@ -52,6 +59,8 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
 
             result["judge"] = judge().spec
             scored = [p for p in probes if p in PROBES]
+            if "injection" in scored:
+                result["detector"] = detector_on_corpus().as_dict()
             if scored:
                 result["probes"] = [run_probe(store, judge(), config, r, p, limit=items,
                                               concurrency=concurrency).as_dict() for p in scored for r in chosen]
@@ -65,6 +74,7 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
 def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     """One flat row per finding, for --format csv."""
     rows = [{"finding": "position", **result["position"]}] if "position" in result else []
+    rows += [{"finding": "detector", **result["detector"]}] if "detector" in result else []
     for key in ("probes", "position_live", "consistency"):
         rows += [{"finding": r.get("probe", key), "judge": result.get("judge"), **r} for r in result.get(key, [])]
     return rows
@@ -80,6 +90,10 @@ def _text(result: dict[str, Any]) -> str:
             lines.append(f"  accuracy vs gold: original order {p['accuracy_original']:.3f}, swapped "
                          f"{p['accuracy_swapped']:.3f}, average {p['accuracy_average']:.3f}, "
                          f"both orders {p['correct_both']:.3f}")
+    if "detector" in result:
+        d = result["detector"]
+        lines.append(f"manipulation heuristic on the injection corpus: recall {d['recall']:.3f} on {d['attacks']} attempts, "
+                     f"false positives {d['false_positive_rate']:.3f} on {d['ordinary']} ordinary outputs")
     for r in result.get("probes", []):
         flagged = "" if r["flagged_share"] is None else f"; flagged by critic's manipulation heuristic {r['flagged_share']:.0%}"
         lines.append(f"{r['probe']} on {r['rubric']} ({result['judge']}, n={r['n']}): mean {r['mean_original']:.2f} → "

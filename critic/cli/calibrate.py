@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.cli._common import db_option, emit, format_option, judge_options, open_judge, rubrics
+from critic.cli._common import (
+    db_option,
+    emit,
+    format_option,
+    judge_options,
+    open_judge,
+    rubrics,
+)
 
 if TYPE_CHECKING:
     from critic.calibrate.scores import ScoreRow

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from critic.cli._common import db_option, emit, format_option, info, judge_options, open_judge, rubrics
+from critic.cli._common import (
+    db_option,
+    emit,
+    format_option,
+    info,
+    judge_options,
+    open_judge,
+    rubrics,
+)
 
 
 @click.command("check")

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.cli._common import TIME, db_option, emit, format_option, info, judge_options, open_judge, rubrics
+from critic.cli._common import (
+    TIME,
+    db_option,
+    emit,
+    format_option,
+    info,
+    judge_options,
+    open_judge,
+    rubrics,
+)
 from critic.errors import CriticError, RubricError
 from critic.secrets import scrub
 

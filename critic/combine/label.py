@@ -6,14 +6,21 @@ import hashlib
 import json
 import warnings
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from critic.combine.endmodel import EndModel, features, fit_end_model
-from critic.combine.sources import ABSTAIN, BAD, GOOD, load_user_sources, user_votes, votes_sql
+from critic.combine.sources import (
+    ABSTAIN,
+    BAD,
+    GOOD,
+    load_user_sources,
+    user_votes,
+    votes_sql,
+)
 from critic.config import Config
 from critic.errors import CriticError
 from critic.store import Store, Window
@@ -135,7 +142,7 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     probs, drivers, end = fit_end_model(features(store).reindex(ids), votes)
     version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[:12]
     result = LabelResult(len(ids), stats, model, note, version, end_model=end)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = [{"interaction_id": i, "p_bad": float(p), "label_model": model, "model_version": version,
              "sources_bad": json.dumps([n for n, v in zip(names, r) if v == BAD]),
              "sources_good": json.dumps([n for n, v in zip(names, r) if v == GOOD]),

@@ -62,7 +62,7 @@ class Student:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, text: str) -> "Student":
+    def from_json(cls, text: str) -> Student:
         return cls(**json.loads(text))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -65,7 +65,7 @@ def distill(store: Store, rows: Rows, *, name: str, rubric: Rubric, teacher: str
     student = replace(student, version=digest, cv=cv)
     with store.transaction() as con:
         con.execute("INSERT OR REPLACE INTO students VALUES (?, ?, ?, ?, ?, ?)",
-                    [name, student.version, rubric.name, teacher, datetime.now(timezone.utc), student.to_json()])
+                    [name, student.version, rubric.name, teacher, datetime.now(UTC), student.to_json()])
     return student
 
 

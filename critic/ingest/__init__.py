@@ -56,7 +56,7 @@ def _input_error(sources: list[readers.Source], src: int, rn: int, problem: str,
     source = sources[src]
     if normalize.DUPLICATE_OF in problem:  # name the earlier record by its file and line
         head, _, where = problem.partition(normalize.DUPLICATE_OF)
-        first_src, first_rn, rest = re.match(r"(\d+):(\d+)(.*)", where, re.S).groups()  # type: ignore[union-attr]
+        first_src, first_rn, rest = re.match(r"(\d+):(\d+)(.*)", where, re.DOTALL).groups()  # type: ignore[union-attr]
         first = sources[int(first_src)]
         problem = f"{head}{first.name}:{readers.record_location(first, int(first_rn))}{rest}"
     more = f" ({total - 1} more bad records after this one; nothing was ingested)" if total > 1 else " (nothing was ingested)"

@@ -19,7 +19,7 @@ from critic.config import cost_usd
 from critic.errors import JudgeError
 from critic.judge.backends.base import PermanentError, TransientError
 from critic.judge.records import JudgeReply
-from critic.judge.run import RunResult, Runner, WorkItem, estimate_tokens
+from critic.judge.run import Runner, RunResult, WorkItem, estimate_tokens
 
 BATCH_DISCOUNT = 0.5  # OpenAI Batch and Anthropic Message Batches cost half the list price
 

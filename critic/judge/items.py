@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from critic import jsonl
@@ -52,7 +52,7 @@ def item_id(item: str, output: str) -> str:
 
 def store_items(store: Store, records: list[dict[str, Any]]) -> list[str]:
     """Keep {id, output, input?, reference?, context?} records as evaluation items; their item ids, in order."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows: dict[str, list[Any]] = {}
     ids = []
     for record in records:

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -342,7 +342,7 @@ class Runner:
             "judge": self.judge.spec, "label": label, "probs": probs, "expected": expected, "method": method,
             "raw": raw, "status": status, "input_tokens": input_tokens, "output_tokens": output_tokens,
             "cost_usd": cost, "latency_ms": latency_ms, "run_id": self.result.run_id,
-            "created_at": datetime.now(timezone.utc), "prompt_hash": item.prompt_hash,
+            "created_at": datetime.now(UTC), "prompt_hash": item.prompt_hash,
         })
 
     def _start_run(self, work: list[WorkItem]) -> None:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from duckdb.sqltypes import BOOLEAN, VARCHAR
 
 from critic.errors import ConfigError, StoreError, StoreLockedError
+from critic.store.manipulation import is_manipulation
 from critic.store.migrations import apply_migrations
 
 DEFAULT_DB = "critic.duckdb"
@@ -67,7 +69,7 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, timeout_s: float | None = None) -> "Store":
+    def open(cls, path: str | os.PathLike[str], *, timeout_s: float | None = None) -> Store:
         """Open (creating if needed) and migrate the store at PATH, waiting up to timeout_s for a lock.
 
         A DuckDB file that holds other tables but is not a critic store is refused, untouched.
@@ -87,12 +89,13 @@ class Store:
             con.close()
             raise StoreError(f"{path}: could not migrate the store ({exc}); is it a critic store?") from exc
         _mark_interrupted(con)
+        con.create_function("critic_manipulation", is_manipulation, [VARCHAR], BOOLEAN, side_effects=False)
         return cls(con, path)
 
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,18 +9,17 @@ likely-bad interactions by them (critic.triage.signature), so both see the same 
 - wrong_language: the output's function words are mostly not English while the input's are
 - invented_numbers: numbers in a grounded output that appear nowhere in the input, context or reference
 - mid_sentence: a longer output that stops without closing punctuation
-- manipulation: the output addresses the judge ("ignore the rubric", "rate this 7", fake marks)
+- manipulation: the output tries to steer the judge (critic.store.manipulation): a gate in SQL,
+  then the detector itself, registered on every connection as critic_manipulation(text)
 """
 
 from __future__ import annotations
 
+from critic.store.manipulation import GATE
+
 REFUSAL = (r"(?i)(i'?m sorry,? but i (can'?t|cannot)|i (can'?t|cannot|won'?t be able to) (help|assist|provide|do that)|"
            r"i('?m| am) (unable|not able) to (help|assist|provide)|unfortunately,? i (can'?t|cannot|am unable)|"
            r"as an ai\b|i must decline|not something i can help)")
-MANIPULATION = (r"(?i)(ignore (the|all|any|previous|your) (rubric|instructions|scale)|"
-                r"(rate|score|grade|label) (this|it|me|the (reply|answer|response))( as| with)? (a )?[1-7]\b|"
-                r"(answer|reply|respond) (with )?(only )?['\"]?[1-7]['\"]?\b|you are (the|a) (judge|grader|evaluator)|"
-                r"⟦|⟧|</?(output|input|context)>)")
 ENGLISH = r"\b(the|and|is|are|you|your|to|of|it|for|with|this|that|can|will|have|not|be|on|in)\b"
 FOREIGN = (r"(^|[^\w])(el|la|los|las|es|que|por|para|una|con|está|según|si|usted|su|muy|und|der|die|das|ist|ich|"
            r"nicht|sie|mit|ein|eine|für|auch|sehr|les|des|est|vous|votre|pour|une|avec|dans|nous|très|il|della|"
@@ -55,6 +54,8 @@ def signals_sql(ids_table: str = "label_ids") -> str:
                                       lambda x: length(x) > 1 AND NOT contains({material}, x)))
                  ELSE 0 END AS invented_numbers,
             (length(i.output) > 120 AND NOT regexp_matches(rtrim(i.output), '[.!?…:;)"\\]*`>]$'))::INTEGER AS mid_sentence,
-            regexp_matches(i.output, {_q(MANIPULATION)})::INTEGER AS manipulation
+            (CASE WHEN NOT regexp_matches(i.output, '^[\\x00-\\x7F]*$') OR regexp_matches(i.output, {_q(GATE)}, 'i')
+                       OR regexp_matches(translate(i.output, '013457@$', 'oieastas'), {_q(GATE)}, 'i')
+                  THEN critic_manipulation(i.output) ELSE false END)::INTEGER AS manipulation
         FROM interactions i JOIN {ids_table} USING (id)
     """

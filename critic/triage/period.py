@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from critic.errors import ConfigError
 from critic.store import Store, Window
@@ -24,7 +24,7 @@ class Period:
     def window(self) -> Window:
         return Window(self.start.isoformat(), self.end.isoformat())
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before this one."""
         span = self.end - self.start
         start = self.start - span
@@ -46,7 +46,7 @@ def week_period(label: str) -> Period:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError as exc:
         raise ConfigError(f"--week {label!r}: {exc}") from exc
-    start = datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc)
+    start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
     return Period(start, start + timedelta(days=7), label)
 
 
@@ -67,7 +67,7 @@ def last_full_week(store: Store) -> Period:
     newest = row[0] if row else None
     if newest is None:
         raise ConfigError("the store has no interactions; run `critic ingest` first")
-    day = newest.astimezone(timezone.utc).date()
+    day = newest.astimezone(UTC).date()
     sunday = day if day.isoweekday() == 7 else day - timedelta(days=day.isoweekday())
     return week_period(iso_week_label(sunday))
 
@@ -77,4 +77,4 @@ def _is_week(period: Period) -> bool:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from critic.config import Config
+from critic.embed import embed
 from critic.errors import ConfigError
 from critic.store import Store
 from critic.triage import MAX_CLUSTERED, sections
-from critic.triage.cluster import (CONTEXT_FIELDS, LIFT_FIELDS, Cluster, Member, cluster_members, lift,
-                                   parse_sources)
-from critic.embed import embed
+from critic.triage.cluster import (
+    CONTEXT_FIELDS,
+    LIFT_FIELDS,
+    Cluster,
+    Member,
+    cluster_members,
+    lift,
+    parse_sources,
+)
 from critic.triage.period import Period
 from critic.triage.redact import redact, redact_tree
 from critic.triage.signature import is_weak, signatures
@@ -45,7 +52,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
     report = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label,
                    "previous": previous.label},
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "redacted": redact_pii,
         "headline": sections.with_change(sections.headline(store, period), sections.headline(store, previous)),
         "clustering": {"method": embedded.method, "note": embedded.note, "clustered": len(members),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -48,7 +48,7 @@ def assign_state(store: Store, clusters: list[Cluster], week: str, clustered: in
                 "updated_at, fixed_week, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 "(SELECT fixed_week FROM triage_clusters WHERE key = ?), ?)",
                 [state.key, cluster.name, state.status, state.note, cluster.centroid.tolist(), state.first_week,
-                 week, datetime.now(timezone.utc), state.key, json.dumps(cluster.profile)])
+                 week, datetime.now(UTC), state.key, json.dumps(cluster.profile)])
             con.execute("INSERT OR REPLACE INTO triage_weeks VALUES (?, ?, ?, ?)",
                         [state.key, week, len(cluster.members), len(cluster.members) / max(clustered, 1)])
             states.append(state)
@@ -69,7 +69,7 @@ def mark(store: Store, key: str, status: str, note: str | None, week: str | None
     fixed_week = (week or row[3]) if status == "fixed" else None
     with store.transaction() as con:
         con.execute("UPDATE triage_clusters SET status = ?, note = ?, fixed_week = ?, updated_at = ? WHERE key = ?",
-                    [status, new_note, fixed_week, datetime.now(timezone.utc), key])
+                    [status, new_note, fixed_week, datetime.now(UTC), key])
     return ClusterState(key, status, new_note, row[2], False)
 
 

@@ -12,7 +12,6 @@ from tests.conftest import GOLDEN
 from tests.fakes.provider import ProviderServer
 
 
-
 def _human_file(tmp_path: Path) -> Path:
     """Golden items: the baseline outputs rated 6 by a person, the rude or refusing ones rated 1."""
     inputs = {r["id"]: r for r in map(json.loads, (GOLDEN / "inputs.jsonl").read_text().splitlines())}

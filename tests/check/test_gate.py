@@ -18,7 +18,6 @@ from tests.conftest import GOLDEN
 from tests.fakes.provider import ProviderServer
 
 
-
 def check(db: Path, provider: ProviderServer, candidate: str, *extra: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, [
         "check", "--baseline", str(GOLDEN / "baseline.jsonl"), "--candidate", str(GOLDEN / candidate),

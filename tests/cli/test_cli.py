@@ -24,7 +24,7 @@ def _commands(group: click.Group, prefix: str = "critic") -> dict[str, click.Com
 
 def _readme_sections() -> dict[str, str]:
     text = (ROOT / "README.md").read_text()
-    parts = re.split(r"^### `(critic[^`]*)`\s*$", text, flags=re.M)
+    parts = re.split(r"^### `(critic[^`]*)`\s*$", text, flags=re.MULTILINE)
     return {parts[i]: parts[i + 1].split("\n## ")[0] for i in range(1, len(parts), 2)}
 
 

@@ -41,8 +41,8 @@ def test_too_few_items() -> None:
 
 def test_compare_cli_on_sample(sample_store: Store, db_path: Path) -> None:
     from critic.combine.label import run_label
-    from critic.store import Window
     from critic.config import Config
+    from critic.store import Window
 
     run_label(sample_store, Config(), Window())
     sample_store.close()

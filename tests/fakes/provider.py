@@ -89,7 +89,7 @@ class ProviderServer:
     def root(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "ProviderServer":
+    def __enter__(self) -> ProviderServer:
         self._thread.start()
         self._ready.wait(10)
         return self
@@ -226,7 +226,7 @@ class BatchAPI:
     retrievals, then ended, as a real one does some hours later.
     """
 
-    def __init__(self, server: "ProviderServer", polls_until_done: int = 1) -> None:
+    def __init__(self, server: ProviderServer, polls_until_done: int = 1) -> None:
         self.server, self.polls_until_done = server, polls_until_done
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}

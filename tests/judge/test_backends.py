@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from critic.errors import JudgeError
 from critic.cli import cli
 from critic.config import Config
+from critic.errors import JudgeError
 from critic.judge.backends import BACKENDS, canonical_spec, judge_spec, resolve_judge
 from critic.judge.backends.base import PermanentError, TransientError
-from critic.judge.records import JudgeRequest, parse_label, verdict, JudgeReply
+from critic.judge.records import JudgeReply, JudgeRequest, parse_label, verdict
 from critic.rubrics import builtin_rubrics, resolve_rubric
 from critic.store import Store
 from tests.fakes.provider import ProviderServer

@@ -36,10 +36,9 @@ def test_each_store_has_its_own_salt(tmp_path: Path) -> None:
 
 
 def test_transaction_rolls_back_on_error(store: Store) -> None:
-    with pytest.raises(RuntimeError):
-        with store.transaction() as con:
-            con.execute("INSERT INTO meta VALUES ('x', 'y')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction() as con:
+        con.execute("INSERT INTO meta VALUES ('x', 'y')")
+        raise RuntimeError("boom")
     assert store.meta("x") is None
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from critic.triage.period import last_full_week, span_period, week_period
 
 def test_week_period_runs_monday_to_monday_utc() -> None:
     p = week_period("2026-W47")
-    assert (p.start, p.end) == (datetime(2026, 11, 16, tzinfo=timezone.utc), datetime(2026, 11, 23, tzinfo=timezone.utc))
+    assert (p.start, p.end) == (datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC))
     assert p.previous().label == "2026-W46"
     assert week_period("2027-W01").previous().label == "2026-W53"
 

@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
+from critic import embed as embed_module
 from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
-from critic import embed as embed_module
 from critic.triage.period import span_period, week_period
 from critic.triage.render import render_html, render_md
 from critic.triage.report import build_report, dumps

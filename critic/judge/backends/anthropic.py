@@ -8,7 +8,12 @@ from typing import Any
 
 import anthropic
 
-from critic.judge.backends.base import Judge, MalformedReply, provider_failure, require_key
+from critic.judge.backends.base import (
+    Judge,
+    MalformedReply,
+    provider_failure,
+    require_key,
+)
 from critic.judge.records import JudgeReply, JudgeRequest
 
 

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,7 @@ def score_to_expected(score: float, centre: float, scale: float) -> float:
     return 1.0 + 6.0 / (1.0 + math.exp(-(score - centre) / scale))
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_student(rubric: str) -> Student | None:
     """The student shipped for a built-in rubric name (critic/data/students/RUBRIC.json), or None."""
     path = resource("students", f"{rubric}.json")

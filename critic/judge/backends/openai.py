@@ -10,7 +10,13 @@ from typing import Any
 
 import openai
 
-from critic.judge.backends.base import Judge, MalformedReply, PermanentError, provider_failure, require_key
+from critic.judge.backends.base import (
+    Judge,
+    MalformedReply,
+    PermanentError,
+    provider_failure,
+    require_key,
+)
 from critic.judge.records import LABELS, JudgeReply, JudgeRequest
 
 TOP_LOGPROBS = 20
