@@ -2,6 +2,7 @@
 
     CriticError                 anything critic reports to a person (exit 1)
     ├── ConfigError             critic.toml or an option is wrong
+    │   └── OptionError         a command-line option is wrong (exit 2, as click's usage errors)
     ├── InputError              a logged-traffic or golden-set file is malformed
     ├── RubricError             a rubric file is malformed
     ├── JudgeError              a judge backend cannot be used (missing key, bad spec)
@@ -22,6 +23,12 @@ class CriticError(Exception):
 
 class ConfigError(CriticError):
     """A configuration file or option is wrong."""
+
+
+class OptionError(ConfigError):
+    """A command-line option's value is wrong or two options conflict: a usage error."""
+
+    exit_code = 2
 
 
 class InputError(CriticError):

@@ -45,6 +45,13 @@ def db_option(func: F) -> F:
     )(func)
 
 
+class Choice(click.Choice):  # type: ignore[type-arg]
+    """click.Choice whose 'missing' message is one line ("choose from a, b, c")."""
+
+    def get_missing_message(self, param: click.Parameter, ctx: click.Context | None) -> str:
+        return "choose from " + ", ".join(str(c) for c in self.choices)
+
+
 class Time(click.ParamType):
     """An ISO 8601 date or time (UTC unless it says otherwise), `today`, `yesterday`, or an age like `7d`, `12h`."""
 
@@ -74,16 +81,20 @@ class Time(click.ParamType):
 TIME = Time()
 
 
+FORMATS = {"text": "for people", "json": "for machines", "csv": "one row per finding", "md": "Markdown",
+           "html": "a page"}
+
+
 def format_option(*choices: str) -> Callable[[F], F]:
     """--format with CHOICES, text first; reads CRITIC_FORMAT."""
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(list(choices)),
+        type=Choice(list(choices)),
         default=choices[0],
         envvar="CRITIC_FORMAT",
         show_default=True,
-        help="Output format: text for people, json/csv for machines.",
+        help="Output format: " + ", ".join(f"{c} ({FORMATS.get(c, c)})" for c in choices) + ".",
     )
 
 

@@ -8,6 +8,7 @@ import click
 
 from critic.audit import PROBES
 from critic.cli._common import (
+    Choice,
     db_option,
     emit,
     format_option,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 @click.command("audit")
 @click.option("--recorded", type=click.Path(dir_okay=False, exists=True),
               help="Pairwise verdicts in both orders (LLMBar result.json, or JSONL): report position bias.")
-@click.option("--probe", "probes", multiple=True, type=click.Choice([*PROBES, "position", "consistency"]),
+@click.option("--probe", "probes", multiple=True, type=Choice([*PROBES, "position", "consistency"]),
               help="Probe the judge (repeatable): verbosity, injection, position (pairwise, both orders), consistency.")
 @click.option("--rubric", "rubric_names", multiple=True, help="Rubric for the probes (repeatable); default accuracy.")
 @click.option("--items", type=click.IntRange(2), default=12, show_default=True, help="Built-in items per probe.")
@@ -35,6 +36,7 @@ def audit_cmd(recorded: str | None, probes: tuple[str, ...], rubric_names: tuple
               judge_spec: str | None, base_url: str | None, concurrency: int, db: str, fmt: str) -> None:
     """Measure a judge's biases: position (recorded verdicts, or live pairwise), verbosity, injection, consistency.
 
+    \b
     Example: critic audit --recorded ../shared/datasets/llmbar/Dataset/LLMBar/Natural/evaluators/GPT-4/Vanilla_NoRules/result.json
     Example: critic audit --probe injection --probe verbosity --judge openai:gpt-4.1-mini
     """

@@ -43,6 +43,7 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
     Spearman, Kendall τ, quadratic-weighted κ, a confusion matrix and, when rows carry a group,
     the per-group average of each correlation.
 
+    \b
     Example: critic calibrate --scores recorded.jsonl --human-scale 1-5 --judge-scale 1-5
     Example: critic calibrate --human rated.jsonl --rubric accuracy --judge openai:gpt-4.1-mini --human-scale 1-5
     """

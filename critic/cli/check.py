@@ -26,9 +26,9 @@ from critic.cli._common import (
 @click.option("--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy.")
 @judge_options
 @db_option
-@click.option("--max-drop", type=float, default=None, help="A significant drop larger than this many labels fails (default 0.3; critic.toml [check]).")
-@click.option("--alpha", type=float, default=None, help="Significance level of the Wilcoxon test (default 0.05).")
-@click.option("--min-n", type=int, default=None, help="Fewer paired items than this: insufficient evidence (default 10).")
+@click.option("--max-drop", type=click.FloatRange(0), default=None, help="A significant drop larger than this many labels fails (default 0.3; critic.toml [check]).")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None, help="Significance level of the Wilcoxon test (default 0.05).")
+@click.option("--min-n", type=click.IntRange(1), default=None, help="Fewer paired items than this: insufficient evidence (default 10).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write JUnit XML, one testcase per rubric.")
 @format_option("text", "json", "md", "csv")
 def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: tuple[str, ...], judge_spec: str | None,
@@ -36,6 +36,7 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
               min_n: int | None, junit_path: str | None, fmt: str) -> None:
     """Fail a change that makes outputs worse: exit 0 pass, 3 gate failed, 1 error, 2 usage.
 
+    \b
     Example: critic check --baseline main.jsonl --candidate pr.jsonl --golden golden.jsonl --junit critic.xml
 
     Each check records its candidate under a run id (printed on stderr, and in --format json),

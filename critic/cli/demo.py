@@ -22,6 +22,7 @@ DEMO_RUBRICS = ("helpfulness", "tone")  # helpfulness: the shipped student; tone
 def demo_cmd(out: str, sample: int) -> None:
     """Run the main job end to end on the sample traffic: ingest → judge (embedded) → label → triage report.
 
+    \b
     Example: critic demo --out /tmp/critic-demo --sample 60
     """
     from critic.combine.label import run_label

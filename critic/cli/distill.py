@@ -28,8 +28,10 @@ def distill_cmd(rubric_name: str | None, teacher: str | None, human_file: str | 
     stores the student (plain arrays and JSON) in the store, so --judge student:NAME works wherever
     the store goes.
 
+    \b
     Example: critic distill --rubric tone --teacher openai:gpt-4.1-mini --name tone-mini
 
+    \b
     Example: critic distill --rubric helpfulness --human rated.jsonl --human-scale 1-5 --name helpful-v1
     """
     from critic.store import Store

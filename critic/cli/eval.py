@@ -62,9 +62,11 @@ def eval_cmd(db: str, rubric_names: tuple[str, ...], judge_spec: str | None, bas
     Already-judged (interaction, rubric version, judge) triples are skipped, and an identical
     prompt judged before is copied, so re-running costs no provider calls.
 
+    \b
     Example: critic eval --judge openai:gpt-4.1-mini --rubric accuracy --sample 500 --budget-usd 2
     Example: critic eval --judge openai:gpt-4.1-mini --batch --no-wait   (then again later to collect)
 
+    \b
     Example: critic eval --cascade student:tone-mini --judge openai:gpt-4.1-mini --rubric tone --escalate 0.2
     """
     from critic.config import load_config
@@ -173,6 +175,7 @@ def explain_cmd(interaction_id: str, rubric_name: str, db: str, judge_spec: str 
 
     For a person debugging a rubric; never used for scoring. The stored judgments are shown first.
 
+    \b
     Example: critic explain s7-0000042 --rubric tone --judge openai:gpt-4.1-mini
     """
     from critic.config import load_config
@@ -196,6 +199,7 @@ def rubrics_group() -> None:
 def rubrics_list(fmt: str) -> None:
     """List the rubrics (built-in and `[rubrics] paths`), and which the local judge scores with a shipped student.
 
+    \b
     Example: critic rubrics list --format json
     """
     from critic.config import load_config
@@ -215,6 +219,7 @@ def rubrics_list(fmt: str) -> None:
 def rubrics_show(name: str) -> None:
     """Show a rubric's levels and the prompt it renders for a sample interaction.
 
+    \b
     Example: critic rubrics show tone
     """
     from critic.config import load_config
@@ -233,6 +238,7 @@ def rubrics_show(name: str) -> None:
 def rubrics_validate(files: tuple[str, ...]) -> None:
     """Check rubric files: seven described levels 7..1, known fields, a template that renders.
 
+    \b
     Example: critic rubrics validate rubrics/*.yaml my_rubric.yaml
     """
     from critic.rubrics import load_rubric

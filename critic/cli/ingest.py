@@ -18,6 +18,7 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str) -> None:
     A malformed record fails the whole invocation with FILE:LINE and nothing is written;
     records already in the store are skipped, so re-ingesting a file adds nothing.
 
+    \b
     Example: critic ingest logs/2026-11-*.jsonl feedback.csv --db critic.duckdb
     """
     from critic.config import load_config

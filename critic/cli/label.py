@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.cli._common import TIME, db_option, emit, format_option
+from critic.cli._common import Choice, TIME, db_option, emit, format_option
 from critic.combine import DIMENSIONS
 from critic.errors import CriticError
 
@@ -31,10 +31,14 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, ex
     Prints each source's coverage, overlaps, conflicts and learned weight (and its accuracy on
     interactions whose metadata carries a gold label), and stores P(bad) in the labels table.
 
+    \b
     Example: critic label --since 2026-11-16 --out labels.csv
     """
     if out and Path(out).suffix.lower() not in (".csv", ".jsonl"):
-        raise CriticError(f"{out}: --out must end in .csv or .jsonl")
+        raise click.BadParameter(f"{out} must end in .csv or .jsonl", param_hint="--out")
+    if out and not Path(out).resolve().parent.is_dir():
+        raise click.BadParameter(f"folder {Path(out).resolve().parent} does not exist; create it first",
+                                 param_hint="--out")
     from critic.combine.label import explain_label, run_label
     from critic.config import load_config
     from critic.store import Store, Window
@@ -90,7 +94,7 @@ def _label_text(r: LabelResult) -> str:
 
 @click.command("compare")
 @db_option
-@click.option("--by", type=click.Choice(DIMENSIONS), required=True, help="What the variants differ in.")
+@click.option("--by", type=Choice(DIMENSIONS), required=True, help="What the variants differ in.")
 @click.option("--a", "variant_a", help="Variant A (default: the most frequent).")
 @click.option("--b", "variant_b", help="Variant B (default: the next most frequent).")
 @click.option("--rubric", "rubrics", multiple=True, help="Rubrics to compare (default: every judged rubric).")
@@ -101,6 +105,7 @@ def compare_cmd(db: str, by: str, variant_a: str | None, variant_b: str | None, 
                 judge_spec: str | None, fmt: str) -> None:
     """Prefer one variant over another from pointwise P(bad) and rubric scores, never pairwise judging.
 
+    \b
     Example: critic compare --by prompt_version --a v1 --b v2
     """
     from critic.combine.compare import compare

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from critic.cli._common import TIME, db_option, default_db_path, info
+from critic.cli._common import Choice, TIME, db_option, default_db_path, info
 from critic.triage import MAX_CLUSTERED, STATUSES
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @click.option("--max-clustered", type=click.IntRange(10), default=MAX_CLUSTERED, show_default=True,
               help="Cluster at most this many of the worst likely-bad interactions.")
 @click.option("--out", type=click.Path(file_okay=False), help="Folder for report.html/.md/.json [default: reports/<week>].")
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True,
+@click.option("--format", "fmt", type=Choice(["html", "md", "json"]), default="html", show_default=True,
               envvar="CRITIC_FORMAT", help="json prints the JSON report to stdout; all three files are written either way.")
 @click.option("--no-redact", is_flag=True, help="Show emails, phone numbers, card numbers and IPs as logged.")
 @click.pass_context
@@ -34,6 +34,7 @@ def triage_group(ctx: click.Context, db: str, week: str | None, since: str | Non
     """Write the weekly terrible-experience report: worst interactions clustered into problems,
     latency tail, cost and labeling sources (HTML, Markdown and JSON).
 
+    \b
     Example: critic triage --week 2026-W47 --out reports/2026-W47
     """
     if ctx.invoked_subcommand is not None:
@@ -61,13 +62,14 @@ def triage_group(ctx: click.Context, db: str, week: str | None, since: str | Non
 
 @triage_group.command("mark")
 @click.argument("key")
-@click.option("--status", type=click.Choice(STATUSES), required=True, help="The problem's triage status.")
+@click.option("--status", type=Choice(STATUSES), required=True, help="The problem's triage status.")
 @click.option("--note", help="A note shown with the problem in later reports.")
 @click.option("--db", "mark_db", type=click.Path(dir_okay=False), help="The store (also accepted before `mark`).")
 @click.pass_obj
 def mark_cmd(obj: dict[str, str | None], key: str, status: str, note: str | None, mark_db: str | None) -> None:
     """Set a problem's status; it keeps it in later weeks, and a 'fixed' one that returns is flagged.
 
+    \b
     Example: critic triage mark C2c8961f --status investigating --note "refusal prompt, see #123"
     """
     from critic.store import Store
@@ -79,13 +81,13 @@ def mark_cmd(obj: dict[str, str | None], key: str, status: str, note: str | None
 
 
 def _period(store: Store, week: str | None, since: str | None, until: str | None) -> Period:
-    from critic.errors import ConfigError
+    from critic.errors import OptionError
     from critic.triage.period import last_full_week, span_period, week_period
 
     if week and (since or until):
-        raise ConfigError("give either --week or --since/--until, not both")
+        raise OptionError("give either --week or --since/--until, not both")
     if bool(since) != bool(until):
-        raise ConfigError("--since and --until go together")
+        raise OptionError("--since and --until go together")
     if since and until:
         return span_period(since, until)
     return week_period(week) if week else last_full_week(store)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from critic.errors import ConfigError
+from critic.errors import ConfigError, OptionError
 from critic.store import Store, Window
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -41,11 +41,11 @@ def week_period(label: str) -> Period:
     """The ISO week named LABEL ('YYYY-Www'), Monday 00:00 UTC to the next Monday."""
     match = WEEK.match(label)
     if not match:
-        raise ConfigError(f"--week {label!r}: write an ISO week as YYYY-Www, e.g. 2026-W47")
+        raise OptionError(f"--week {label!r}: write an ISO week as YYYY-Www, e.g. 2026-W47")
     try:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError as exc:
-        raise ConfigError(f"--week {label!r}: {exc}") from exc
+        raise OptionError(f"--week {label!r}: {exc}") from exc
     start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
     return Period(start, start + timedelta(days=7), label)
 
@@ -55,9 +55,9 @@ def span_period(since: str, until: str) -> Period:
     try:
         start, end = (_utc(datetime.fromisoformat(v)) for v in (since, until))
     except ValueError as exc:
-        raise ConfigError(f"--since/--until: {exc}; write ISO dates such as 2026-11-16") from exc
+        raise OptionError(f"--since/--until: {exc}; write ISO dates such as 2026-11-16") from exc
     if end <= start:
-        raise ConfigError(f"--until {until} is not after --since {since}")
+        raise OptionError(f"--until {until} is not after --since {since}")
     return Period(start, end, f"{start:%Y-%m-%d}..{end:%Y-%m-%d}")
 
 
