@@ -91,16 +91,16 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
         raise CriticError(f"--by must be one of {', '.join(DIMENSIONS)}")
     variants = [r[0] for r in store.con.execute(
         f"SELECT {by} FROM interactions WHERE {by} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()]
-    a = a or (variants[0] if variants else None)
-    b = b or next((v for v in variants if v != a), None)
     if len(variants) < 2:
         found = f"only {variants[0]!r}" if variants else "none"
-        raise CriticError(f"compare needs two values of {by} among labelled interactions, found {found}; log "
+        raise CriticError(f"compare needs two values of {by} in the store, found {found}; log "
                           f"{by} with each interaction (critic ingest reads it as a field), or compare by another of "
                           f"{', '.join(DIMENSIONS)}")
+    a = a or str(variants[0])
+    b = b or str(next(v for v in variants if v != a))
     if a not in variants or b not in variants:
         missing = a if a not in variants else b
-        raise CriticError(f"no labelled interactions with {by} = {missing!r}; the values in the store are "
+        raise CriticError(f"no interactions with {by} = {missing!r}; the values in the store are "
                           f"{', '.join(map(repr, variants))}")
     result = Comparison(by, a, b)
     labelled = store.con.execute("SELECT count(*) FROM labels").fetchone()

@@ -67,8 +67,8 @@ class BatchRunner(Runner):
                     break
         finally:
             self.writer.close()
-            if run.running or (run.submitted and not wait):
-                self.result.stopped = "batch running"
+            if (run.running or (run.submitted and not wait)) and self.result.stopped != "budget":
+                self.result.stopped = "batch running"  # batches_running / batches_submitted say which either way
             self._finish_run()
             await self.judge.aclose()
         return run

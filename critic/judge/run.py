@@ -314,7 +314,7 @@ class Runner:
                 self._write(failed, label=None, probs=None, expected=None, method=None, raw=error, status="error")
             return
         v = verdict(reply)
-        stored = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None, "expected": v.expected,
+        stored: dict[str, Any] = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None, "expected": v.expected,
                   "method": reply.method if v.status == "ok" else None, "raw": reply.text, "status": v.status}
         for twin in self._followers.get(item.prompt_hash, []):
             self._write_copy(twin, stored)

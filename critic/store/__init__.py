@@ -21,7 +21,8 @@ DEFAULT_DB = "critic.duckdb"
 LOCK_TIMEOUT_S = 10.0
 # DuckDB would otherwise fetch an extension to read a file it does not recognise (a SQLite file,
 # say): critic never downloads anything, and never reads anything but its own store.
-NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+NO_EXTENSIONS: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def lock_timeout() -> float:

@@ -38,7 +38,8 @@ def redact(text: str | None) -> str | None:
         return text
     text = _EMAIL.sub("[EMAIL]", text)
     text = _IBAN.sub(lambda m: _iban(m.group()), text)
-    text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _CARD_WORD.search(text, max(0, m.start() - 24),
+    before = text
+    text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _CARD_WORD.search(before, max(0, m.start() - 24),
                                                                                    m.start()) else m.group(), text)
     text = _SSN.sub("[SSN]", text)
     text = _IPV6.sub(lambda m: "[IP]" if _ipv6(m.group()) else m.group(), text)
@@ -102,13 +103,13 @@ def _phones(text: str) -> str:
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             if not _inside_identifier(text, match.start) and _looks_dialled(match.raw_string, text, match.start):
                 spans.append((match.start, match.end))
-    for match in _INTERNATIONAL.finditer(text):  # +CC numbers in ranges the metadata calls unassigned
+    for found in _INTERNATIONAL.finditer(text):  # +CC numbers in ranges the metadata calls unassigned
         try:
-            number = phonenumbers.parse(match.group(), None)
+            number = phonenumbers.parse(found.group(), None)
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_possible_number(number):
-            spans.append(match.span())
+            spans.append(found.span())
     for start, end in sorted(_merge(spans), reverse=True):
         text = text[:start] + "[PHONE]" + text[end:]
     return text

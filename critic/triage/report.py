@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -220,4 +221,15 @@ def _worst(rows: list[tuple[Any, ...]], clusters: list[Cluster], keys: list[str]
 
 
 def dumps(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, default=str, ensure_ascii=False)
+    """The report as JSON; a number that is not finite is written as null, never as a bare NaN."""
+    return json.dumps(_finite(report), indent=2, default=str, ensure_ascii=False, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

@@ -31,12 +31,12 @@ def test_triage_json_then_mark_then_status_shows(runner: CliRunner, labelled_sam
     assert (again["clusters"][0]["key"], again["clusters"][0]["status"]) == (key, "investigating")
 
 
-def test_triage_errors_exit_1_or_2(runner: CliRunner, labelled_sample: Path) -> None:
+def test_triage_usage_errors_exit_2_and_other_errors_1(runner: CliRunner, labelled_sample: Path) -> None:
     shutil.copy(labelled_sample, "critic.duckdb")
     bad_week = runner.invoke(cli, ["triage", "--week", "47"])
-    assert bad_week.exit_code == 1 and "YYYY-Www" in bad_week.output
+    assert bad_week.exit_code == 2 and "YYYY-Www" in bad_week.output
     both = runner.invoke(cli, ["triage", "--week", "2026-W47", "--since", "2026-11-01"])
-    assert both.exit_code == 1 and "not both" in both.output
+    assert both.exit_code == 2 and "not both" in both.output
     unknown = runner.invoke(cli, ["triage", "mark", "Cnope", "--status", "fixed"])
     assert unknown.exit_code == 1 and "no triage cluster" in unknown.output
     assert runner.invoke(cli, ["triage", "mark", "Cnope", "--status", "done"]).exit_code == 2

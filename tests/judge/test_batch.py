@@ -65,3 +65,10 @@ def test_local_judge_has_no_batch_api(sample_store: Store, db_path: Path) -> Non
     result = CliRunner().invoke(cli, ["eval", "--db", str(db_path), "--judge", "local", "--rubric", "tone",
                                       "--limit", "2", "--batch"])
     assert result.exit_code == 1 and "no batch API" in result.output
+
+
+def test_batch_honours_the_budget(sample_store: Store, db_path: Path, provider: ProviderServer) -> None:
+    sample_store.close()
+    result = batch_eval(db_path, "openai:gpt-4.1-mini", provider, "--no-wait", "--budget-usd", "0.0002")
+    assert result["stopped"] == "budget" and 0 < provider.stats.calls < 40
+    assert result["cost_usd"] == 0  # nothing is charged before the batch ends

@@ -101,6 +101,9 @@ def test_kill_9_loses_nothing_and_the_next_run_resumes(sample_store: Store, db_p
         second = json.loads(done.stdout)
     with Store.open(db_path) as store:
         assert store.con.execute("SELECT count(*), count(DISTINCT interaction_id) FROM judgments").fetchone() == (400, 400)
+        statuses = store.con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
+    assert statuses == [("interrupted",), ("done",)]  # the killed run is not left 'running'
+    assert second["already_judged"] == kept[0]
     # the second run judged what the first had not written; at most the in-flight calls were paid twice
     assert second["judged"] + second["cached"] == 400 - kept[0]
     assert server.stats.calls - killed_calls <= second["judged"]
@@ -114,7 +117,15 @@ def test_budget_stops_cleanly_and_dry_run_calls_nothing(sample_store: Store, db_
     budget = plan["cost_usd"] / 3
     result = eval_json(db_path, *base, "--budget-usd", str(budget))
     assert 0 < result["judged"] < plan["calls"]
-    assert result["cost_usd"] <= budget
+    assert result["cost_usd"] <= budget and result["stopped"] == "budget"
+
+
+def test_relative_times_select_like_iso_ones(sample_store: Store, db_path: Path, provider: ProviderServer,
+                                             keys: None) -> None:
+    sample_store.close()
+    base = ["--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--rubric", "tone", "--dry-run"]
+    assert eval_json(db_path, *base, "--since", "yesterday")["calls"] == 0  # the sample traffic is older
+    assert eval_json(db_path, *base, "--since", "3650d")["calls"] > 0
 
 
 def test_anthropic_eval(sample_store: Store, db_path: Path, provider: ProviderServer, keys: None) -> None:
