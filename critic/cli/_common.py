@@ -52,11 +52,13 @@ class Choice(click.Choice):  # type: ignore[type-arg]
         return "choose from " + ", ".join(str(c) for c in self.choices)
 
 
+AGE_UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}  # seconds in an hour, a day, a week
+
+
 class Time(click.ParamType):
     """An ISO 8601 date or time (UTC unless it says otherwise), `today`, `yesterday`, or an age like `7d`, `12h`."""
 
     name = "TIME"
-    _AGE = {"h": 3600, "d": 86400, "w": 7 * 86400}
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from datetime import datetime, timedelta
@@ -66,8 +68,8 @@ class Time(click.ParamType):
         today = now.replace(hour=0, minute=0, second=0, microsecond=0)
         if text.lower() in ("today", "yesterday"):
             return (today - timedelta(days=text.lower() == "yesterday")).isoformat()
-        if len(text) > 1 and text[-1].lower() in self._AGE and text[:-1].isdigit():
-            return (now - timedelta(seconds=int(text[:-1]) * self._AGE[text[-1].lower()])).isoformat()
+        if len(text) > 1 and text[-1].lower() in AGE_UNITS and text[:-1].isdigit():
+            return (now - timedelta(seconds=int(text[:-1]) * AGE_UNITS[text[-1].lower()])).isoformat()
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from critic.cli._common import Choice, TIME, db_option, emit, format_option
+from critic.cli._common import TIME, Choice, db_option, emit, format_option
 from critic.combine import DIMENSIONS
-from critic.errors import CriticError
 
 if TYPE_CHECKING:
     from critic.combine.compare import Comparison

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from critic.cli._common import Choice, TIME, db_option, default_db_path, info
+from critic.cli._common import TIME, Choice, db_option, default_db_path, info
 from critic.triage import MAX_CLUSTERED, STATUSES
 
 if TYPE_CHECKING:
