@@ -9,7 +9,7 @@ from pathlib import Path
 
 from critic.config import Config
 from critic.errors import InputError
-from critic.ingest import normalize, readers
+from critic.ingest import formats, normalize, readers
 from critic.store import Store
 
 Progress = Callable[[str], None]
@@ -17,20 +17,27 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What one ingest added: new interactions, new events, and records already in the store."""
+    """What one ingest added: new interactions, new events, records already in the store, and
+    records of a known log format that are no LLM call (retriever or tool spans, say)."""
 
     interactions: int
     events: int
     duplicates: int
+    skipped: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
 def ingest_files(
-    store: Store, args: Sequence[str], config: Config, progress: Progress | None = None
+    store: Store, args: Sequence[str], config: Config, progress: Progress | None = None, *, only: str | None = None
 ) -> IngestResult:
-    """Load every file in ARGS ('-' is stdin) into STORE, or nothing at all if any record is bad."""
+    """Load every file in ARGS ('-' is stdin) into STORE, or nothing at all if any record is bad.
+
+    Each record's format is detected (critic's records, OpenAI chat-completions logs, OTLP JSON
+    spans, Langfuse objects, LiteLLM payloads); ONLY names one (critic.ingest.formats.NAMES) to
+    require it instead.
+    """
     step = progress or (lambda _msg: None)
     con = store.con
     with readers.workdir() as tmp:
@@ -38,6 +45,10 @@ def ingest_files(
         step("reading")
         sources = readers.prepare(sources, Path(tmp))
         readers.stage(con, sources)
+        try:
+            skipped = formats.expand(con, only)
+        except formats.ForeignRecord as exc:
+            raise InputError(sources[exc.src].name, readers.record_location(sources[exc.src], exc.rn), str(exc)) from exc
         step("validating")
         normalize.classify(con)
         normalize.validate(con, config.event_kinds)
@@ -49,7 +60,7 @@ def ingest_files(
             new_i, new_e, dups = normalize.insert(con, [s.name for s in sources])
     for table in ("staged", "shaped", "problems", "nested", "new_interactions", "all_events"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    return IngestResult(new_i, new_e, dups)
+    return IngestResult(new_i, new_e, dups, skipped)
 
 
 def _input_error(sources: list[readers.Source], src: int, rn: int, problem: str, total: int) -> InputError:

@@ -207,7 +207,7 @@ def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -
         ]
     checks += [
         (_missing(f"{e}->'kind'"), "'event is missing field ''kind'''"),
-        (f"({e}->>'kind') NOT IN ({known})",
+        (f"({e}->>'kind') NOT IN ({known}) AND NOT starts_with({e}->>'kind', 'score:')",
          f"'unknown event kind ' || ({e}->'kind')::VARCHAR || '; use one of "
          + ", ".join(kinds).replace("'", "''")
          + ", or declare it under [events] custom_kinds in critic.toml'"),

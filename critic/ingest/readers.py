@@ -60,7 +60,7 @@ def _reader_sql(source: Source) -> str:
         return f"SELECT json AS j FROM read_ndjson_objects('{path}', maximum_object_size={MAX_OBJECT_BYTES})"
     if source.format == "json":
         return (
-            f"SELECT json AS j FROM read_json_objects('{path}', format='array', "
+            f"SELECT json AS j FROM read_json_objects('{path}', format='auto', "
             f"maximum_object_size={MAX_OBJECT_BYTES})"
         )
     return f"SELECT to_json(t) AS j FROM read_parquet('{path}') t"
@@ -129,8 +129,11 @@ def _require_closed_array(source: Source) -> None:
         head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         f.seek(max(0, Path(source.path).stat().st_size - 64))
         tail = f.read().rstrip(b" \t\r\n")
+    if head.startswith(b"{") and tail.endswith(b"}"):
+        return  # one object (an OTLP export request, an API page): read as it is
     if not head.startswith(b"["):
-        raise InputError(source.name, 1, "a .json file must hold one array of records; use .jsonl for one record per line")
+        raise InputError(source.name, 1, "a .json file must hold one array of records (or one object); "
+                         "use .jsonl for one record per line")
     if not tail.endswith(b"]"):
         lines = Path(source.path).read_bytes().count(b"\n") + 1
         raise InputError(source.name, lines, "the JSON array is never closed (the file ends before its ']'); "
