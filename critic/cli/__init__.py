@@ -17,6 +17,7 @@ from critic.cli.check import check_cmd
 from critic.cli.demo import demo_cmd
 from critic.cli.distill import distill_cmd
 from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
+from critic.cli.export import export_cmd
 from critic.cli.ingest import ingest_cmd
 from critic.cli.label import compare_cmd, label_cmd
 from critic.cli.triage import triage_group
@@ -74,3 +75,4 @@ cli.add_command(check_cmd)
 cli.add_command(rubrics_group)
 cli.add_command(demo_cmd)
 cli.add_command(distill_cmd)
+cli.add_command(export_cmd)
