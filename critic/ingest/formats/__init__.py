@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Logs where teams already keep them, rewritten in SQL into critic's own records before validation.
 
-Each format is a small module with `CLAIM` (SQL: does staged record `j` belong to it) and
+Each format is a small module with `CLAIM` (SQL over a record `j` and its top-level keys `k`:
+does it belong to the format) and
 `expand(con)` (SQL: a temp table `expanded(src, rn, j)` of critic interaction and event records,
 plus `skipped`, the records it recognised but that are no LLM call). Records keep their source
 line (`rn`), so a record critic cannot map fails with FILE:LINE like any other. The ids each
@@ -34,8 +35,8 @@ def expand(con: duckdb.DuckDBPyConnection, only: str | None = None) -> int:
     if only is not None and only not in NAMES:
         raise OptionError(f"--from {only!r}: use one of {', '.join(NAMES)}")
     claims = " ".join(f"WHEN {module.CLAIM} THEN '{name}'" for name, module in FORMATS.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE claimed AS SELECT src, rn, j, CASE {claims} END AS fmt FROM staged "
-                f"WHERE json_type(j) = 'OBJECT'")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE claimed AS SELECT src, rn, j, CASE {claims} END AS fmt "
+                f"FROM (SELECT src, rn, j, json_keys(j) AS k FROM staged)")
     con.execute("DELETE FROM claimed WHERE fmt IS NULL")
     if only is not None:
         _require(con, only)

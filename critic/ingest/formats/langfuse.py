@@ -34,7 +34,12 @@ _IS_TRACE = ("(json_exists(j, '$.timestamp') AND json_exists(j, '$.id') AND NOT 
              "AND (json_exists(j, '$.sessionId') OR json_exists(j, '$.userId') OR json_exists(j, '$.observations') "
              "OR json_exists(j, '$.htmlPath')))")
 _IS_PAGE = "(json_type(j->'data') = 'ARRAY' AND json_exists(j, '$.meta'))"
-CLAIM = f"({_IS_PAGE} OR {_IS_OBSERVATION} OR {_IS_SCORE} OR {_IS_TRACE})"
+# k: the record's top-level keys (one parse for every record of every file; the tests above run only on these)
+CLAIM = ("(list_has_all(k, ['data', 'meta']) OR list_has_all(k, ['traceId', 'type', 'startTime']) "
+         "OR (list_has_all(k, ['traceId', 'name', 'value']) AND list_has_any(k, ['dataType', 'source'])) "
+         "OR (list_has_all(k, ['id', 'timestamp']) AND NOT list_contains(k, 'traceId') "
+         "AND list_has_any(k, ['sessionId', 'userId', 'observations', 'htmlPath'])))")
+CLAIM = f"({CLAIM} AND ({_IS_PAGE} OR {_IS_OBSERVATION} OR {_IS_SCORE} OR {_IS_TRACE}))"
 FEEDBACK = "(?i)(feedback|thumb|like|user.?rating|helpful|satisf)"
 
 

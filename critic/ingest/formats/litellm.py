@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import duckdb
 
-CLAIM = ("(json_exists(j, '$.call_type') AND (json_exists(j, '$.response_cost') OR json_exists(j, '$.model_group') "
-         "OR json_exists(j, '$.hidden_params') OR json_exists(j, '$.api_base')))")
+CLAIM = ("(list_contains(k, 'call_type') AND list_has_any(k, ['response_cost', 'model_group', 'hidden_params', "
+         "'api_base']))")  # k: the record's top-level keys
 
 
 def _seconds(field: str) -> str:

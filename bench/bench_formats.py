@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Ingest throughput of the log formats against the same traffic as critic records, side by side.
+
+Takes the first N interactions of the traffic bench_ingest.py generates
+(bench/out/traffic-1000000/interactions.jsonl; run it first), writes them as critic JSONL, as
+OTLP JSON (GenAI spans, 100 per export request, each with a retriever span beside it, as an
+instrumented app emits them), as Langfuse observation pages and as LiteLLM payloads, then
+ingests each into a fresh store in its own process and prints wall seconds and the ratio to
+critic records. Run: python bench/bench_formats.py [--n 200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent / "out"
+TRAFFIC = OUT / "traffic-1000000" / "interactions.jsonl"
+
+
+def _attr(key: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, int):
+        return {"key": key, "value": {"intValue": str(value)}}
+    return {"key": key, "value": {"stringValue": value}}
+
+
+def _span(r: dict[str, Any], n: int) -> list[dict[str, Any]]:
+    start = int(datetime.fromisoformat(r["ts"].replace("Z", "+00:00")).timestamp() * 1e9)
+    trace, span = f"{n:032x}", f"{n:016x}"
+    messages = json.dumps([{"role": "user", "parts": [{"type": "text", "content": r["input"]}]}])
+    output = json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": r["output"]}],
+                          "finish_reason": r.get("finish_reason") or "stop"}])
+    llm = {"traceId": trace, "spanId": span, "name": f"chat {r['model']}", "kind": "SPAN_KIND_CLIENT",
+           "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + int((r.get("latency_ms") or 0) * 1e6)),
+           "attributes": [_attr("gen_ai.operation.name", "chat"), _attr("gen_ai.request.model", r["model"]),
+                          _attr("gen_ai.conversation.id", r["session_id"]), _attr("gen_ai.input.messages", messages),
+                          _attr("gen_ai.output.messages", output),
+                          _attr("gen_ai.usage.input_tokens", int(r.get("input_tokens") or 0)),
+                          _attr("gen_ai.usage.output_tokens", int(r.get("output_tokens") or 0))],
+           "status": {}}
+    retriever = {"traceId": trace, "spanId": f"{n + 10**9:016x}", "name": "retrieve", "startTimeUnixNano": str(start),
+                 "endTimeUnixNano": str(start + 1000), "attributes": [], "status": {}}
+    return [llm, retriever]
+
+
+def write_formats(rows: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {name: folder / f"{name}.jsonl" for name in ("critic", "otel", "langfuse", "litellm")}
+    with paths["critic"].open("w") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    with paths["otel"].open("w") as f:
+        for i in range(0, len(rows), 100):
+            spans = [s for n, r in enumerate(rows[i:i + 100], start=i) for s in _span(r, n)]
+            f.write(json.dumps({"resourceSpans": [{"resource": {"attributes": [_attr("service.name", rows[i]["feature"])]},
+                                                   "scopeSpans": [{"scope": {"name": "app"}, "spans": spans}]}]}) + "\n")
+    with paths["langfuse"].open("w") as f:
+        for i in range(0, len(rows), 100):
+            data = []
+            for r in rows[i:i + 100]:
+                start = datetime.fromisoformat(r["ts"].replace("Z", "+00:00"))
+                data.append({"id": r["id"], "traceId": f"t-{r['id']}", "type": "GENERATION", "name": "answer",
+                             "startTime": r["ts"],
+                             "endTime": (start + timedelta(milliseconds=r.get("latency_ms") or 0)).isoformat(),
+                             "model": r["model"], "input": [{"role": "user", "content": r["input"]}],
+                             "output": {"role": "assistant", "content": r["output"]},
+                             "usageDetails": {"input": r.get("input_tokens"), "output": r.get("output_tokens")},
+                             "metadata": r.get("metadata") or {}})
+            f.write(json.dumps({"data": data, "meta": {"page": i // 100 + 1, "limit": 100}}) + "\n")
+    with paths["litellm"].open("w") as f:
+        for r in rows:
+            start = datetime.fromisoformat(r["ts"].replace("Z", "+00:00")).timestamp()
+            f.write(json.dumps({"id": r["id"], "call_type": "acompletion", "status": "success", "model": r["model"],
+                                "startTime": start, "endTime": start + (r.get("latency_ms") or 0) / 1000,
+                                "messages": [{"role": "user", "content": r["input"]}],
+                                "response": {"choices": [{"message": {"content": r["output"]},
+                                                          "finish_reason": r.get("finish_reason")}]},
+                                "prompt_tokens": r.get("input_tokens"), "completion_tokens": r.get("output_tokens"),
+                                "response_cost": r.get("cost_usd"), "model_group": r["model"],
+                                "metadata": {"session_id": r["session_id"], "feature": r["feature"]}}) + "\n")
+    return paths
+
+
+def ingest_seconds(path: Path, db: Path) -> tuple[float, str]:
+    db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "critic.cli", "ingest", str(path), "--db", str(db), "--format", "json"],
+                          capture_output=True, text=True, check=True, env={**os.environ, "CRITIC_CONFIG": "/dev/null"})
+    return time.perf_counter() - started, done.stdout.replace("\n", " ")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200_000)
+    args = parser.parse_args()
+    with TRAFFIC.open() as f:
+        rows = [json.loads(next(f)) for _ in range(args.n)]
+    folder = OUT / f"formats-{args.n}"
+    paths = write_formats(rows, folder)
+    base = None
+    for name, path in paths.items():
+        seconds, result = ingest_seconds(path, folder / f"{name}.duckdb")
+        base = base or seconds
+        size = path.stat().st_size / 1e6
+        print(f"format={name} interactions={args.n} file_mb={size:.0f} seconds={seconds:.1f} "
+              f"ratio_to_critic={seconds / base:.2f} result={result}")
+
+
+if __name__ == "__main__":
+    main()
