@@ -32,7 +32,7 @@ def _attr(key: str, value: Any) -> dict[str, Any]:
 
 
 def _span(r: dict[str, Any], n: int) -> list[dict[str, Any]]:
-    start = int(datetime.fromisoformat(r["ts"].replace("Z", "+00:00")).timestamp() * 1e9)
+    start = int(datetime.fromisoformat(r["ts"]).timestamp() * 1e9)
     trace, span = f"{n:032x}", f"{n:016x}"
     messages = json.dumps([{"role": "user", "parts": [{"type": "text", "content": r["input"]}]}])
     output = json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": r["output"]}],
@@ -65,7 +65,7 @@ def write_formats(rows: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
         for i in range(0, len(rows), 100):
             data = []
             for r in rows[i:i + 100]:
-                start = datetime.fromisoformat(r["ts"].replace("Z", "+00:00"))
+                start = datetime.fromisoformat(r["ts"])
                 data.append({"id": r["id"], "traceId": f"t-{r['id']}", "type": "GENERATION", "name": "answer",
                              "startTime": r["ts"],
                              "endTime": (start + timedelta(milliseconds=r.get("latency_ms") or 0)).isoformat(),
@@ -76,7 +76,7 @@ def write_formats(rows: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
             f.write(json.dumps({"data": data, "meta": {"page": i // 100 + 1, "limit": 100}}) + "\n")
     with paths["litellm"].open("w") as f:
         for r in rows:
-            start = datetime.fromisoformat(r["ts"].replace("Z", "+00:00")).timestamp()
+            start = datetime.fromisoformat(r["ts"]).timestamp()
             f.write(json.dumps({"id": r["id"], "call_type": "acompletion", "status": "success", "model": r["model"],
                                 "startTime": start, "endTime": start + (r.get("latency_ms") or 0) / 1000,
                                 "messages": [{"role": "user", "content": r["input"]}],

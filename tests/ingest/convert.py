@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 
 def _ns(ts: str) -> int:
-    return int(datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp() * 1_000_000_000)
+    return int(datetime.fromisoformat(ts).timestamp() * 1_000_000_000)
 
 
 def _hex_ids(value: Any) -> Any:
@@ -80,7 +80,7 @@ def to_langfuse(rows: list[dict[str, Any]], events: list[dict[str, Any]], path: 
                "userId": r["user_id"], "tags": [], "htmlPath": f"/project/p/traces/trace-{r['id']}"} for r in rows]
     observations = []
     for r in rows:
-        start = datetime.fromisoformat(r["ts"].replace("Z", "+00:00"))
+        start = datetime.fromisoformat(r["ts"])
         end = start + timedelta(milliseconds=r["latency_ms"])
         observations.append({
             "id": r["id"], "traceId": f"trace-{r['id']}", "type": "GENERATION", "name": "answer",
@@ -108,7 +108,7 @@ def to_litellm(rows: list[dict[str, Any]], path: Path) -> Path:
     """One StandardLoggingPayload per line."""
     lines = []
     for r in rows:
-        start = datetime.fromisoformat(r["ts"].replace("Z", "+00:00")).timestamp()
+        start = datetime.fromisoformat(r["ts"]).timestamp()
         lines.append(json.dumps({
             "id": r["id"], "trace_id": f"trace-{r['id']}", "call_type": "acompletion", "status": "success",
             "response_cost": r["cost_usd"], "total_tokens": r["input_tokens"] + r["output_tokens"],
