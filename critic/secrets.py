@@ -15,15 +15,18 @@ import os
 import re
 
 MASK = "[secret]"
-_SECRET_NAME = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$|^(AUTHORIZATION)$", re.IGNORECASE)
+_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$|SECRET|^AUTHORIZATION$", re.IGNORECASE)
 _MIN_SECRET = 8  # shorter values ("1", "true") would mask ordinary text
+_CREDENTIAL = r"[A-Za-z0-9._~+/=\-]"
 _SHAPES = (
     (re.compile(r"\b(sk-(?:ant-|proj-)?[A-Za-z0-9_\-]{12,})"), MASK),
-    # a credential after Bearer/Basic has a digit or is long; "basic understanding" is no secret
-    (re.compile(r"(?i)\b(bearer|basic)(\s+)(?=[A-Za-z0-9._~+/=\-]*\d|[A-Za-z0-9._~+/=\-]{20})[A-Za-z0-9._~+/=\-]{8,}"),
-     rf"\1\2{MASK}"),
-    (re.compile(r"(?i)\b(x-api-key|api[_-]?key|authorization|x-goog-api-key|api-token)"
-                r"([\"']?\s*[:=]\s*[\"']?)(?!\[secret\])[^\s\"',;}]{6,}"), rf"\1\2{MASK}"),
+    # a header or setting named like a key: its value, after an optional scheme word (kept)
+    (re.compile(r"(?i)(?<![A-Za-z0-9])(x-api-key|api[_-]?key|authorization|x-goog-api-key|api-token|"
+                r"access[_-]?token|secret[_-]?key)([\"']?\s*[:=]\s*[\"']?)((?:bearer|basic|token)\s+)?"
+                r"(?!\[secret\])[^\s\"',;}]{4,}"), rf"\1\2\3{MASK}"),
+    # Bearer/Basic anywhere: a credential has a digit or '=', or is long; "basic understanding" is no secret
+    (re.compile(rf"(?i)\b(bearer|basic)(\s+)(?=(?!\[secret\]){_CREDENTIAL}*[\d=]|{_CREDENTIAL}{{20}})"
+                rf"{_CREDENTIAL}{{8,}}"), rf"\1\2{MASK}"),
 )
 
 

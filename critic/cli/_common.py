@@ -69,7 +69,10 @@ class Time(click.ParamType):
         if text.lower() in ("today", "yesterday"):
             return (today - timedelta(days=text.lower() == "yesterday")).isoformat()
         if len(text) > 1 and text[-1].lower() in AGE_UNITS and text[:-1].isdigit():
-            return (now - timedelta(seconds=int(text[:-1]) * AGE_UNITS[text[-1].lower()])).isoformat()
+            try:
+                return (now - timedelta(seconds=int(text[:-1]) * AGE_UNITS[text[-1].lower()])).isoformat()
+            except OverflowError:
+                self.fail(f"{text!r} reaches before year 1; use a smaller age or a date", param, ctx)
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:

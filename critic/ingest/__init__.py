@@ -65,10 +65,10 @@ def ingest_files(
 
 def _input_error(sources: list[readers.Source], src: int, rn: int, problem: str, total: int) -> InputError:
     source = sources[src]
-    if normalize.DUPLICATE_OF in problem:  # name the earlier record by its file and line
-        head, _, where = problem.partition(normalize.DUPLICATE_OF)
-        first_src, first_rn, rest = re.match(r"(\d+):(\d+)(.*)", where, re.DOTALL).groups()  # type: ignore[union-attr]
-        first = sources[int(first_src)]
-        problem = f"{head}{first.name}:{readers.record_location(first, int(first_rn))}{rest}"
+    marked = re.search(re.escape(normalize.DUPLICATE_OF) + r"(\d+):(\d+)", problem)
+    if problem.startswith("duplicate id ") and marked:  # name the earlier record by its file and line
+        first = sources[int(marked.group(1))]
+        where = f"{first.name}:{readers.record_location(first, int(marked.group(2)))}"
+        problem = problem[:marked.start()] + where + problem[marked.end():]
     more = f" ({total - 1} more bad records after this one; nothing was ingested)" if total > 1 else " (nothing was ingested)"
     return InputError(source.name, readers.record_location(source, rn), problem + more)

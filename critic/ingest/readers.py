@@ -84,7 +84,7 @@ def csv_to_jsonl(source: Source, out: Path) -> Source:
     lines: list[int] = []
     start = 1
     try:
-        with open(source.path, newline="", encoding="utf-8") as f, out.open("w", encoding="utf-8") as w:
+        with open(source.path, newline="", encoding="utf-8-sig") as f, out.open("w", encoding="utf-8") as w:
             reader = csv.reader(f, strict=True)
             header = next(reader, None)
             if not header:

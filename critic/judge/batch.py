@@ -98,7 +98,7 @@ class BatchRunner(Runner):
         """The first items of TODO whose estimated cost (at the batch price) fits --budget-usd; marks a stop."""
         if self.budget_usd is None:
             return todo
-        kept, spent = {}, 0.0
+        kept, spent = {}, self.result.cost_usd  # results collected in this run count against the budget
         for prompt_hash, item in todo.items():
             estimate = cost_usd(self.judge.spec, self.config, estimate_tokens(item.request.prompt), 1) * BATCH_DISCOUNT
             if spent + estimate > self.budget_usd:

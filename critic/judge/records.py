@@ -64,7 +64,8 @@ def verdict(reply: JudgeReply) -> Verdict:
     if reply.probs:
         total = sum(p for k, p in reply.probs.items() if k in LABELS and math.isfinite(p) and p > 0)
         if total > 0:
-            probs = {k: max(0.0, reply.probs.get(k, 0.0)) / total for k in LABELS}
+            finite = {k: p for k, p in reply.probs.items() if math.isfinite(p) and p > 0}
+            probs = {k: finite.get(k, 0.0) / total for k in LABELS}
             return Verdict("ok", label, probs, sum(k * p for k, p in probs.items()))
     return Verdict("ok", label, {label: 1.0}, float(label))
 

@@ -244,6 +244,9 @@ class Runner:
         workers = [asyncio.create_task(self._worker(queue)) for _ in range(min(self.limit.maximum, len(fresh)) or 1)]
         try:
             await asyncio.gather(*workers)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            self.result.stopped = "interrupted"  # Ctrl-C: what finished is written, a re-run resumes
+            raise
         finally:
             self.writer.close()
             self._finish_run()
@@ -300,6 +303,9 @@ class Runner:
                 wait = exc.retry_after if exc.retry_after is not None else min(30.0, 0.25 * 2 ** attempt)
             except PermanentError as exc:
                 error = str(exc)
+                break
+            except Exception as exc:  # a reply no backend check foresaw: that item's error, the run goes on
+                error = f"unexpected {type(exc).__name__}: {exc}"
                 break
             finally:
                 await self.limit.release(rate_limited=rate_limited)

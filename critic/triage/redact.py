@@ -25,6 +25,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{1,4}){3,8}\b")
 _CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\d])")
 _CARD_WORD = re.compile(r"(?i)\b(card|visa|mastercard|amex|credit|debit|cc)\b")  # a mistyped card is still one
+_SSN_WORD = re.compile(r"(?i)\b(ssn|social|soc\.? sec|tax id|tin|itin)\b")
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ]?)(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
 _IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\.?\d)")
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
@@ -41,7 +42,9 @@ def redact(text: str | None) -> str | None:
     before = text
     text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _CARD_WORD.search(before, max(0, m.start() - 24),
                                                                                    m.start()) else m.group(), text)
-    text = _SSN.sub("[SSN]", text)
+    before = text
+    text = _SSN.sub(lambda m: "[SSN]" if m.group(1) or _SSN_WORD.search(before, max(0, m.start() - 40), m.start())
+                    else m.group(), text)  # nine bare digits are an SSN only where the text says so
     text = _IPV6.sub(lambda m: "[IP]" if _ipv6(m.group()) else m.group(), text)
     text = _IPV4.sub("[IP]", text)
     return _phones(text)

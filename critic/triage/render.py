@@ -28,8 +28,14 @@ def render_md(report: dict[str, Any]) -> str:
     notify anyone, and links are defanged (`https[:]//…`), in GitHub, GitLab and Slack alike.
     """
     env = _env(autoescape=False, finalize=_md_value)
-    env.filters["code"] = lambda v: _Verbatim("–" if v is None else str(v).replace("`", "'").replace("\n", " "))
+    env.filters["code"] = _code
     return env.get_template("report.md.j2").render(r=report)
+
+
+def _code(value: Any) -> "_Verbatim":
+    """VALUE for the inside of a code span: one line, no backtick, and no | (GFM splits table cells on it)."""
+    text = "–" if value is None else " ".join(str(value).splitlines())
+    return _Verbatim(text.replace("`", "'").replace("|", "¦"))
 
 
 class _Verbatim(str):

@@ -25,7 +25,7 @@ BAD = [
     ["ingest", "--db", "nodir/x.duckdb", "traffic.jsonl"], ["ingest", "--db", "plain.txt", "traffic.jsonl"],
     ["ingest", "--bogus", "traffic.jsonl"],
     # eval
-    ["eval", "--since", "yesterday-ish"], ["eval", "--since", "0000-01-01"], ["eval", "--until", "soon"],
+    ["eval", "--since", "yesterday-ish"], ["eval", "--since", "1000000000d"], ["eval", "--since", "0000-01-01"], ["eval", "--until", "soon"],
     ["eval", "--limit", "0"], ["eval", "--limit", "many"], ["eval", "--sample", "-3"], ["eval", "--budget-usd", "-1"],
     ["eval", "--concurrency", "0"], ["eval", "--rubric", "nonexistent"], ["eval", "--rubric", "missing.yaml"],
     ["eval", "--judge", "gpt-4"], ["eval", "--judge", "openai:"], ["eval", "--judge", "student:nobody"],

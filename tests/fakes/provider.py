@@ -164,7 +164,7 @@ class ProviderServer:
         await asyncio.sleep(self.latency_s)
         if path == "/v1/chat/completions":
             nonlabel = fault.split(":", 1)[1] if fault and fault.startswith("nonlabel:") else None
-            return self._openai(request, headers, garbage=fault == "garbage", fault_text=nonlabel)
+            return self._openai(request, headers, garbage=fault == "garbage", fault_text=nonlabel, fault=fault)
         if path == "/v1/messages":
             return self._anthropic(request, headers, garbage=fault == "garbage")
         return 404, {}, {"error": {"message": f"no route {path}"}}
@@ -187,7 +187,7 @@ class ProviderServer:
         return tokens
 
     def _openai(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool,
-                fault_text: str | None = None) -> tuple[int, dict[str, str], Any]:
+                fault_text: str | None = None, fault: str | None = None) -> tuple[int, dict[str, str], Any]:
         if not headers.get("authorization", "").startswith("Bearer "):
             return 401, {}, {"error": {"message": "no key"}}
         prompt = self._prompt(request, headers)
@@ -203,6 +203,8 @@ class ProviderServer:
             if not self.logprobs:
                 return 400, {}, {"error": {"message": "This model does not support logprobs", "type": "invalid_request_error"}}
             tops = _tops(text) if fault_text is None else _tops("7") + [{"token": text, "logprob": -0.01}]
+            if fault == "odd_tokens":  # digits that are no label as written: superscript, Arabic-Indic, padded
+                tops = [{"token": "²", "logprob": -0.5}, {"token": "٥", "logprob": -0.7}, *_tops(text)]
             choice["logprobs"] = {"content": [{"token": text, "logprob": -0.1, "bytes": None, "top_logprobs": tops}]}
         return 200, {}, {"id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": request.get("model"),
                          "choices": [choice], "usage": {"prompt_tokens": count_tokens(prompt),

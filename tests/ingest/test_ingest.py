@@ -194,3 +194,18 @@ def test_csv_quoted_fields_keep_commas_quotes_and_line_breaks(store: Store, tmp_
     path.write_text('id,ts,output\nq1,2026-11-02T10:00:00Z,"one, two\nthree ""four"""\n', encoding="utf-8")
     ingest_files(store, [str(path)], CONFIG)
     assert store.con.execute("SELECT output FROM interactions").fetchone() == ('one, two\nthree "four"',)
+
+
+def test_a_csv_saved_by_excel_with_a_byte_order_mark_reads(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffid,ts,output\nb1,2026-11-02T10:00:00Z,hello\n".encode())
+    assert ingest_files(store, [str(path)], CONFIG).interactions == 1
+
+
+def test_json_null_does_not_hide_a_fallback_field(store: Store, tmp_path: Path) -> None:
+    payload = {"id": "l1", "call_type": "completion", "model_group": "m", "model": "m", "status": "success",
+               "startTime": 1764000000.0, "endTime": 1764000001.0, "messages": [{"role": "user", "content": "q"}],
+               "response": {"choices": [{"message": {"content": "a"}}]}, "end_user": None,
+               "metadata": {"user_api_key_user_id": "u-7"}}
+    ingest_files(store, [str(write_jsonl(tmp_path / "l.jsonl", [payload]))], CONFIG)
+    assert store.con.execute("SELECT user_hash IS NOT NULL FROM interactions").fetchone() == (True,)

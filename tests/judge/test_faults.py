@@ -56,7 +56,7 @@ def assert_one_row_each_and_no_nonlabel_ok(db: Path, judge: str, expected_items:
 def test_every_fault_shape_is_that_items_row_and_the_run_goes_on(sample_store: Store, db_path: Path, judge: str,
                                                                   url_of: str) -> None:
     sample_store.close()
-    faults = [*MALFORMED, *(f"nonlabel:{t}" for t in NON_LABELS), *ECHOES, "garbage", "500", "429"]
+    faults = [*MALFORMED, *(f"nonlabel:{t}" for t in NON_LABELS), *ECHOES, "garbage", "500", "429", "odd_tokens"]
     with ProviderServer() as server:
         server.faults_queue = list(faults)
         code, result = evaluate(db_path, judge, getattr(server, url_of), "--rubric", "tone", "--limit", "80",

@@ -52,6 +52,12 @@ def test_redact_tree_reaches_keys_and_nested_strings_only() -> None:
     assert redact_tree(tree) == {"a": ["[EMAIL]", 3], "b": {"c": "[IP]"}, "[PHONE]": 1}
 
 
+def test_ids_in_code_spans_cannot_split_a_table_or_a_line() -> None:
+    from critic.triage.render import _code
+
+    assert _code("x|[click](https://evil.example)\r\nnext") == "x¦[click](https://evil.example) next"
+
+
 def test_markdown_escaping_neutralizes_links_html_and_mentions() -> None:
     text = md_escape("see [docs](https://evil.example/x) <img src=x onerror=alert(1)> @channel *now*\nbye | www.x.io")
     assert "](" not in text.replace("\\](", "") and "<img" not in text and "https://" not in text

@@ -75,9 +75,9 @@ def expand(con: duckdb.DuckDBPyConnection) -> int:
                            THEN o.j->'output'->'choices'->0->'message'->'content'
                            WHEN (o.j->'output') IS NOT NULL AND json_type(o.j->'output') <> 'NULL'
                            THEN to_json((o.j->'output')::VARCHAR) END,
-            'input_tokens', coalesce(o.j->'usageDetails'->'input', o.j->'usage'->'input', o.j->'promptTokens'),
-            'output_tokens', coalesce(o.j->'usageDetails'->'output', o.j->'usage'->'output', o.j->'completionTokens'),
-            'cost_usd', coalesce(o.j->'calculatedTotalCost', o.j->'costDetails'->'total'),
+            'input_tokens', coalesce(nullif(o.j->'usageDetails'->'input', 'null'::JSON), nullif(o.j->'usage'->'input', 'null'::JSON), nullif(o.j->'promptTokens', 'null'::JSON)),
+            'output_tokens', coalesce(nullif(o.j->'usageDetails'->'output', 'null'::JSON), nullif(o.j->'usage'->'output', 'null'::JSON), nullif(o.j->'completionTokens', 'null'::JSON)),
+            'cost_usd', coalesce(nullif(o.j->'calculatedTotalCost', 'null'::JSON), nullif(o.j->'costDetails'->'total', 'null'::JSON)),
             'session_id', t.j->'sessionId', 'user_id', t.j->'userId', 'feature', t.j->'name',
             'prompt_version', CASE WHEN (o.j->>'promptName') IS NOT NULL
                                    THEN o.j->>'promptName' || '@' || coalesce(o.j->>'promptVersion', '?') END,
@@ -105,7 +105,7 @@ def expand(con: duckdb.DuckDBPyConnection) -> int:
             'kind', CASE WHEN is_binary AND regexp_matches(s.j->>'name', '{FEEDBACK}')
                          THEN CASE WHEN v > 0 THEN 'thumb_up' ELSE 'thumb_down' END
                          ELSE 'score:' || (s.j->>'name') END,
-            'ts', coalesce(s.j->'timestamp', s.j->'createdAt'),
+            'ts', coalesce(nullif(s.j->'timestamp', 'null'::JSON), nullif(s.j->'createdAt', 'null'::JSON)),
             'value', json_object('value', s.j->'value', 'comment', s.j->'comment', 'score_id', s.j->'id')
         ) AS j
         FROM s LEFT JOIN latest ON latest.trace_id = s.j->>'traceId'

@@ -54,13 +54,22 @@ class AnthropicJudge(Judge):
 
     async def batch_status(self, batch_id: str) -> str:
         """'running' or 'ended' (Anthropic reports per-request errors in the results)."""
-        batch = await self.client.messages.batches.retrieve(batch_id)
+        try:
+            batch = await self.client.messages.batches.retrieve(batch_id)
+        except anthropic.APIError as exc:
+            raise provider_failure(anthropic, exc) from exc
         return "ended" if batch.processing_status == "ended" else "running"
 
     async def batch_results(self, batch_id: str) -> dict[str, JudgeReply | str]:
         """{custom_id: reply, or the error text} of an ended batch."""
         found: dict[str, JudgeReply | str] = {}
-        async for entry in await self.client.messages.batches.results(batch_id):
+        try:
+            entries = [entry async for entry in await self.client.messages.batches.results(batch_id)]
+        except anthropic.APIError as exc:
+            raise provider_failure(anthropic, exc) from exc
+        except ValueError:  # a results line that is not JSON: its prompts count as missing and are retried
+            entries = []
+        for entry in entries:
             if entry.result.type == "succeeded":
                 try:
                     found[entry.custom_id] = _reply(entry.result.message, time.perf_counter())
@@ -71,8 +80,11 @@ class AnthropicJudge(Judge):
         return found
 
     async def explain(self, prompt: str) -> str:
-        message = await self.client.messages.create(
-            model=self.model, max_tokens=400, messages=[{"role": "user", "content": prompt}])
+        try:
+            message = await self.client.messages.create(
+                model=self.model, max_tokens=400, messages=[{"role": "user", "content": prompt}])
+        except anthropic.APIError as exc:
+            raise provider_failure(anthropic, exc) from exc
         return "".join(getattr(block, "text", "") for block in message.content)
 
     async def aclose(self) -> None:
@@ -92,9 +104,10 @@ def _reply(message: Any, started: float) -> JudgeReply:
         texts = [getattr(block, "text", "") for block in blocks]
         if not all(isinstance(t, str) for t in texts):
             raise TypeError("a content block's text is not a string")
-        tokens = [getattr(message.usage, name) for name in ("input_tokens", "output_tokens")]
+        usage = getattr(message, "usage", None)
+        tokens = [getattr(usage, name, None) or 0 for name in ("input_tokens", "output_tokens")]  # absent: 0
         if not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in tokens):
-            raise TypeError(f"usage is {message.usage!r}")
+            raise TypeError(f"usage is {usage!r}")
     except (AttributeError, TypeError) as exc:
         body = message.model_dump_json(warnings=False) if hasattr(message, "model_dump_json") else repr(message)
         raise MalformedReply(f"malformed response body ({exc}): {body[:300]}") from exc

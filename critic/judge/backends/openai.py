@@ -20,6 +20,7 @@ from critic.judge.backends.base import (
 from critic.judge.records import LABELS, JudgeReply, JudgeRequest
 
 TOP_LOGPROBS = 20
+_LABEL_TOKENS = {str(k) for k in LABELS}  # "1".."7" as written: not "²", not "٥"
 
 
 class OpenAIJudge(Judge):
@@ -107,21 +108,29 @@ class OpenAIJudge(Judge):
 
     async def batch_status(self, batch_id: str) -> str:
         """'running', 'ended' or 'failed' (failed, expired or cancelled)."""
-        batch = await self.client.batches.retrieve(batch_id)
+        try:
+            batch = await self.client.batches.retrieve(batch_id)
+        except openai.APIError as exc:
+            raise provider_failure(openai, exc) from exc
         if batch.status == "completed":
             return "ended"
         return "failed" if batch.status in ("failed", "expired", "cancelled") else "running"
 
     async def batch_results(self, batch_id: str) -> dict[str, JudgeReply | str]:
         """{custom_id: reply, or the error text} of an ended batch."""
-        batch = await self.client.batches.retrieve(batch_id)
+        try:
+            batch = await self.client.batches.retrieve(batch_id)
+            contents = [await self.client.files.content(f) for f in (batch.output_file_id, batch.error_file_id) if f]
+        except openai.APIError as exc:
+            raise provider_failure(openai, exc) from exc
         found: dict[str, JudgeReply | str] = {}
-        for file_id in (batch.output_file_id, batch.error_file_id):
-            if not file_id:
-                continue
-            content = await self.client.files.content(file_id)
+        for content in contents:
             for line in content.text.splitlines():
-                entry = json.loads(line)
+                try:
+                    entry = json.loads(line)
+                    entry["custom_id"]  # noqa: B018 - a line without it cannot be matched to a prompt
+                except (ValueError, KeyError, TypeError):
+                    continue  # its prompt is reported "missing from the batch's results" and retried
                 response = entry.get("response") or {}
                 if response.get("status_code") != 200:
                     found[entry["custom_id"]] = json.dumps(entry.get("error") or response)[:500]
@@ -158,7 +167,7 @@ def _label_probs(logprobs: object) -> dict[int, float] | None:
         if not isinstance(top, dict):
             continue
         token, logprob = str(top.get("token", "")).strip(), top.get("logprob")
-        if not (token.isdigit() and int(token) in LABELS) or isinstance(logprob, bool) \
+        if token not in _LABEL_TOKENS or isinstance(logprob, bool) \
                 or not isinstance(logprob, (int, float)) or not math.isfinite(logprob):
             continue
         probs[int(token)] = probs.get(int(token), 0.0) + math.exp(min(0.0, float(logprob)))
