@@ -304,7 +304,7 @@ class Runner:
             except PermanentError as exc:
                 error = str(exc)
                 break
-            except Exception as exc:  # a reply no backend check foresaw: that item's error, the run goes on
+            except Exception as exc:  # noqa: BLE001 - a reply no backend check foresaw: that item's error, the run goes on
                 error = f"unexpected {type(exc).__name__}: {exc}"
                 break
             finally:

@@ -32,7 +32,7 @@ def render_md(report: dict[str, Any]) -> str:
     return env.get_template("report.md.j2").render(r=report)
 
 
-def _code(value: Any) -> "_Verbatim":
+def _code(value: Any) -> _Verbatim:
     """VALUE for the inside of a code span: one line, no backtick, and no | (GFM splits table cells on it)."""
     text = "–" if value is None else " ".join(str(value).splitlines())
     return _Verbatim(text.replace("`", "'").replace("|", "¦"))

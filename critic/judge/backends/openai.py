@@ -128,7 +128,7 @@ class OpenAIJudge(Judge):
             for line in content.text.splitlines():
                 try:
                     entry = json.loads(line)
-                    entry["custom_id"]  # noqa: B018 - a line without it cannot be matched to a prompt
+                    entry["custom_id"]
                 except (ValueError, KeyError, TypeError):
                     continue  # its prompt is reported "missing from the batch's results" and retried
                 response = entry.get("response") or {}
