@@ -36,11 +36,11 @@ def known_secrets() -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
-def scrub(text: str | None) -> str | None:
-    """TEXT with every known secret and every key-shaped string replaced by '[secret]'."""
+def scrub(text: str | None, secrets: list[str] | None = None) -> str | None:
+    """TEXT with every known secret (SECRETS, default known_secrets()) and key-shaped string replaced by '[secret]'."""
     if not text:
         return text
-    for secret in known_secrets():
+    for secret in known_secrets() if secrets is None else secrets:
         if secret in text:
             text = text.replace(secret, MASK)
     for pattern, replacement in _SHAPES:

@@ -66,8 +66,7 @@ def ts_expr(value: str) -> str:
 
 def ts_out_of_range(value: str) -> str:
     """SQL: the timestamp in JSON value VALUE falls outside [TS_MIN, TS_MAX)."""
-    ts = ts_expr(value)
-    return f"({ts} < TIMESTAMPTZ '{TS_MIN}' OR {ts} >= TIMESTAMPTZ '{TS_MAX}')"
+    return f"({ts_expr(value)} NOT BETWEEN TIMESTAMPTZ '{TS_MIN}' AND TIMESTAMPTZ '{TS_MAX}' - INTERVAL 1 MICROSECOND)"
 
 
 def kind_of(expr: str) -> str:

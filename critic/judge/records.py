@@ -62,10 +62,10 @@ def verdict(reply: JudgeReply) -> Verdict:
     if label is None:
         return Verdict("unparseable", None, None, None)
     if reply.probs:
-        total = sum(p for k, p in reply.probs.items() if k in LABELS and math.isfinite(p) and p > 0)
+        usable = {k: p for k, p in reply.probs.items() if k in LABELS and math.isfinite(p) and p > 0}
+        total = sum(usable.values())
         if total > 0:
-            finite = {k: p for k, p in reply.probs.items() if math.isfinite(p) and p > 0}
-            probs = {k: finite.get(k, 0.0) / total for k in LABELS}
+            probs = {k: usable.get(k, 0.0) / total for k in LABELS}
             return Verdict("ok", label, probs, sum(k * p for k, p in probs.items()))
     return Verdict("ok", label, {label: 1.0}, float(label))
 

@@ -27,7 +27,7 @@ from critic.config import Config, cost_usd, price
 from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.records import JudgeReply, JudgeRequest, verdict
 from critic.rubrics import Rubric
-from critic.secrets import scrub
+from critic.secrets import known_secrets, scrub
 from critic.store import PROCESS, Store, Window
 
 MAX_ATTEMPTS = 6
@@ -204,8 +204,9 @@ class Writer:
             self.rows = []
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
+        secrets = known_secrets()  # read the environment once per batch, not once per row
         for row in rows:  # a provider's error body may echo the request's key: nothing unscrubbed is stored
-            row["raw"] = scrub(row["raw"])
+            row["raw"] = scrub(row["raw"], secrets)
         con = self.store.con
         con.register("pending_judgments", pa.Table.from_pylist(rows))
         try:

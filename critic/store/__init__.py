@@ -14,7 +14,7 @@ import duckdb
 from duckdb.sqltypes import BOOLEAN, VARCHAR
 
 from critic.errors import ConfigError, StoreError, StoreLockedError
-from critic.store.manipulation import is_manipulation
+from critic.store.manipulation import is_manipulation_past_gate
 from critic.store.migrations import apply_migrations
 
 DEFAULT_DB = "critic.duckdb"
@@ -90,7 +90,8 @@ class Store:
             con.close()
             raise StoreError(f"{path}: could not migrate the store ({exc}); is it a critic store?") from exc
         _mark_interrupted(con)
-        con.create_function("critic_manipulation", is_manipulation, [VARCHAR], BOOLEAN, side_effects=False)
+        # signals_sql calls it only on rows its RE2 gate passed: the Python gate is not run again
+        con.create_function("critic_manipulation", is_manipulation_past_gate, [VARCHAR], BOOLEAN, side_effects=False)
         return cls(con, path)
 
     def close(self) -> None:

@@ -152,6 +152,11 @@ def is_manipulation(text: str | None) -> bool:
     return bool(text) and bool(_reasons(text))  # type: ignore[arg-type]
 
 
+def is_manipulation_past_gate(text: str | None) -> bool:
+    """is_manipulation for a text that already passed GATE (or is not ASCII): the store's SQL ran the gate."""
+    return bool(text) and bool(_matches(text))  # type: ignore[arg-type]
+
+
 # A necessary condition for every pattern on ASCII text (its own text, or read as leetspeak), in
 # syntax both Python and RE2 (DuckDB) accept: the store runs it in SQL over every interaction and
 # calls `is_manipulation` only where it matches or where the text is not ASCII.
@@ -212,10 +217,14 @@ STEMS: dict[str, tuple[str, ...]] = {
 _SQUEEZED_STEMS = ("ignore", "disregard", "forget", "thegrader", "thejudge", "theevaluator")
 
 
-@lru_cache(maxsize=4096)
 def _reasons(text: str) -> tuple[str, ...]:
     if text.isascii() and not (_GATE.search(text) or _GATE.search(text.translate(_LEET))):
         return ()
+    return _matches(text)
+
+
+@lru_cache(maxsize=4096)
+def _matches(text: str) -> tuple[str, ...]:
     texts = views(text)
     lowered = [view.lower() for view in texts]
     found = []

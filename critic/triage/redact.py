@@ -39,12 +39,9 @@ def redact(text: str | None) -> str | None:
         return text
     text = _EMAIL.sub("[EMAIL]", text)
     text = _IBAN.sub(lambda m: _iban(m.group()), text)
-    before = text
-    text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _CARD_WORD.search(before, max(0, m.start() - 24),
-                                                                                   m.start()) else m.group(), text)
-    before = text
-    text = _SSN.sub(lambda m: "[SSN]" if m.group(1) or _SSN_WORD.search(before, max(0, m.start() - 40), m.start())
-                    else m.group(), text)  # nine bare digits are an SSN only where the text says so
+    text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _said(_CARD_WORD, m, 24) else m.group(), text)
+    # nine bare digits are an SSN only where the text says so; with separators, always
+    text = _SSN.sub(lambda m: "[SSN]" if m.group(1) or _said(_SSN_WORD, m, 40) else m.group(), text)
     text = _IPV6.sub(lambda m: "[IP]" if _ipv6(m.group()) else m.group(), text)
     text = _IPV4.sub("[IP]", text)
     return _phones(text)
@@ -59,6 +56,11 @@ def redact_tree(value: Any, redactor: Callable[[str | None], str | None] = redac
     if isinstance(value, (list, tuple)):
         return [redact_tree(v, redactor) for v in value]
     return value
+
+
+def _said(words: re.Pattern[str], match: re.Match[str], width: int) -> bool:
+    """WORDS occur in the WIDTH characters before MATCH (a card number after "card", an SSN after "SSN")."""
+    return words.search(match.string, max(0, match.start() - width), match.start()) is not None
 
 
 def _iban(candidate: str) -> str:

@@ -59,11 +59,11 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "clustering": {"method": embedded.method, "note": embedded.note, "clustered": len(members),
                        "likely_bad": bad_total, "sampled": len(members) < bad_total, "unclustered": len(unclustered),
                        "grouping": "failure signature first, then topic"},
-        "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, text, beyond.get(c.signature, []))
+        "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, beyond.get(c.signature, []))
                      for c, s, before in zip(clusters, states, trend)],
-        "unclustered": [{"id": text(m.id), "p_bad": round(m.p_bad, 4), "signature": m.signature,
+        "unclustered": [{"id": m.id, "p_bad": round(m.p_bad, 4), "signature": m.signature,
                          "sources": m.sources, "output": (text(m.output) or "")[:300]} for m in unclustered],
-        "unassigned_ids": [text(i) for sig, ids in beyond.items() for i in ids   # beyond the sample, in no problem
+        "unassigned_ids": [i for sig, ids in beyond.items() for i in ids   # beyond the sample, in no problem
                            if is_weak(sig) or sig not in {c.signature for c in clusters}],
         "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
         "daily": daily,
@@ -72,8 +72,8 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
         "cost": sections.cost(store, period, config),
         "sources": sections.sources(store),
     }
-    # Outputs were redacted above before being cut short; this pass covers every other string shown
-    # (ids, feature and model names, topic names, metadata), keys included.
+    # Strings cut short above were redacted before the cut (no half-redacted card number); this pass
+    # redacts every string of the report once, ids, names, inputs, outputs and keys included.
     return redact_tree(report) if redact_pii else report
 
 
@@ -155,7 +155,7 @@ def _previous_counts(store: Store, previous: Period, clusters: list[Cluster], li
 
 
 def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, bad_total: int, previous: int,
-                  text: Any, beyond: list[str]) -> dict[str, Any]:
+                  beyond: list[str]) -> dict[str, Any]:
     """One problem; with a sampled period, size counts the sample and estimated_size scales it up.
 
     A signature problem also lists the likely-bad interactions beyond the sample with its signature.
@@ -163,8 +163,8 @@ def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, ba
     size = len(cluster.members)
     extra = beyond if not is_weak(cluster.signature) else []
     return {
-        "key": state.key, "name": text(cluster.name), "signature": cluster.signature, "size": size,
-        "topics": [{"name": text(t["name"]), "size": len(t["members"]),
+        "key": state.key, "name": cluster.name, "signature": cluster.signature, "size": size,
+        "topics": [{"name": t["name"], "size": len(t["members"]),
                     "features": dict(Counter(m.context.get("feature") or "(none)" for m in t["members"]).most_common(3))}
                    for t in cluster.topics],
         "estimated_size": round(size * bad_total / max(clustered, 1)),
@@ -173,12 +173,12 @@ def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, ba
         "status": state.status, "note": state.note, "first_week": state.first_week, "regression": state.regression,
         "trend": {"previous": previous, "current": size, "change": size - previous},
         "lift": cluster.lift, "sources": cluster.sources,
-        "interaction_ids": [text(m.id) for m in cluster.members] + [text(i) for i in extra],
-        "examples": _examples(store, cluster.members[:EXAMPLES], text),
+        "interaction_ids": [m.id for m in cluster.members] + list(extra),
+        "examples": _examples(store, cluster.members[:EXAMPLES]),
     }
 
 
-def _examples(store: Store, members: list[Member], text: Any) -> list[dict[str, Any]]:
+def _examples(store: Store, members: list[Member]) -> list[dict[str, Any]]:
     ids = [m.id for m in members]
     rows = {r[0]: r for r in store.con.execute(
         "SELECT id, input, output, feature, model, prompt_version, latency_ms, messages FROM interactions WHERE id IN "
@@ -190,8 +190,8 @@ def _examples(store: Store, members: list[Member], text: Any) -> list[dict[str, 
             "ORDER BY created_at DESC) = 1", [ids]).fetchall():
         scores.setdefault(iid, {})[rubric] = round(float(expected), 2)
     turns = {m.id: user_turns(rows[m.id][7]) for m in members}
-    return [{"id": m.id, "p_bad": round(m.p_bad, 4), "input": text(turns[m.id][-1] if turns[m.id] else rows[m.id][1]),
-             "turns": len(turns[m.id]), "output": text(rows[m.id][2]),
+    return [{"id": m.id, "p_bad": round(m.p_bad, 4), "input": turns[m.id][-1] if turns[m.id] else rows[m.id][1],
+             "turns": len(turns[m.id]), "output": rows[m.id][2],
              "feature": rows[m.id][3], "model": rows[m.id][4], "prompt_version": rows[m.id][5],
              "latency_ms": rows[m.id][6], "scores": scores.get(m.id, {}), "sources": m.sources} for m in members]
 

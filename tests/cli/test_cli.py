@@ -82,3 +82,13 @@ def test_ingest_csv_format(runner: CliRunner, tmp_path: Path) -> None:
     line = '{"id": "a", "ts": "2026-11-02T10:00:00Z", "output": "x"}\n'
     result = runner.invoke(cli, ["ingest", "-", "--db", str(tmp_path / "s.duckdb"), "--format", "csv"], input=line)
     assert result.stdout.splitlines() == ["interactions,events,duplicates,skipped", "1,0,0,0"]
+
+
+def test_names_the_cli_repeats_to_stay_fast_match_the_library() -> None:
+    """The CLI spells some choices out instead of importing the library at startup; they must agree."""
+    from critic.cli import export as export_cli
+    from critic.cli import ingest as ingest_cli
+    from critic.export import TARGETS
+    from critic.ingest.formats import NAMES
+
+    assert ingest_cli.NAMES == NAMES and export_cli.TARGETS == TARGETS
