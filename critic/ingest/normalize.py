@@ -3,13 +3,15 @@
 Three record shapes are understood, one per record:
 - critic's own interaction records (DESIGN.md), optionally with nested `events`;
 - event records: `interaction_id`, `kind`, `ts`, optional `value`;
-- OpenAI chat-completions logs: `request` (`model`, `messages`) and `response`
-  (`choices[0].message.content`, `usage`, `finish_reason`), optional `id`, `ts`/`created`,
-  `latency_ms`, `metadata`, and any of critic's own columns at the top level (`feature`,
-  `prompt_version`, `session_id`, `user_id`, `reference`, `context`, `cost_usd`, `events`).
+- OpenAI logs: `request` (`model`, `messages` or the Responses API's `input`) and `response` (a chat
+  completion, or a Responses API object), optional `id`, `ts`/`created`, `latency_ms`, `metadata`,
+  and any of critic's own columns at the top level (`feature`, `prompt_version`, `session_id`,
+  `user_id`, `reference`, `context`, `cost_usd`, `events`).
 Message content may be a string or a list of content parts: text parts are kept as text, other
-parts become a marker such as `[image]`.
-Unknown fields of an interaction go into its `metadata`.
+parts become a marker such as `[image]`; tool calls become readable calls (critic.ingest.shapes).
+A chat input is kept as `messages`; `input` is its last user turn and `system` its system prompt.
+A failed call (`finish_reason` 'error', or an `error`) and a call logged without its content
+(`has_content` false) need no output. Unknown fields of an interaction go into its `metadata`.
 """
 
 from __future__ import annotations
@@ -18,15 +20,15 @@ import json
 
 import duckdb
 
-STRING_FIELDS = ("session_id", "feature", "model", "prompt_version", "reference", "finish_reason")
+STRING_FIELDS = ("session_id", "feature", "model", "prompt_version", "reference", "finish_reason", "system", "error")
 NUMBER_FIELDS = ("latency_ms", "input_tokens", "output_tokens", "cost_usd")
 INTERACTION_FIELDS = (
     "id", "ts", "session_id", "user_id", "feature", "model", "prompt_version", "input",
     "output", "reference", "context", "latency_ms", "input_tokens", "output_tokens",
-    "cost_usd", "finish_reason", "metadata", "events",
+    "cost_usd", "finish_reason", "metadata", "events", "system", "error", "has_content",
 )
 EXTRACTED = INTERACTION_FIELDS + ("interaction_id", "kind", "value")  # parsed once per record into f_* columns
-OPENAI_FIELDS = ("request", "response", "id", "ts", "created", "latency_ms", "metadata", "session_id", "user_id",
+OPENAI_FIELDS = ("request", "response", "error", "id", "ts", "created", "latency_ms", "metadata", "session_id", "user_id",
                  "feature", "prompt_version", "reference", "context", "cost_usd", "events")
 TS_HINT = "use ISO 8601 such as 2026-11-02T14:03:00Z, or epoch seconds or milliseconds"
 TS_MIN, TS_MAX = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
@@ -45,6 +47,11 @@ def _null_patch(keys: tuple[str, ...]) -> str:
 
 def _missing(expr: str) -> str:
     return f"coalesce(json_type({expr}), 'NULL') = 'NULL'"
+
+
+# A failed call, or a call logged without its content, has no output to require.
+NO_OUTPUT_NEEDED = (f"(coalesce(f_finish_reason->>'$', '') = 'error' OR NOT {_missing('f_error')} "
+                    "OR coalesce(TRY_CAST(f_has_content->>'$' AS BOOLEAN), true) = false)")
 
 
 def ts_expr(value: str) -> str:
@@ -118,17 +125,25 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
                 'id', coalesce(j->'id', to_json('oai-' || md5(j::VARCHAR))),
                 'ts', coalesce(j->'ts', j->'created', j->'response'->'created'),
                 'model', coalesce(j->'request'->'model', j->'response'->'model'),
-                'input', j->'request'->'messages',
-                'output', j->'response'->'choices'->0->'message'->'content',
-                'finish_reason', j->'response'->'choices'->0->'finish_reason',
-                'input_tokens', j->'response'->'usage'->'prompt_tokens',
-                'output_tokens', j->'response'->'usage'->'completion_tokens',
+                'input', coalesce(j->'request'->'messages', j->'request'->'input'),
+                'output', CASE WHEN json_type(j->'response'->'choices'->0->'message'->'content')
+                                        NOT IN ('VARCHAR', 'ARRAY', 'NULL')  -- not a reply: refused below, by type
+                               THEN j->'response'->'choices'->0->'message'->'content'
+                               ELSE to_json(critic_output(j->'response')) END,
+                'finish_reason', CASE WHEN json_type(j->'response'->'error') = 'OBJECT' OR json_type(j->'error') = 'OBJECT'
+                                      THEN 'error' ELSE coalesce(j->'response'->'choices'->0->>'finish_reason', CASE j->'response'->>'status'
+                                      WHEN 'incomplete' THEN 'length' WHEN 'completed' THEN 'stop' END) END,
+                'error', coalesce(j->'response'->'error'->>'type', j->'error'->>'type', j->'response'->'error'->>'code'),
+                'input_tokens', coalesce(j->'response'->'usage'->'prompt_tokens', j->'response'->'usage'->'input_tokens'),
+                'output_tokens', coalesce(j->'response'->'usage'->'completion_tokens',
+                                          j->'response'->'usage'->'output_tokens'),
                 'latency_ms', j->'latency_ms',
                 'user_id', coalesce(j->'user_id', j->'request'->'user'),
                 'session_id', j->'session_id', 'feature', j->'feature', 'prompt_version', j->'prompt_version',
                 'reference', j->'reference', 'context', j->'context', 'cost_usd', j->'cost_usd', 'events', j->'events',
                 'metadata', CASE WHEN json_type(j->'metadata') = 'OBJECT' OR (j->'metadata') IS NULL
-                    THEN json_merge_patch(coalesce(j->'metadata', '{{}}'::JSON), {openai_extras})
+                    THEN json_merge_patch(coalesce(j->'metadata', '{{}}'::JSON), {openai_extras},
+                                          json_object('choices', critic_choices(j->'response')))
                     ELSE j->'metadata' END
             ) END AS j
         FROM k
@@ -148,21 +163,21 @@ def _interaction_checks() -> list[tuple[str, str]]:
         ("json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
          "'field ''id'' must be a string or an integer, not ' || " + kind_of("f_id")),
         ("trim((f_id->>'$')) = ''", "'field ''id'' is empty; give every interaction a unique id'"),
-        (_missing("f_output"),
-         "CASE WHEN kind = 'openai' THEN 'response.choices[0].message.content is missing; log the model''s reply' "
-         "ELSE 'missing field ''output''; every interaction needs the model''s output' END"),
+        (f"{_missing('f_output')} AND NOT {NO_OUTPUT_NEEDED}",
+         "CASE WHEN kind = 'openai' THEN 'response.choices[0].message.content is missing; log the model''s reply "
+         "(a failed call: set finish_reason ''error'')' ELSE 'missing field ''output''; every interaction needs "
+         "the model''s output (a failed call: finish_reason ''error''; a call logged without its content: "
+         "has_content false)' END"),
+        ("json_type(f_has_content) NOT IN ('BOOLEAN', 'NULL')", "'field ''has_content'' must be true or false'"),
         ("json_type(f_output) NOT IN ('VARCHAR', 'ARRAY')",
          "'field ''output'' must be a string or a list of content parts, not ' || " + kind_of("f_output")),
         ("json_type(f_output) = 'ARRAY' AND NOT coalesce(list_aggregate(list_transform(from_json(f_output, "
          "'[\"json\"]'), lambda p: json_type(p) IN ('VARCHAR', 'OBJECT')), 'bool_and'), true)",
          "'field ''output'' is a list, but not of content parts (strings or {\"type\": \"text\", \"text\": ...} "
          "objects)'"),
-        (_missing("f_ts"),
-         f"CASE WHEN kind = 'openai' THEN 'missing ''ts'' or ''created''; {TS_HINT}' "
-         f"ELSE 'missing field ''ts''; {TS_HINT}' END"),
-        (f"{ts_expr(TS_VALUE)} IS NULL",
+        (f"NOT {_missing('f_ts')} AND {ts_expr(TS_VALUE)} IS NULL",
          f"'field ''ts'' is not a timestamp: ' || (f_ts)::VARCHAR || '; {TS_HINT}'"),
-        (ts_out_of_range(TS_VALUE),
+        (f"NOT {_missing('f_ts')} AND {ts_out_of_range(TS_VALUE)}",
          f"'field ''ts'' is out of range: ' || (f_ts)::VARCHAR || ' is ' || {ts_expr(TS_VALUE)}::VARCHAR "
          f"|| '; timestamps must fall in 1970-2099 ({TS_HINT})'"),
         ("json_type(f_user_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'NULL')",
@@ -225,6 +240,10 @@ def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -
     return checks
 
 
+ORPHAN_TS = (_missing("e->'ts'") + " AND parent_ts IS NULL",
+             "'event has no ''ts'' and its interaction none either; give the event a ts'")
+
+
 def _case(checks: list[tuple[str, str]]) -> str:
     return "CASE " + " ".join(f"WHEN {c} THEN {m}" for c, m in checks) + " END"
 
@@ -278,7 +297,7 @@ def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
             WHERE kind IN ('interaction', 'openai') AND json_type(f_events) = 'ARRAY'
               AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.src = shaped.src AND p.rn = shaped.rn)
         )
-        SELECT *, {_case(_event_checks(kinds, "e", "", ts_required=False))} AS problem FROM u
+        SELECT *, {_case(_event_checks(kinds, "e", "", ts_required=False) + [ORPHAN_TS])} AS problem FROM u
         """
     )
 
@@ -298,10 +317,12 @@ def first_problem(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str, int] |
     return None if row is None else (int(row[0]), int(row[1]), str(row[2]), int(row[3]))
 
 
+TRANSCRIPT = f"""array_to_string(list_transform(from_json(f_input, '["json"]'),
+    lambda m: coalesce(m->>'role', '?') || ': ' || coalesce({parts_text("(m->'content')")}, '')), chr(10))"""
+# A chat input's last user turn; a list that is no chat (no user turn) as its transcript.
 INPUT_TEXT = f"""CASE json_type(f_input)
     WHEN 'VARCHAR' THEN (f_input->>'$')
-    WHEN 'ARRAY' THEN array_to_string(list_transform(from_json(f_input, '["json"]'),
-        lambda m: coalesce(m->>'role', '?') || ': ' || coalesce({parts_text("(m->'content')")}, '')), chr(10))
+    WHEN 'ARRAY' THEN coalesce(critic_last_turn(msgs), {TRANSCRIPT})
     END"""
 CONTEXT_TEXT = """CASE json_type(f_context)
     WHEN 'VARCHAR' THEN (f_context->>'$')
@@ -320,27 +341,32 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
     interactions_before = _scalar(con, "SELECT count(*) FROM interactions")
     con.execute(
         f"""
-        INSERT INTO interactions
+        INSERT INTO interactions (id, ts, session_id, user_hash, feature, model, prompt_version, input, messages,
+                                  output, reference, context, latency_ms, input_tokens, output_tokens, cost_usd,
+                                  finish_reason, metadata, source, ingested_at, system, error, has_content)
         WITH firsts AS (  -- the first record of each new id; narrow, so the window does not drag the JSON along
             SELECT src, rn FROM shaped
             WHERE kind IN ('interaction', 'openai')
               AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = (shaped.f_id->>'$'))
             QUALIFY row_number() OVER (PARTITION BY (f_id->>'$') ORDER BY src, rn) = 1
         ), rows AS (
-            SELECT shaped.* FROM shaped SEMI JOIN firsts USING (src, rn)
+            SELECT shaped.*, CASE WHEN json_type(f_input) = 'ARRAY' THEN critic_messages(f_input) END AS msgs
+            FROM shaped SEMI JOIN firsts USING (src, rn)
         )
         SELECT
             (f_id->>'$') AS id, {ts} AS ts, (f_session_id->>'$') AS session_id,
-            CASE WHEN ((f_user_id->>'$')) IS NULL THEN NULL
+            CASE WHEN trim(f_user_id->>'$') = '' OR (f_user_id->>'$') IS NULL THEN NULL  -- '' is no user
                  ELSE sha256((SELECT value FROM meta WHERE key = 'user_salt') || ':' || ((f_user_id->>'$'))) END,
             (f_feature->>'$'), (f_model->>'$'), (f_prompt_version->>'$'),
-            {INPUT_TEXT},
-            CASE WHEN json_type(f_input) = 'ARRAY' THEN f_input END,
-            {parts_text("f_output")}, (f_reference->>'$'), {CONTEXT_TEXT},
+            {INPUT_TEXT}, coalesce(msgs, CASE WHEN json_type(f_input) = 'ARRAY' THEN f_input END),
+            coalesce({parts_text("f_output")}, ''), (f_reference->>'$'), {CONTEXT_TEXT},
             TRY_CAST((f_latency_ms->>'$') AS DOUBLE), TRY_CAST(TRY_CAST((f_input_tokens->>'$') AS DOUBLE) AS BIGINT),
             TRY_CAST(TRY_CAST((f_output_tokens->>'$') AS DOUBLE) AS BIGINT), TRY_CAST((f_cost_usd->>'$') AS DOUBLE),
-            (f_finish_reason->>'$'), {metadata},
-            list_extract({names}, src + 1), now()
+            CASE WHEN (f_finish_reason->>'$') IS NULL AND (f_error->>'$') IS NOT NULL THEN 'error'
+                 ELSE (f_finish_reason->>'$') END, {metadata},
+            list_extract({names}, src + 1), now(),
+            coalesce((f_system->>'$'), critic_system(msgs)), (f_error->>'$'),
+            coalesce(TRY_CAST(f_has_content->>'$' AS BOOLEAN), true)
         FROM rows
         """
     )

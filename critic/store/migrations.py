@@ -227,9 +227,22 @@ def m009_students(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m010_calls_as_logged(con: duckdb.DuckDBPyConnection) -> None:
+    """Interactions keep what another tool logged: a failed call's error, a call logged without its content,
+    the system prompt apart from the user's turn, and no timestamp where none was logged."""
+    con.execute(
+        """
+        ALTER TABLE interactions ALTER COLUMN ts DROP NOT NULL;
+        ALTER TABLE interactions ADD COLUMN system VARCHAR;
+        ALTER TABLE interactions ADD COLUMN error VARCHAR;
+        ALTER TABLE interactions ADD COLUMN has_content BOOLEAN NOT NULL DEFAULT true;
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks, m005_check_runs,
-    m006_batches, m007_eval_items, m008_end_model, m009_students,
+    m006_batches, m007_eval_items, m008_end_model, m009_students, m010_calls_as_logged,
 ]
 
 

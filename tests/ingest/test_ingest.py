@@ -46,8 +46,11 @@ def test_oasst_sample_loads_with_thumbs(store: Store) -> None:
     assert result.interactions == 687
     kinds = dict(store.con.execute("SELECT kind, count(*) FROM events GROUP BY 1").fetchall())
     assert kinds == {"thumb_up": 854, "thumb_down": 372}
-    row = store.con.execute("SELECT input, messages FROM interactions WHERE messages IS NOT NULL LIMIT 1").fetchone()
-    assert row is not None and row[0].startswith("user: ")
+    rows = store.con.execute("SELECT input, messages FROM interactions WHERE json_array_length(messages) > 2").fetchall()
+    assert rows, "the sample holds multi-turn chats"
+    for text, messages in rows:  # input is the last user turn; the conversation stays in messages
+        users = [m["content"] for m in json.loads(messages) if m["role"] == "user"]
+        assert text == users[-1] and not text.startswith("user: ")
 
 
 def test_user_ids_are_hashed_never_stored_raw(store: Store, tmp_path: Path) -> None:
@@ -69,10 +72,11 @@ def test_openai_logs_are_understood(store: Store, tmp_path: Path) -> None:
     }
     ingest_files(store, [str(write_jsonl(tmp_path / "oai.jsonl", [rec]))], CONFIG)
     row = store.con.execute(
-        "SELECT id, model, input, output, finish_reason, input_tokens, output_tokens, latency_ms, metadata FROM interactions"
-    ).fetchone()
+        "SELECT id, model, input, output, finish_reason, input_tokens, output_tokens, latency_ms, metadata, system "
+        "FROM interactions").fetchone()
     assert row is not None
-    assert row[:8] == ("chatcmpl-1", "gpt-4.1-mini", "system: Be brief.\nuser: Hi?", "Hello.", "length", 11, 2, 812.0)
+    assert row[:8] == ("chatcmpl-1", "gpt-4.1-mini", "Hi?", "Hello.", "length", 11, 2, 812.0)
+    assert row[9] == "Be brief."  # the system prompt is kept apart from the user's turn
     assert json.loads(row[8]) == {"env": "prod", "team": "search"}
 
 
@@ -174,7 +178,7 @@ def test_content_parts_are_rendered_as_text_with_markers(store: Store, tmp_path:
            "response": {"choices": [{"message": {"content": [{"type": "text", "text": "A cat."}]}}]}}
     ingest_files(store, [str(write_jsonl(tmp_path / "p.jsonl", [log]))], CONFIG)
     inp, out = store.con.execute("SELECT input, output FROM interactions").fetchone() or ("", "")
-    assert inp == "user: What is in this picture?\n[image]" and out == "A cat."
+    assert inp == "What is in this picture?\n[image]" and out == "A cat."
     assert "base64" not in inp
 
 

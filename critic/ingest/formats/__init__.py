@@ -3,8 +3,9 @@
 
 Each format is a small module with `CLAIM` (SQL over a record `j` and its top-level keys `k`:
 does it belong to the format) and
-`expand(con)` (SQL: a temp table `expanded(src, rn, j)` of critic interaction and event records,
-plus `skipped`, the records it recognised but that are no LLM call). Records keep their source
+`expand(con)` (SQL: it appends to the temp table `expanded(src, rn, j)` the critic interaction and
+event records it maps to, and to `skipped(src, rn, reason)` the records it recognised that are no
+LLM call, such as a retriever or tool span). Records keep their source
 line (`rn`), so a record critic cannot map fails with FILE:LINE like any other. The ids each
 source gives (trace, span, observation) are kept in `metadata.source`, so `critic export`
 can send verdicts back to the same place.
@@ -25,12 +26,12 @@ FORMATS = {"otel": otel, "langfuse": langfuse, "litellm": litellm}
 NAMES = ("critic", *FORMATS)  # --from: critic is critic's own records and OpenAI chat-completions logs
 
 
-def expand(con: duckdb.DuckDBPyConnection, only: str | None = None) -> int:
+def expand(con: duckdb.DuckDBPyConnection, only: str | None = None, *, strict: bool = False) -> dict[str, int]:
     """Rewrite `staged` so that every record of a known format is replaced by the critic records it maps to.
 
     ONLY (a name of NAMES) forces one format: a record that is not of it fails. Returns how many
-    recognised records map to nothing (spans that are no LLM call, observations that are no
-    generation).
+    recognised records map to no LLM call (spans that are no LLM call, observations that are no
+    generation), by reason; under STRICT the first of them fails instead.
     """
     if only is not None and only not in NAMES:
         raise OptionError(f"--from {only!r}: use one of {', '.join(NAMES)}")
@@ -40,18 +41,23 @@ def expand(con: duckdb.DuckDBPyConnection, only: str | None = None) -> int:
     con.execute("DELETE FROM claimed WHERE fmt IS NULL")
     if only is not None:
         _require(con, only)
-    found = [r[0] for r in con.execute("SELECT DISTINCT fmt FROM claimed").fetchall()]
+    found = [r[0] for r in con.execute("SELECT DISTINCT fmt FROM claimed ORDER BY 1").fetchall()]
     if not found:
-        return 0
+        return {}
     con.execute("CREATE OR REPLACE TEMP TABLE expanded (src INTEGER, rn BIGINT, j JSON)")
-    skipped = 0
+    con.execute("CREATE OR REPLACE TEMP TABLE skipped (src INTEGER, rn BIGINT, reason VARCHAR)")
     for name in found:
-        skipped += FORMATS[name].expand(con)
+        FORMATS[name].expand(con)
+    first = con.execute("SELECT src, rn, reason FROM skipped ORDER BY src, rn LIMIT 1").fetchone()
+    if strict and first is not None:
+        raise ForeignRecord(int(first[0]), int(first[1]), f"{first[2]}: not an LLM call critic can map; "
+                            "drop --strict to skip such records (they are counted by reason)")
+    counts = dict(con.execute("SELECT reason, count(*) FROM skipped GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
     con.execute("DELETE FROM staged WHERE (src, rn) IN (SELECT src, rn FROM claimed)")
     con.execute("INSERT INTO staged SELECT src, rn, j FROM expanded")
-    for table in ("claimed", "expanded"):
+    for table in ("claimed", "expanded", "skipped"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    return skipped
+    return {str(k): int(v) for k, v in counts.items()}
 
 
 def _require(con: duckdb.DuckDBPyConnection, only: str) -> None:
@@ -61,13 +67,14 @@ def _require(con: duckdb.DuckDBPyConnection, only: str) -> None:
     row = con.execute("SELECT src, rn FROM foreign_records ORDER BY src, rn LIMIT 1").fetchone()
     con.execute("DROP TABLE foreign_records")
     if row is not None:
-        raise ForeignRecord(int(row[0]), int(row[1]), only)
+        raise ForeignRecord(int(row[0]), int(row[1]), f"not a {only} record; drop --from {only} to detect each "
+                            f"record's format, or fix the file ({only}: see the README's *Where your logs are*)")
 
 
 class ForeignRecord(Exception):
-    """A record that is not of the format --from names; critic.ingest turns it into FILE:LINE."""
+    """A record refused for its format (not the one --from names, or unmappable under --strict); critic.ingest
+    turns it into FILE:LINE."""
 
-    def __init__(self, src: int, rn: int, fmt: str) -> None:
-        super().__init__(f"not a {fmt} record; drop --from {fmt} to detect each record's format, "
-                         f"or fix the file ({fmt}: see the README's *Where your logs are*)")
+    def __init__(self, src: int, rn: int, message: str) -> None:
+        super().__init__(message)
         self.src, self.rn = src, rn

@@ -1,95 +1,172 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Langfuse traces, observations and scores, as its public API returns them (and the UI's JSON export).
+"""Langfuse traces, observations and scores, as its public API returns them and its UI downloads them.
 
-A file may hold API pages (`{"data": [...], "meta": {...}}`), arrays or one object per line, of
-traces (`GET /api/public/traces`), observations (`/api/public/observations`) and scores
-(`/api/public/scores`), in any mix. Observations of type GENERATION become interactions; other
-observations are skipped. Mapping:
+A file may hold, in any mix, one object per line or arrays of: API pages (`{"data": [...], "meta": {...}}`)
+of traces (`GET /api/public/traces`), observations (`/api/public/observations`, v1 and v2) and
+scores (`/api/public/scores`); single traces (`GET /api/public/traces/{id}`, with their
+`observations` and `scores` embedded); and the UI's trace download (`{"trace": …, "observations": [...]}`).
+Observations of type GENERATION become interactions; every other observation (SPAN, EVENT, TOOL,
+AGENT, CHAIN, RETRIEVER, EMBEDDING, …) is skipped and counted by type. Mapping:
 
 | critic | Langfuse |
 | --- | --- |
 | id | observation `id` |
 | ts, latency_ms | `startTime`; `endTime` − `startTime` |
-| input, output | `input` (a message list, `{messages: [...]}`, or text), `output` (text, or a message's `content`) |
-| model | `model` |
-| input_tokens, output_tokens | `usageDetails.input`/`output`, else `usage.input`/`output`, else `promptTokens`/`completionTokens` |
-| cost_usd | `calculatedTotalCost`, else `costDetails.total` |
-| session_id, user_id, feature | the trace's `sessionId`, `userId`, `name` (when the trace is in the same ingest) |
+| input (the last user turn), messages, system | `input`: a message list, `{messages: [...]}`, text, or any of these as a JSON string (v2) |
+| output (the first choice) | `output`: text, a message (tool calls as readable calls), a chat completion, or any of these as a JSON string |
+| finish_reason, error | `error` and `statusMessage` when `level` is ERROR; else the completion's finish reason |
+| model | `model`, else `providedModelName` |
+| input_tokens, output_tokens | `usageDetails.input`/`output` (or `prompt_tokens`/`completion_tokens`), `usage.input`/`output`, `promptTokens`/`completionTokens` |
+| cost_usd | `calculatedTotalCost`, `totalCost`, `costDetails.total` |
+| context | the documents a RETRIEVER observation of the same trace returned before the generation started |
+| session_id, user_id, feature | the trace's (when it is in the same ingest) `sessionId`, `userId`, `name`; else the observation's `sessionId`, `userId`, `traceName` |
 | prompt_version | `promptName@promptVersion` |
 | metadata | `metadata`, plus `source: {format, trace_id, observation_id}` |
 
-A score becomes an event on its observation (or on its trace's latest generation in the same
-ingest, else on the trace id): a boolean, 0/1 or ±1 score whose name says feedback, thumbs, like
-or rating → `thumb_up`/`thumb_down`; any other → kind `score:NAME` with `{value, comment, score_id}`.
+A generation with neither input nor output (the SDK's masking, or content not sent) is kept as a call
+logged without its content. A score becomes an event on its observation (or on its trace's latest
+generation in the same ingest, else on the trace id): a boolean, 0/1 or ±1 score whose name says
+feedback, thumbs, like or rating → `thumb_up`/`thumb_down`; any other → kind `score:NAME` with
+`{value, comment, score_id}`.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-_IS_OBSERVATION = "((j->>'type') IN ('GENERATION', 'SPAN', 'EVENT') AND json_exists(j, '$.traceId'))"
-_IS_SCORE = ("(json_exists(j, '$.traceId') AND json_exists(j, '$.name') AND json_exists(j, '$.value') "
-             "AND NOT json_exists(j, '$.type') AND (json_exists(j, '$.dataType') OR json_exists(j, '$.source')))")
+_IS_OBSERVATION = ("coalesce(json_type(j->'type') = 'VARCHAR' AND json_exists(j, '$.traceId') "
+                   "AND json_exists(j, '$.startTime'), false)")
+_IS_SCORE = ("(json_exists(j, '$.name') AND json_exists(j, '$.value') AND NOT json_exists(j, '$.type') "
+             "AND (json_exists(j, '$.dataType') OR json_exists(j, '$.source')))")
 _IS_TRACE = ("(json_exists(j, '$.timestamp') AND json_exists(j, '$.id') AND NOT json_exists(j, '$.traceId') "
              "AND (json_exists(j, '$.sessionId') OR json_exists(j, '$.userId') OR json_exists(j, '$.observations') "
-             "OR json_exists(j, '$.htmlPath')))")
-_IS_PAGE = "(json_type(j->'data') = 'ARRAY' AND json_exists(j, '$.meta'))"
+             "OR json_exists(j, '$.htmlPath') OR json_exists(j, '$.projectId')))")
+_IS_PAGE = "coalesce(json_type(j->'data') = 'ARRAY' AND json_exists(j, '$.meta'), false)"
+_IS_DOWNLOAD = "coalesce(json_type(j->'trace') = 'OBJECT' AND json_type(j->'observations') = 'ARRAY', false)"
 # k: the record's top-level keys (one parse for every record of every file; the tests above run only on these)
-CLAIM = ("(list_has_all(k, ['data', 'meta']) OR list_has_all(k, ['traceId', 'type', 'startTime']) "
-         "OR (list_has_all(k, ['traceId', 'name', 'value']) AND list_has_any(k, ['dataType', 'source'])) "
+CLAIM = ("(list_has_all(k, ['data', 'meta']) OR list_has_all(k, ['trace', 'observations']) "
+         "OR list_has_all(k, ['traceId', 'type', 'startTime']) "
+         "OR (list_has_all(k, ['name', 'value']) AND list_has_any(k, ['traceId', 'observationId', 'sessionId']) "
+         "AND list_has_any(k, ['dataType', 'source'])) "
          "OR (list_has_all(k, ['id', 'timestamp']) AND NOT list_contains(k, 'traceId') "
-         "AND list_has_any(k, ['sessionId', 'userId', 'observations', 'htmlPath'])))")
-CLAIM = f"({CLAIM} AND ({_IS_PAGE} OR {_IS_OBSERVATION} OR {_IS_SCORE} OR {_IS_TRACE}))"
+         "AND list_has_any(k, ['sessionId', 'userId', 'observations', 'htmlPath', 'projectId'])))")
+CLAIM = f"({CLAIM} AND ({_IS_PAGE} OR {_IS_DOWNLOAD} OR {_IS_OBSERVATION} OR {_IS_SCORE} OR {_IS_TRACE}))"
 FEEDBACK = "(?i)(feedback|thumb|like|user.?rating|helpful|satisf)"
 
 
-def expand(con: duckdb.DuckDBPyConnection) -> int:
-    """Append critic records for claimed Langfuse objects to `expanded`; how many observations were skipped."""
+def _first(*exprs: str) -> str:
+    """The first of EXPRS (JSON values) that is set and not JSON null."""
+    return "coalesce(" + ", ".join(f"nullif({e}, 'null'::JSON)" for e in exprs) + ")"
+
+
+def _logged(expr: str) -> str:
+    return f"(coalesce(json_type({expr}), 'NULL') <> 'NULL' AND ({expr}->>'$') <> '')"
+
+
+def expand(con: duckdb.DuckDBPyConnection) -> None:
+    """Append critic records for claimed Langfuse objects to `expanded`; observations that are no generation to `skipped`."""
+    _objects(con)
+    _generations(con)
+    _scores(con)
+    con.execute("""
+        INSERT INTO skipped
+        SELECT src, rn, 'langfuse ' || (j->>'type') || ' observation' FROM lf
+        WHERE kind = 'observation' AND (j->>'type') <> 'GENERATION'
+        UNION ALL
+        SELECT src, rn, 'langfuse trace whose observations are not in this ingest' FROM lf t
+        WHERE kind = 'trace' AND NOT EXISTS (SELECT 1 FROM lf o WHERE o.kind = 'observation'
+                                             AND (o.j->>'traceId') = t.j->>'id')
+        UNION ALL
+        SELECT src, rn, 'langfuse score on a session' FROM lf WHERE kind = 'score' AND (j->>'traceId') IS NULL
+            AND (j->>'observationId') IS NULL
+    """)
+    con.execute("DROP TABLE lf")
+
+
+def _objects(con: duckdb.DuckDBPyConnection) -> None:
+    """lf(src, rn, j, kind): every trace, observation and score, out of pages, downloads and single traces."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE lf_top AS
+        SELECT src, rn, j FROM claimed WHERE fmt = 'langfuse' AND NOT {_IS_PAGE} AND NOT {_IS_DOWNLOAD}
+        UNION ALL
+        SELECT src, rn, unnest(from_json(j->'data', '["json"]')) AS j FROM claimed WHERE fmt = 'langfuse' AND {_IS_PAGE}
+        UNION ALL
+        SELECT src, rn, j->'trace' FROM claimed WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD}
+        UNION ALL
+        SELECT src, rn, json_merge_patch(o, json_object('traceId', coalesce(o->>'traceId', j->'trace'->>'id')))
+        FROM (SELECT src, rn, j, unnest(from_json(j->'observations', '["json"]')) AS o
+              FROM claimed WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD})
+        WHERE json_type(o) = 'OBJECT'
+    """)
+    # a single trace (GET /traces/{{id}}) embeds its observations and scores as objects; a page of traces, their ids
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lf AS
         WITH items AS (
-            SELECT src, rn, j FROM claimed WHERE fmt = 'langfuse' AND NOT {_IS_PAGE}
+            SELECT src, rn, j FROM lf_top
             UNION ALL
-            SELECT src, rn, unnest(from_json(j->'data', '["json"]')) AS j FROM claimed WHERE fmt = 'langfuse' AND {_IS_PAGE}
+            SELECT src, rn, json_merge_patch(e, json_object('traceId', coalesce(e->>'traceId', j->>'id')))
+            FROM (SELECT src, rn, j, unnest(from_json(j->'observations', '["json"]')) AS e FROM lf_top
+                  WHERE json_type(j->'observations') = 'ARRAY' AND NOT json_exists(j, '$.traceId'))
+            WHERE json_type(e) = 'OBJECT'
+            UNION ALL
+            SELECT src, rn, json_merge_patch(e, json_object('traceId', coalesce(e->>'traceId', j->>'id')))
+            FROM (SELECT src, rn, j, unnest(from_json(j->'scores', '["json"]')) AS e FROM lf_top
+                  WHERE json_type(j->'scores') = 'ARRAY' AND NOT json_exists(j, '$.traceId'))
+            WHERE json_type(e) = 'OBJECT'
         )
         SELECT src, rn, j, CASE WHEN {_IS_OBSERVATION} THEN 'observation' WHEN {_IS_SCORE} THEN 'score'
                                 WHEN {_IS_TRACE} THEN 'trace' END AS kind
         FROM items
     """)
+    con.execute("DROP TABLE lf_top")
+
+
+def _generations(con: duckdb.DuckDBPyConnection) -> None:
     ms = "epoch_us(TRY_CAST({} AS TIMESTAMPTZ)) / 1000.0"
+    failed = "((o.j->>'level') = 'ERROR')"
+    usage = "o.j->'usageDetails'"
     con.execute(f"""
         INSERT INTO expanded
         SELECT o.src, o.rn, json_object(
             'id', o.j->'id',
             'ts', o.j->'startTime',
             'latency_ms', {ms.format("o.j->>'endTime'")} - {ms.format("o.j->>'startTime'")},
-            'model', o.j->'model',
-            'input', CASE WHEN json_type(o.j->'input') = 'OBJECT' AND json_type(o.j->'input'->'messages') = 'ARRAY'
-                          THEN o.j->'input'->'messages'
-                          WHEN json_type(o.j->'input') IN ('VARCHAR', 'ARRAY') THEN o.j->'input'
-                          WHEN (o.j->'input') IS NOT NULL AND json_type(o.j->'input') <> 'NULL'
-                          THEN to_json((o.j->'input')::VARCHAR) END,
-            'output', CASE WHEN json_type(o.j->'output') = 'VARCHAR' THEN o.j->'output'
-                           WHEN json_type(o.j->'output'->'content') IN ('VARCHAR', 'ARRAY') THEN o.j->'output'->'content'
-                           WHEN json_type(o.j->'output') = 'OBJECT' AND (o.j->'output'->'choices') IS NOT NULL
-                           THEN o.j->'output'->'choices'->0->'message'->'content'
-                           WHEN (o.j->'output') IS NOT NULL AND json_type(o.j->'output') <> 'NULL'
-                           THEN to_json((o.j->'output')::VARCHAR) END,
-            'input_tokens', coalesce(nullif(o.j->'usageDetails'->'input', 'null'::JSON), nullif(o.j->'usage'->'input', 'null'::JSON), nullif(o.j->'promptTokens', 'null'::JSON)),
-            'output_tokens', coalesce(nullif(o.j->'usageDetails'->'output', 'null'::JSON), nullif(o.j->'usage'->'output', 'null'::JSON), nullif(o.j->'completionTokens', 'null'::JSON)),
-            'cost_usd', coalesce(nullif(o.j->'calculatedTotalCost', 'null'::JSON), nullif(o.j->'costDetails'->'total', 'null'::JSON)),
-            'session_id', t.j->'sessionId', 'user_id', t.j->'userId', 'feature', t.j->'name',
+            'model', {_first("o.j->'model'", "o.j->'providedModelName'")},
+            'input', CASE WHEN critic_messages(o.j->'input') IS NOT NULL THEN critic_messages(o.j->'input')
+                          WHEN {_logged("o.j->'input'")} THEN to_json(critic_output(o.j->'input')) END,
+            'output', CASE WHEN {_logged("o.j->'output'")} THEN to_json(critic_output(o.j->'output')) END,
+            'has_content', {failed} OR {_logged("o.j->'input'")} OR {_logged("o.j->'output'")},
+            'finish_reason', CASE WHEN {failed} THEN 'error'
+                                  ELSE critic_unstring(o.j->'output')->'choices'->0->>'finish_reason' END,
+            'error', CASE WHEN {failed} THEN coalesce(o.j->>'statusMessage', 'error') END,
+            'input_tokens', {_first(f"{usage}->'input'", f"{usage}->'prompt_tokens'", "o.j->'usage'->'input'",
+                                    "o.j->'promptTokens'", "o.j->'inputUsage'")},
+            'output_tokens', {_first(f"{usage}->'output'", f"{usage}->'completion_tokens'", "o.j->'usage'->'output'",
+                                     "o.j->'completionTokens'", "o.j->'outputUsage'")},
+            'cost_usd', {_first("o.j->'calculatedTotalCost'", "o.j->'totalCost'", "o.j->'costDetails'->'total'")},
+            'context', (SELECT critic_documents(r.j->'output') FROM lf r WHERE r.kind = 'observation'
+                        AND (r.j->>'type') = 'RETRIEVER' AND (r.j->>'traceId') = o.j->>'traceId'
+                        AND (r.j->>'startTime') <= o.j->>'startTime' ORDER BY r.j->>'startTime' DESC LIMIT 1),
+            'session_id', {_first("t.j->'sessionId'", "o.j->'sessionId'")},
+            'user_id', {_first("t.j->'userId'", "o.j->'userId'")},
+            'feature', {_first("t.j->'name'", "o.j->'traceName'")},
             'prompt_version', CASE WHEN (o.j->>'promptName') IS NOT NULL
                                    THEN o.j->>'promptName' || '@' || coalesce(o.j->>'promptVersion', '?') END,
-            'metadata', json_merge_patch(CASE WHEN json_type(o.j->'metadata') = 'OBJECT' THEN o.j->'metadata'
-                                              ELSE '{{}}'::JSON END,
+            'metadata', json_merge_patch(CASE WHEN json_type(critic_unstring(o.j->'metadata')) = 'OBJECT'
+                                              THEN critic_unstring(o.j->'metadata') ELSE '{{}}'::JSON END,
                                          json_object('source', json_object('format', 'langfuse',
                                                      'trace_id', o.j->>'traceId', 'observation_id', o.j->>'id'),
-                                                     'observation_name', o.j->>'name'))
+                                                     'observation_name', o.j->>'name',
+                                                     'choices', critic_choices(o.j->'output')))
         ) AS j
-        FROM lf o LEFT JOIN (SELECT j FROM lf WHERE kind = 'trace') t ON (t.j->>'id') = o.j->>'traceId'
+        FROM lf o LEFT JOIN (SELECT j FROM lf WHERE kind = 'trace' QUALIFY row_number() OVER (PARTITION BY j->>'id') = 1) t
+             ON (t.j->>'id') = o.j->>'traceId'
         WHERE o.kind = 'observation' AND (o.j->>'type') = 'GENERATION'
+        QUALIFY row_number() OVER (PARTITION BY o.j->>'id', o.j::VARCHAR ORDER BY o.src, o.rn) = 1
     """)
+
+
+def _scores(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
         INSERT INTO expanded
         WITH latest AS (
@@ -98,7 +175,8 @@ def expand(con: duckdb.DuckDBPyConnection) -> int:
         ), s AS (
             SELECT src, rn, j, TRY_CAST(j->>'value' AS DOUBLE) AS v,
                    (j->>'dataType') = 'BOOLEAN' OR TRY_CAST(j->>'value' AS DOUBLE) IN (-1, 0, 1) AS is_binary
-            FROM lf WHERE kind = 'score'
+            FROM lf WHERE kind = 'score' AND ((j->>'traceId') IS NOT NULL OR (j->>'observationId') IS NOT NULL)
+            QUALIFY row_number() OVER (PARTITION BY j->>'id' ORDER BY src, rn) = 1
         )
         SELECT s.src, s.rn, json_object(
             'interaction_id', coalesce(s.j->>'observationId', latest.observation_id, s.j->>'traceId'),
@@ -110,6 +188,3 @@ def expand(con: duckdb.DuckDBPyConnection) -> int:
         ) AS j
         FROM s LEFT JOIN latest ON latest.trace_id = s.j->>'traceId'
     """)
-    row = con.execute("SELECT count(*) FROM lf WHERE kind = 'observation' AND (j->>'type') <> 'GENERATION'").fetchone()
-    con.execute("DROP TABLE lf")
-    return int(row[0]) if row else 0

@@ -1,21 +1,29 @@
 # SPDX-License-Identifier: Apache-2.0
-"""LiteLLM's standard logging payload: what its callbacks (`StandardLoggingPayload`) and spend logs write.
+"""LiteLLM's standard logging payload (`StandardLoggingPayload`, what its callbacks get) and its spend logs.
 
-Mapping: `id` → id; `startTime` → ts (epoch seconds or ISO); `endTime − startTime` → latency_ms;
-`model`; `messages` → input; `response.choices[0].message.content` (or a text `response`) → output;
+Mapping: `id` (spend logs: `request_id`) → id; `startTime` → ts (epoch seconds or ISO);
+`endTime − startTime` → latency_ms; `model`; `messages` → input (the last user turn; the chat in
+messages); `response` (a chat completion, a Responses API object or text) → output, its first
+choice (n>1: the others in `metadata.choices`), tool calls as readable calls;
 `response.choices[0].finish_reason` → finish_reason; `prompt_tokens`, `completion_tokens`;
-`response_cost` → cost_usd; `end_user`, else `metadata.user_api_key_user_id` → user_id;
-`metadata.session_id`, else `trace_id` → session_id; `metadata.feature`, else
-`metadata.user_api_key_team_alias` → feature. A failed call (`status: failure`) is kept with an
-empty output and finish_reason `error`: a user saw nothing. `metadata.source` keeps the ids.
+`response_cost` (spend logs: `spend`) → cost_usd; `end_user`, else `user`, else
+`metadata.user_api_key_user_id` → user_id (an empty string is no user); `metadata.session_id`,
+`session_id`, else `trace_id` → session_id; `metadata.feature`, else `metadata.user_api_key_team_alias`
+→ feature. A failed call (`status: failure`) is kept with finish_reason `error` and the error class.
+A payload without messages and response (spend logs keep none unless `store_prompts_in_spend_logs`
+is on; `turn_off_message_logging` writes `redacted-by-litellm`) is a call logged without its content.
+Calls that are no chat or text completion (embeddings, images, audio, moderation) are skipped.
+`metadata.source` keeps the ids.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-CLAIM = ("(list_contains(k, 'call_type') AND list_has_any(k, ['response_cost', 'model_group', 'hidden_params', "
-         "'api_base']))")  # k: the record's top-level keys
+CLAIM = ("(list_has_any(k, ['call_type']) AND list_has_any(k, ['response_cost', 'model_group', 'hidden_params', "
+         "'api_base', 'spend', 'request_id']))")  # k: the record's top-level keys
+NOT_GENERATION = r"(?i)(embedding|image|moderation|transcription|speech|rerank|file|batch|vector|ocr|search)"
+REDACTED = "redacted-by-litellm"
 
 
 def _seconds(field: str) -> str:
@@ -24,32 +32,51 @@ def _seconds(field: str) -> str:
             f"epoch_ms(TRY_CAST(j->>'{field}' AS TIMESTAMPTZ)) / 1000.0)")
 
 
-def expand(con: duckdb.DuckDBPyConnection) -> int:
-    """Append a critic record for every claimed LiteLLM payload to `expanded`; none are skipped."""
+def _logged(field: str) -> str:
+    """SQL: FIELD holds logged content (not null, not {} or '', not LiteLLM's redaction marker)."""
+    return (f"(coalesce(json_type(j->'{field}'), 'NULL') <> 'NULL' AND (j->>'{field}') NOT IN ('', '{{}}', '[]') "
+            f"AND NOT contains(j->>'{field}', '{REDACTED}'))")
+
+
+def _nonempty(*exprs: str) -> str:
+    """The first of EXPRS (JSON values) that is set and not an empty string."""
+    return "coalesce(" + ", ".join(f"nullif(nullif({e}, 'null'::JSON), '\"\"'::JSON)" for e in exprs) + ")"
+
+
+def expand(con: duckdb.DuckDBPyConnection) -> None:
+    """Append a critic record for every claimed LiteLLM payload to `expanded`; calls that are no generation to `skipped`."""
     failed = "((j->>'status') = 'failure')"
+    content = f"({_logged('messages')} OR {_logged('response')})"
+    generation = f"NOT regexp_matches(coalesce(j->>'call_type', ''), '{NOT_GENERATION}')"
     con.execute(f"""
         INSERT INTO expanded
         SELECT src, rn, json_object(
-            'id', j->'id',
+            'id', coalesce(j->'id', j->'request_id'),
             'ts', j->'startTime',
             'latency_ms', ({_seconds('endTime')} - {_seconds('startTime')}) * 1000,
             'model', j->'model',
-            'input', CASE WHEN json_type(j->'messages') IN ('ARRAY', 'VARCHAR') THEN j->'messages'
-                          WHEN json_type(j->'messages') = 'OBJECT' THEN to_json((j->'messages')::VARCHAR) END,
-            'output', CASE WHEN {failed} THEN to_json('')
-                           WHEN json_type(j->'response') = 'VARCHAR' THEN j->'response'
-                           ELSE j->'response'->'choices'->0->'message'->'content' END,
-            'finish_reason', CASE WHEN {failed} THEN 'error' ELSE j->'response'->'choices'->0->>'finish_reason' END,
+            'input', CASE WHEN {_logged('messages')} THEN critic_unstring(j->'messages') END,
+            'output', CASE WHEN NOT {failed} AND {_logged('response')} THEN to_json(critic_output(j->'response')) END,
+            'has_content', {failed} OR {content},
+            'finish_reason', CASE WHEN {failed} THEN 'error'
+                                  ELSE critic_unstring(j->'response')->'choices'->0->>'finish_reason' END,
+            'error', CASE WHEN {failed} THEN coalesce(j->'error_information'->>'error_class',
+                                                      j->'error_information'->>'error_code', 'error') END,
             'input_tokens', j->'prompt_tokens', 'output_tokens', j->'completion_tokens',
-            'cost_usd', j->'response_cost',
-            'user_id', coalesce(nullif(j->'end_user', 'null'::JSON), nullif(j->'metadata'->'user_api_key_user_id', 'null'::JSON)),
-            'session_id', coalesce(nullif(j->'metadata'->'session_id', 'null'::JSON), nullif(j->'trace_id', 'null'::JSON)),
-            'feature', coalesce(nullif(j->'metadata'->'feature', 'null'::JSON), nullif(j->'metadata'->'user_api_key_team_alias', 'null'::JSON)),
-            'metadata', json_object('source', json_object('format', 'litellm', 'id', j->>'id', 'trace_id', j->>'trace_id'),
+            'cost_usd', coalesce(nullif(j->'response_cost', 'null'::JSON), nullif(j->'spend', 'null'::JSON)),
+            'user_id', {_nonempty("j->'end_user'", "j->'user'", "j->'metadata'->'user_api_key_user_id'")},
+            'session_id', {_nonempty("j->'metadata'->'session_id'", "j->'session_id'", "j->'trace_id'")},
+            'feature', {_nonempty("j->'metadata'->'feature'", "j->'metadata'->'user_api_key_team_alias'")},
+            'metadata', json_object('source', json_object('format', 'litellm', 'id', coalesce(j->>'id', j->>'request_id'),
+                                                          'trace_id', j->>'trace_id'),
                                     'call_type', j->>'call_type', 'model_group', j->>'model_group',
                                     'api_base', j->>'api_base', 'cache_hit', j->'cache_hit', 'status', j->>'status',
-                                    'error', j->>'error_str')
+                                    'error', coalesce(j->>'error_str', j->'error_information'->>'error_message'),
+                                    'choices', CASE WHEN {_logged('response')} THEN critic_choices(j->'response') END)
         ) AS j
-        FROM claimed WHERE fmt = 'litellm'
+        FROM claimed WHERE fmt = 'litellm' AND {generation}
     """)
-    return 0
+    con.execute(f"""
+        INSERT INTO skipped SELECT src, rn, 'litellm ' || (j->>'call_type') || ' call'
+        FROM claimed WHERE fmt = 'litellm' AND NOT ({generation})
+    """)

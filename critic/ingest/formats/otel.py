@@ -1,33 +1,78 @@
 # SPDX-License-Identifier: Apache-2.0
-"""OpenTelemetry GenAI and OpenInference spans in OTLP JSON (`resourceSpans → scopeSpans → spans`).
+"""OpenTelemetry spans and logs in OTLP JSON: GenAI semantic conventions (current and deprecated),
+OpenInference (Arize Phoenix) and the Vercel AI SDK.
 
-What the Collector's file exporter writes, one export request per line (or one per `.json` file).
-A span is an LLM call when it has `gen_ai.operation.name` chat / text_completion /
-generate_content, GenAI message attributes or events, or `openinference.span.kind = LLM`;
-other spans (retrievers, tools, chains) are skipped. Mapping (first that is set):
+What the Collector's file exporter writes (`resourceSpans → scopeSpans → spans`, and
+`resourceLogs → scopeLogs → logRecords` for GenAI events), one export request per line or per
+`.json` file; ids hex or base64. Log records are joined to their span by span id, so ingest span and
+log files together.
 
-| critic | OpenTelemetry GenAI | OpenInference |
-| --- | --- | --- |
-| id | span id (hex) | span id (hex) |
-| ts, latency_ms | start time; end − start | start time; end − start |
-| input | `gen_ai.system_instructions` + `gen_ai.input.messages`; older `gen_ai.*.message` events | `llm.input_messages.N.message.*`; `input.value` |
-| output | `gen_ai.output.messages`; older `gen_ai.choice` event | `llm.output_messages.N.message.content`; `output.value` |
-| model | `gen_ai.response.model`, `gen_ai.request.model` | `llm.model_name` |
-| input_tokens, output_tokens | `gen_ai.usage.input_tokens`, `output_tokens` | `llm.token_count.prompt`, `completion` |
-| finish_reason | `gen_ai.response.finish_reasons[0]`, the choice event's | – |
-| session_id | `gen_ai.conversation.id`, `session.id`, else the trace id | `session.id`, else the trace id |
-| user_id | `user.id`, `enduser.id` | `user.id` |
-| feature | resource `service.name` | resource `service.name` |
+A span is an LLM call when it is one by its own convention: `gen_ai.operation.name` chat /
+text_completion / generate_content, `openinference.span.kind` LLM, a Vercel `ai.*.doGenerate` /
+`ai.*.doStream` span, or GenAI content without any of these (deprecated `gen_ai.prompt.N.*`,
+`llm.request.type`). Every other span is skipped and counted by reason (`openinference RETRIEVER
+span`, `otel execute_tool span`, `vercel ai.generateText span`: the Vercel call's wrapper, whose
+inner span is the call). Mapping, first that is set:
 
-`metadata.source` keeps `format`, `trace_id` and `span_id` (hex); `metadata.span_name` the span's name.
+| critic | source |
+| --- | --- |
+| id, ts, latency_ms | span id (hex); start time; end − start |
+| input (the last user turn), messages, system | `gen_ai.system_instructions` + `gen_ai.input.messages`; GenAI log events (`gen_ai.client.inference.operation.details`, or `gen_ai.{system,user,assistant,tool}.message`); the same as span events; `llm.input_messages.N.message.*` (content, `contents.M.message_content.*`, `tool_calls.M.tool_call.function.*`); `gen_ai.prompt.N.*`; Vercel `ai.prompt.messages`; `input.value` (text, or a request as JSON) |
+| output (the first choice; others in `metadata.choices`) | `gen_ai.output.messages`; the `gen_ai.choice` log or span event; `llm.output_messages.N.message.*`; `gen_ai.completion.N.*`; Vercel `ai.response.text` + `ai.response.toolCalls`; `output.value` (text, or a response as JSON); tool calls as readable calls |
+| finish_reason | `error` when the span's status is ERROR; `gen_ai.response.finish_reasons[0]`; the choice's; `ai.response.finishReason` |
+| error | `error.type`, else the exception event's `exception.type` |
+| model | `gen_ai.response.model`, `gen_ai.request.model`, `llm.model_name`, `ai.model.id` |
+| input_tokens, output_tokens | `gen_ai.usage.input_tokens`/`output_tokens` (or `prompt_tokens`/`completion_tokens`), `llm.token_count.prompt`/`completion`, `ai.usage.promptTokens`/`completionTokens` (or `inputTokens`/`outputTokens`) |
+| cost_usd | `gen_ai.usage.cost`, `gen_ai.cost.total`, `llm.cost.total` |
+| context | `retrieval.documents.N.document.content` of retriever spans in the same trace that started first |
+| session_id, user_id, feature | `gen_ai.conversation.id`, `session.id`, else the trace id; `user.id`, `enduser.id` (empty is none); resource `service.name` |
+
+A call whose content was not captured (the GenAI instrumentations' default) keeps its times,
+tokens and ids, marked `has_content` false. `metadata.source` keeps `format`, `trace_id`, `span_id`
+and `response_id` (`gen_ai.response.id`); `metadata.span_name` the span's name.
 """
 
 from __future__ import annotations
 
-import duckdb
+import json
+from typing import Any
 
-CLAIM = "list_contains(k, 'resourceSpans')"  # k: the record's top-level keys
+import duckdb
+from duckdb.sqltypes import VARCHAR
+
+CLAIM = "list_has_any(k, ['resourceSpans', 'resourceLogs'])"  # k: the record's top-level keys
 _ENTRIES = "list_transform(from_json({x}->'attributes', '[\"json\"]'), lambda a: {{'k': a->>'key', 'v': a->'value'}})"
+LLM_OPERATIONS = "('chat', 'text_completion', 'generate_content')"
+VERCEL_CALLS = ("('ai.generateText.doGenerate', 'ai.streamText.doStream', 'ai.generateObject.doGenerate', "
+                "'ai.streamObject.doStream')")
+# Flattened messages: OpenInference's llm.{input,output}_messages.N.* and the deprecated gen_ai.{prompt,completion}.N.*
+FLAT = r"^(llm[.]input_messages|llm[.]output_messages|gen_ai[.]prompt|gen_ai[.]completion)[.]([0-9]+)[.](.+)$"
+FLAT_PART = r"^(message[.])?(contents|tool_calls)[.]([0-9]+)[.](.+)$"
+DOCUMENT = r"^retrieval[.]documents[.]([0-9]+)[.]document[.]content$"
+OLD_MESSAGE_EVENT = r"^gen_ai[.](system|user|assistant|tool)[.]message$"
+CHOICE_EVENT = "list_filter(events, lambda e: (e->>'name') = 'gen_ai.choice')[1]"  # a span event
+TEMP_TABLES = ("otel_rs", "otel_spans", "otel_a", "otel_flat", "otel_indexed", "otel_logs", "otel_log_content",
+               "otel_docs", "otel_calls")
+
+
+def plain(value: Any) -> Any:
+    """An OTLP AnyValue (`{stringValue: …}`, `{kvlistValue: {values: [...]}}`, …) as plain JSON data."""
+    if not isinstance(value, dict):
+        return value
+    if "kvlistValue" in value:
+        return {kv.get("key"): plain(kv.get("value")) for kv in (value["kvlistValue"] or {}).get("values", [])}
+    if "arrayValue" in value:
+        return [plain(v) for v in (value["arrayValue"] or {}).get("values", [])]
+    if "intValue" in value:
+        return int(value["intValue"])
+    for key in ("stringValue", "doubleValue", "boolValue", "bytesValue"):
+        if key in value:
+            return value[key]
+    return None
+
+
+def _plain_json(text: str) -> str:
+    return json.dumps(plain(json.loads(text)))
 
 
 def _s(key: str, attrs: str = "attrs") -> str:
@@ -35,9 +80,21 @@ def _s(key: str, attrs: str = "attrs") -> str:
     return f"({attrs}['{key}']->>'stringValue')"
 
 
-def _n(key: str, attrs: str = "attrs") -> str:
-    """An attribute's number value (OTLP JSON writes 64-bit integers as strings)."""
-    return f"coalesce(TRY_CAST({attrs}['{key}']->>'intValue' AS DOUBLE), TRY_CAST({attrs}['{key}']->>'doubleValue' AS DOUBLE))"
+def _nonempty(key: str) -> str:
+    return f"nullif(trim({_s(key)}), '')"
+
+
+def _n(*keys: str) -> str:
+    """The first of KEYS with a number value (OTLP JSON writes 64-bit integers as strings)."""
+    values = [f"TRY_CAST(attrs['{k}']->>'intValue' AS DOUBLE), TRY_CAST(attrs['{k}']->>'doubleValue' AS DOUBLE)"
+              for k in keys]
+    return f"coalesce({', '.join(values)})"
+
+
+def _j(key: str, attrs: str = "attrs") -> str:
+    """An attribute as JSON: a string holding JSON parsed, a structured AnyValue made plain."""
+    return (f"CASE WHEN {_s(key, attrs)} IS NOT NULL THEN critic_unstring(to_json({_s(key, attrs)})) "
+            f"WHEN {attrs}['{key}'] IS NOT NULL THEN critic_otel_plain({attrs}['{key}']::VARCHAR)::JSON END")
 
 
 def _hex(expr: str) -> str:
@@ -46,112 +103,258 @@ def _hex(expr: str) -> str:
             f"ELSE lower(hex(TRY(from_base64({expr})))) END")
 
 
-def _parts_text(message: str) -> str:
-    """A GenAI message's text: its `parts` (text parts as text, others as [type]) or an older `content`."""
-    return (f"coalesce({message}->>'content', array_to_string(list_transform(from_json({message}->'parts', "
-            f"'[\"json\"]'), lambda p: CASE WHEN (p->>'type') = 'text' THEN coalesce(p->>'content', p->>'text') "
-            f"ELSE '[' || coalesce(p->>'type', 'part') || ']' END), chr(10)))")
-
-
-def _messages(column: str) -> str:
-    """A column of GenAI messages (a JSON array) as critic's [{role, content}] list."""
-    return (f"CASE WHEN {column} IS NOT NULL THEN to_json(list_transform(from_json({column}, '[\"json\"]'), "
-            f"lambda m: json_object('role', m->>'role', 'content', {_parts_text('m')}))) END")
-
-
 def _event_attr(event: str, key: str) -> str:
     return f"(map_from_entries({_ENTRIES.format(x=event)})['{key}']->>'stringValue')"
 
 
-def _indexed(prefix: str) -> str:
-    """OpenInference's flattened `PREFIX.N.message.role/content` attributes as [{role, content}] (N in order)."""
-    pattern = f"^{prefix.replace('.', '[.]')}[.]([0-9]+)[.]message[.]"
-    indices = (f"list_sort(list_distinct(list_transform(list_filter(entries, lambda a: regexp_matches(a.k, '{pattern}')), "
-               f"lambda a: CAST(regexp_extract(a.k, '{pattern}', 1) AS INTEGER))))")
-    return (f"CASE WHEN len({indices}) > 0 THEN to_json(list_transform({indices}, lambda i: json_object("
-            f"'role', attrs['{prefix}.' || i || '.message.role']->>'stringValue', "
-            f"'content', attrs['{prefix}.' || i || '.message.content']->>'stringValue'))) END")
+def _array(expr: str) -> str:
+    """EXPR (JSON) if it is a non-empty list, else NULL."""
+    return f"CASE WHEN json_type({expr}) = 'ARRAY' AND json_array_length({expr}) > 0 THEN {expr} END"
 
 
-def expand(con: duckdb.DuckDBPyConnection) -> int:
-    """Append the LLM-call spans of claimed OTLP records to `expanded`; how many spans were skipped.
+def expand(con: duckdb.DuckDBPyConnection) -> None:
+    """Append the LLM-call spans of claimed OTLP records to `expanded`, every other span and log record to `skipped`.
 
     Each step is materialized: an expression over a large JSON value next to an `unnest` is
     evaluated once per unnested row, which made the one-query version 10× slower.
     """
-    con.execute("CREATE OR REPLACE TEMP TABLE otel_rs AS SELECT src, rn, "
-                "unnest(json_extract(j, '$.resourceSpans[*]')) AS rs FROM claimed WHERE fmt = 'otel'")
-    con.execute("CREATE OR REPLACE TEMP TABLE otel_ss AS SELECT src, rn, rs->'resource' AS resource, "
-                "json_extract(rs, '$.scopeSpans[*].spans[*]') AS spans FROM otel_rs")
-    con.execute("CREATE OR REPLACE TEMP TABLE otel_spans AS SELECT src, rn, resource, unnest(spans) AS span FROM otel_ss")
-    choice = "list_filter(events, lambda e: (e->>'name') = 'gen_ai.choice')[1]"
-    older_input = ("to_json(list_transform(list_filter(events, lambda e: regexp_matches(e->>'name', "
-                   "'^gen_ai[.](system|user|assistant|tool)[.]message$')), lambda e: json_object('role', "
-                   f"regexp_extract(e->>'name', '^gen_ai[.]([a-z]+)[.]', 1), 'content', {_event_attr('e', 'content')})))")
-    choice_message = _event_attr(choice, "message")
-    is_llm = (f"coalesce({_s('gen_ai.operation.name')} IN ('chat', 'text_completion', 'generate_content') "
-              f"OR attrs['gen_ai.input.messages'] IS NOT NULL OR attrs['gen_ai.output.messages'] IS NOT NULL "
-              f"OR {_s('openinference.span.kind')} = 'LLM' OR len(list_filter(events, lambda e: "
-              f"starts_with(e->>'name', 'gen_ai.'))) > 0, false)")
-    output_messages = "from_json(out_json, '[\"json\"]')"
+    try:
+        con.remove_function("critic_otel_plain")
+    except (duckdb.InvalidInputException, duckdb.CatalogException):
+        pass
+    con.create_function("critic_otel_plain", _plain_json, [VARCHAR], VARCHAR, side_effects=False)
+    _spans(con)
+    _indexed(con)
+    _logs(con)
+    _documents(con)
+    _calls(con)
+    _insert(con)
+    for table in TEMP_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _spans(con: duckdb.DuckDBPyConnection) -> None:
+    """otel_a: one row per span with its attributes (`attrs`, a map), resource attributes and events."""
+    con.execute("CREATE OR REPLACE TEMP TABLE otel_rs AS SELECT src, rn, unnest(json_extract(j, '$.resourceSpans[*]')) "
+                "AS rs FROM claimed WHERE fmt = 'otel' AND json_exists(j, '$.resourceSpans')")
+    con.execute("CREATE OR REPLACE TEMP TABLE otel_spans AS SELECT src, rn, resource, unnest(spans) AS span FROM "
+                "(SELECT src, rn, rs->'resource' AS resource, json_extract(rs, '$.scopeSpans[*].spans[*]') AS spans "
+                "FROM otel_rs)")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE otel_entries AS
-        SELECT src, rn, span, map_from_entries({_ENTRIES.format(x='resource')}) AS res,
-               {_ENTRIES.format(x='span')} AS entries,
-               coalesce(from_json(span->'events', '["json"]'), []) AS events
-        FROM otel_spans
+        CREATE OR REPLACE TEMP TABLE otel_a AS
+        SELECT *, map_from_entries(entries) AS attrs FROM (
+            SELECT src, rn, span, {_hex("span->>'traceId'")} AS trace_id, {_hex("span->>'spanId'")} AS span_id,
+                   TRY_CAST(span->>'startTimeUnixNano' AS HUGEINT) AS start_ns,
+                   map_from_entries({_ENTRIES.format(x='resource')}) AS res, {_ENTRIES.format(x='span')} AS entries,
+                   coalesce(from_json(span->'events', '["json"]'), []) AS events
+            FROM otel_spans)
     """)
+
+
+def _indexed(con: duckdb.DuckDBPyConnection) -> None:
+    """otel_indexed(span_id, side, msgs): flattened `PREFIX.N.*` message attributes rebuilt as message lists."""
+    value = "coalesce(v->>'stringValue', v->>'intValue', v->>'doubleValue', v->>'boolValue')"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE otel_flat AS
+        SELECT span_id, CASE WHEN m.side IN ('llm.input_messages', 'gen_ai.prompt') THEN 'in' ELSE 'out' END AS side,
+               CAST(m.i AS INTEGER) AS i, m.rest AS rest, val,
+               regexp_extract(m.rest, '{FLAT_PART}', ['message', 'kind', 'j', 'leaf']) AS sub
+        FROM (SELECT span_id, regexp_extract(e.k, '{FLAT}', ['side', 'i', 'rest']) AS m, {value.replace('v->', 'e.v->')}
+                     AS val
+              FROM (SELECT span_id, unnest(entries) AS e FROM otel_a)
+              WHERE starts_with(e.k, 'llm.') OR starts_with(e.k, 'gen_ai.prompt.') OR starts_with(e.k, 'gen_ai.completion.'))
+        WHERE m.side <> ''
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE otel_indexed AS
+        WITH parts AS (
+            SELECT span_id, side, i,
+                   array_to_string(list(CASE WHEN text IS NOT NULL THEN text WHEN ptype = 'image' THEN '[image]'
+                                             ELSE '[' || coalesce(ptype, 'part') || ']' END ORDER BY j)
+                                   FILTER (WHERE kind = 'contents'), chr(10)) AS text,
+                   to_json(list(json_object('name', name, 'arguments', args) ORDER BY j)
+                           FILTER (WHERE kind = 'tool_calls')) AS calls
+            FROM (SELECT span_id, side, i, sub.kind AS kind, CAST(sub.j AS INTEGER) AS j,
+                         max(val) FILTER (WHERE sub.leaf = 'message_content.text') AS text,
+                         max(val) FILTER (WHERE sub.leaf = 'message_content.type') AS ptype,
+                         max(val) FILTER (WHERE sub.leaf IN ('tool_call.function.name', 'name', 'function.name')) AS name,
+                         max(val) FILTER (WHERE sub.leaf IN ('tool_call.function.arguments', 'arguments',
+                                                             'function.arguments')) AS args
+                  FROM otel_flat WHERE sub.kind <> '' GROUP BY ALL)
+            GROUP BY ALL
+        ), messages AS (
+            SELECT span_id, side, i,
+                   max(val) FILTER (WHERE rest IN ('message.role', 'role')) AS role,
+                   max(val) FILTER (WHERE rest IN ('message.content', 'content')) AS content,
+                   max(val) FILTER (WHERE rest IN ('message.finish_reason', 'finish_reason')) AS finish
+            FROM otel_flat GROUP BY ALL
+        )
+        SELECT span_id, side, to_json(list(json_object('role', role, 'content', coalesce(content, parts.text),
+                                                       'tool_calls', calls, 'finish_reason', finish) ORDER BY i)) AS msgs
+        FROM messages LEFT JOIN parts USING (span_id, side, i)
+        GROUP BY span_id, side
+    """)
+
+
+def _logs(con: duckdb.DuckDBPyConnection) -> None:
+    """otel_log_content(span_id, in_msgs, out_msgs, system): GenAI events logged as OTLP log records, per span.
+
+    Two generations of the conventions: one `gen_ai.client.inference.operation.details` event with
+    the messages as attributes, or one event per message (`gen_ai.user.message`, …) and per choice
+    (`gen_ai.choice`) with the message in the body.
+    """
+    con.execute("CREATE OR REPLACE TEMP TABLE otel_logs (src INTEGER, rn BIGINT, seq BIGINT, trace_id VARCHAR, "
+                "span_id VARCHAR, name VARCHAR, body JSON, attrs MAP(VARCHAR, JSON))")
+    con.execute(f"""
+        INSERT INTO otel_logs
+        WITH records AS (
+            SELECT src, rn, unnest(json_extract(rl, '$.scopeLogs[*].logRecords[*]')) AS lr
+            FROM (SELECT src, rn, unnest(json_extract(j, '$.resourceLogs[*]')) AS rl FROM claimed
+                  WHERE fmt = 'otel' AND json_exists(j, '$.resourceLogs'))
+        ), a AS (
+            SELECT src, rn, row_number() OVER () AS seq, lr, map_from_entries({_ENTRIES.format(x='lr')}) AS attrs
+            FROM records
+        )
+        SELECT src, rn, seq, {_hex("lr->>'traceId'")}, {_hex("lr->>'spanId'")},
+               coalesce(lr->>'eventName', {_s('event.name')}),
+               CASE WHEN (lr->'body') IS NOT NULL THEN critic_otel_plain((lr->'body')::VARCHAR)::JSON END, attrs
+        FROM a
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE otel_log_content AS
+        SELECT span_id,
+            coalesce(
+                first({_array(_j('gen_ai.input.messages'))}) FILTER (WHERE name = 'gen_ai.client.inference.operation.details'),
+                to_json(list(json_object('role', coalesce(body->>'role', regexp_extract(name, '{OLD_MESSAGE_EVENT}', 1)),
+                                         'content', body->'content', 'tool_calls', body->'tool_calls') ORDER BY seq)
+                        FILTER (WHERE regexp_matches(name, '{OLD_MESSAGE_EVENT}')))) AS in_msgs,
+            coalesce(
+                first({_array(_j('gen_ai.output.messages'))}) FILTER (WHERE name = 'gen_ai.client.inference.operation.details'),
+                to_json(list(json_merge_patch(coalesce(body->'message', '{{}}'::JSON),
+                                              json_object('finish_reason', body->'finish_reason'))
+                             ORDER BY coalesce(TRY_CAST(body->>'index' AS INTEGER), 0), seq)
+                        FILTER (WHERE name = 'gen_ai.choice'))) AS out_msgs,
+            first(critic_content({_j('gen_ai.system_instructions')}))
+                FILTER (WHERE name = 'gen_ai.client.inference.operation.details') AS system
+        FROM otel_logs WHERE starts_with(name, 'gen_ai.') AND span_id IN (SELECT span_id FROM otel_a)
+        GROUP BY span_id
+    """)
+    con.execute("""
+        INSERT INTO skipped
+        SELECT src, rn, CASE WHEN NOT starts_with(coalesce(name, ''), 'gen_ai.') THEN 'otel log record that is no GenAI event'
+                             ELSE 'otel GenAI log event whose span is not in this ingest' END
+        FROM otel_logs WHERE NOT starts_with(coalesce(name, ''), 'gen_ai.') OR span_id NOT IN (SELECT span_id FROM otel_a)
+    """)
+
+
+def _documents(con: duckdb.DuckDBPyConnection) -> None:
+    """otel_docs(trace_id, start_ns, docs): the documents each retriever span returned, in order."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE otel_docs AS
+        SELECT trace_id, start_ns, array_to_string(list(e.v->>'stringValue' ORDER BY
+               CAST(regexp_extract(e.k, '{DOCUMENT}', 1) AS INTEGER)), chr(10) || chr(10)) AS docs
+        FROM (SELECT trace_id, start_ns, unnest(entries) AS e FROM otel_a WHERE {_s('openinference.span.kind')} = 'RETRIEVER')
+        WHERE regexp_matches(e.k, '{DOCUMENT}')
+        GROUP BY trace_id, start_ns
+    """)
+
+
+def _calls(con: duckdb.DuckDBPyConnection) -> None:
+    """otel_calls: every span with whether it is an LLM call (or why not) and its messages in and out."""
+    choice = CHOICE_EVENT
+    old_in = ("to_json(list_transform(list_filter(events, lambda e: regexp_matches(e->>'name', "
+              f"'{OLD_MESSAGE_EVENT}')), lambda e: json_object('role', regexp_extract(e->>'name', "
+              f"'{OLD_MESSAGE_EVENT}', 1), 'content', {_event_attr('e', 'content')})))")
+    choice_message = _event_attr(choice, "message")
+    old_out = (f"CASE WHEN {choice} IS NOT NULL THEN to_json([CASE WHEN json_valid({choice_message}) THEN "
+               f"{choice_message}::JSON ELSE json_object('role', 'assistant', 'content', "
+               f"{_event_attr(choice, 'content')}) END]) END")
+    vercel_calls = ("to_json(list_transform(from_json(" + _j('ai.response.toolCalls') + ", '[\"json\"]'), lambda c: "
+                    "json_object('name', c->>'toolName', 'arguments', coalesce(c->'args', c->'input'))))")
+    vercel_out = (f"CASE WHEN attrs['ai.response.text'] IS NOT NULL OR attrs['ai.response.toolCalls'] IS NOT NULL "
+                  f"THEN to_json([json_object('role', 'assistant', 'content', {_s('ai.response.text')}, "
+                  f"'tool_calls', {vercel_calls})]) END")
+    input_value = (f"CASE WHEN critic_messages({_j('input.value')}) IS NOT NULL THEN critic_messages({_j('input.value')}) "
+                   f"WHEN {_s('input.value')} IS NOT NULL THEN to_json([json_object('role', 'user', 'content', "
+                   f"{_s('input.value')})]) END")
+    prompt_text = (f"CASE WHEN {_s('gen_ai.prompt')} IS NOT NULL THEN to_json([json_object('role', 'user', 'content', "
+                   f"{_s('gen_ai.prompt')})]) END")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_calls AS
-        SELECT *, {is_llm} AS is_llm,
-               CASE WHEN json_type(TRY_CAST({_s('gen_ai.input.messages')} AS JSON)) = 'ARRAY'
-                    THEN TRY_CAST({_s('gen_ai.input.messages')} AS JSON) END AS in_json,
-               CASE WHEN json_type(TRY_CAST({_s('gen_ai.output.messages')} AS JSON)) = 'ARRAY'
-                    THEN TRY_CAST({_s('gen_ai.output.messages')} AS JSON) END AS out_json
-        FROM (SELECT *, map_from_entries(entries) AS attrs FROM otel_entries)
+        SELECT a.*, l.system AS log_system, i_in.msgs AS flat_in, i_out.msgs AS flat_out,
+            coalesce({_array(_j('gen_ai.input.messages'))}, l.in_msgs,
+                     CASE WHEN len(list_filter(events, lambda e: regexp_matches(e->>'name', '{OLD_MESSAGE_EVENT}'))) > 0
+                          THEN {old_in} END,
+                     i_in.msgs, {_array(_j('ai.prompt.messages'))}, {input_value}, {prompt_text}) AS in_msgs,
+            coalesce({_array(_j('gen_ai.output.messages'))}, l.out_msgs, {old_out}, i_out.msgs, {vercel_out}) AS out_msgs,
+            {_s('gen_ai.operation.name')} AS operation, {_s('openinference.span.kind')} AS oi_kind,
+            {_s('ai.operationId')} AS ai_operation
+        FROM otel_a a LEFT JOIN otel_log_content l USING (span_id)
+        LEFT JOIN otel_indexed i_in ON i_in.span_id = a.span_id AND i_in.side = 'in'
+        LEFT JOIN otel_indexed i_out ON i_out.span_id = a.span_id AND i_out.side = 'out'
     """)
+    con.execute(f"""
+        ALTER TABLE otel_calls ADD COLUMN is_llm BOOLEAN;
+        UPDATE otel_calls SET is_llm = coalesce(
+            oi_kind = 'LLM' OR operation IN {LLM_OPERATIONS} OR ai_operation IN {VERCEL_CALLS}
+            OR (oi_kind IS NULL AND operation IS NULL AND ai_operation IS NULL
+                AND (in_msgs IS NOT NULL OR out_msgs IS NOT NULL OR {_s('gen_ai.completion')} IS NOT NULL
+                     OR {_s('llm.request.type')} IN ('chat', 'completion'))), false);
+    """)
+
+
+def _insert(con: duckdb.DuckDBPyConnection) -> None:
+    failed = ("(coalesce(span->'status'->>'code', '') IN ('2', 'STATUS_CODE_ERROR') "
+              "OR attrs['error.type'] IS NOT NULL)")
+    exception = "list_filter(events, lambda e: (e->>'name') = 'exception')[1]"
+    first_out = "(from_json(out_msgs, '[\"json\"]')[1])"
+    output = (f"coalesce(critic_message_text({first_out}), critic_output({_j('output.value')}), "
+              f"{_s('gen_ai.completion')})")
+    choices = (f"CASE WHEN json_array_length(out_msgs) > 1 THEN to_json(list_transform(from_json(out_msgs, "
+               f"'[\"json\"]'), lambda m: critic_message_text(m))) ELSE critic_choices({_j('output.value')}) END")
+    finish = (f"coalesce(attrs['gen_ai.response.finish_reasons']->'arrayValue'->'values'->0->>'stringValue', "
+              f"{_s('gen_ai.response.finish_reasons')}, {first_out}->>'finish_reason', {_s('ai.response.finishReason')}, "
+              f"{_event_attr(CHOICE_EVENT, 'finish_reason')}, "
+              f"critic_unstring({_j('output.value')})->'choices'->0->>'finish_reason')")
+    source = ("CASE WHEN oi_kind IS NOT NULL THEN 'openinference' WHEN ai_operation IS NOT NULL THEN 'vercel' "
+              "ELSE 'otel' END")
     con.execute(f"""
         INSERT INTO expanded
         SELECT src, rn, json_object(
-            'id', {_hex("span->>'spanId'")},
-            'ts', CAST(span->>'startTimeUnixNano' AS HUGEINT) / 1e6,
-            'latency_ms', (CAST(span->>'endTimeUnixNano' AS HUGEINT) - CAST(span->>'startTimeUnixNano' AS HUGEINT)) / 1e6,
-            'model', coalesce({_s('gen_ai.response.model')}, {_s('gen_ai.request.model')}, {_s('llm.model_name')}),
-            'input', coalesce(
-                CASE WHEN attrs['gen_ai.system_instructions'] IS NOT NULL THEN to_json(list_concat(
-                    [json_object('role', 'system', 'content', coalesce(array_to_string(list_transform(from_json(
-                        {_s('gen_ai.system_instructions')}::JSON, '["json"]'), lambda p: coalesce(p->>'content',
-                        p->>'text')), chr(10)), {_s('gen_ai.system_instructions')}))],
-                    from_json({_messages('in_json')}, '["json"]'))) END,
-                {_messages('in_json')},
-                CASE WHEN len(list_filter(events, lambda e: ends_with(e->>'name', '.message'))) > 0 THEN {older_input} END,
-                {_indexed('llm.input_messages')},
-                to_json({_s('input.value')})),
-            'output', coalesce(
-                CASE WHEN out_json IS NOT NULL THEN array_to_string(list_transform(
-                    {output_messages}, lambda m: {_parts_text('m')}), chr(10)) END,
-                CASE WHEN json_valid({choice_message}) THEN {choice_message}::JSON->>'content' END,
-                {_event_attr(choice, 'content')},
-                array_to_string(list_transform(from_json({_indexed('llm.output_messages')}, '["json"]'),
-                    lambda m: m->>'content'), chr(10)),
-                {_s('output.value')}),
-            'finish_reason', coalesce(attrs['gen_ai.response.finish_reasons']->'arrayValue'->'values'->0->>'stringValue',
-                                      {_event_attr(choice, 'finish_reason')},
-                                      CASE WHEN out_json IS NOT NULL THEN {output_messages}[1]->>'finish_reason' END),
-            'input_tokens', coalesce({_n('gen_ai.usage.input_tokens')}, {_n('llm.token_count.prompt')}),
-            'output_tokens', coalesce({_n('gen_ai.usage.output_tokens')}, {_n('llm.token_count.completion')}),
-            'session_id', coalesce({_s('gen_ai.conversation.id')}, {_s('session.id')}, {_hex("span->>'traceId'")}),
-            'user_id', coalesce({_s('user.id')}, {_s('enduser.id')}),
+            'id', span_id,
+            'ts', start_ns / 1e6,
+            'latency_ms', (CAST(span->>'endTimeUnixNano' AS HUGEINT) - start_ns) / 1e6,
+            'model', coalesce({_s('gen_ai.response.model')}, {_s('gen_ai.request.model')}, {_s('llm.model_name')},
+                              {_s('ai.response.model')}, {_s('ai.model.id')}),
+            'input', in_msgs,
+            'system', coalesce(critic_content({_j('gen_ai.system_instructions')}), log_system),
+            'output', CASE WHEN NOT {failed} OR output IS NOT NULL THEN to_json(output) END,
+            'has_content', {failed} OR in_msgs IS NOT NULL OR output IS NOT NULL,
+            'finish_reason', CASE WHEN {failed} THEN 'error' ELSE finish END,
+            'error', CASE WHEN {failed} THEN coalesce({_s('error.type')}, {_event_attr(exception, 'exception.type')},
+                                                      'error') END,
+            'input_tokens', {_n('gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt',
+                                'ai.usage.promptTokens', 'ai.usage.inputTokens')},
+            'output_tokens', {_n('gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens',
+                                 'llm.token_count.completion', 'ai.usage.completionTokens', 'ai.usage.outputTokens')},
+            'cost_usd', {_n('gen_ai.usage.cost', 'gen_ai.cost.total', 'gen_ai.cost.total_cost', 'llm.cost.total')},
+            'context', (SELECT docs FROM otel_docs d WHERE d.trace_id = c.trace_id AND d.start_ns <= c.start_ns
+                        ORDER BY d.start_ns DESC LIMIT 1),
+            'session_id', coalesce({_nonempty('gen_ai.conversation.id')}, {_nonempty('session.id')}, trace_id),
+            'user_id', coalesce({_nonempty('user.id')}, {_nonempty('enduser.id')}),
             'feature', {_s('service.name', 'res')},
             'metadata', json_object(
-                'source', json_object('format', CASE WHEN attrs['openinference.span.kind'] IS NOT NULL
-                                                     THEN 'openinference' ELSE 'otel' END,
-                                      'trace_id', {_hex("span->>'traceId'")}, 'span_id', {_hex("span->>'spanId'")}),
-                'span_name', span->>'name')
+                'source', json_object('format', {source}, 'trace_id', trace_id, 'span_id', span_id,
+                                      'response_id', coalesce({_s('gen_ai.response.id')}, {_s('ai.response.id')})),
+                'span_name', span->>'name', 'choices', choices)
         ) AS j
-        FROM otel_calls WHERE is_llm
+        FROM (SELECT *, {output} AS output, {choices} AS choices, {finish} AS finish FROM otel_calls WHERE is_llm) c
     """)
-    row = con.execute("SELECT count(*) FILTER (WHERE NOT is_llm) FROM otel_calls").fetchone()
-    for table in ("otel_rs", "otel_ss", "otel_spans", "otel_entries", "otel_calls"):
-        con.execute(f"DROP TABLE {table}")
-    return int(row[0]) if row else 0
+    con.execute("""
+        INSERT INTO skipped
+        SELECT src, rn, CASE WHEN oi_kind IS NOT NULL THEN 'openinference ' || oi_kind || ' span'
+                             WHEN ai_operation IS NOT NULL THEN 'vercel ' || ai_operation || ' span'
+                             WHEN operation IS NOT NULL THEN 'otel ' || operation || ' span'
+                             ELSE 'otel span with no GenAI attributes' END
+        FROM otel_calls WHERE NOT is_llm
+    """)
