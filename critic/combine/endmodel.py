@@ -60,9 +60,10 @@ def features(store: Store) -> pd.DataFrame:
         SELECT i.id, s.* EXCLUDE (id),
                ln(1 + length(i.output)) AS log_output_chars,
                CASE WHEN i.latency_ms > 0 AND p.p50 > 0 THEN ln(i.latency_ms / p.p50) ELSE 0 END AS log_latency_rel,
-               (i.latency_ms > p.p99)::INTEGER AS latency_over_p99,
+               coalesce(i.latency_ms > p.p99, false)::INTEGER AS latency_over_p99,
                (i.latency_ms IS NULL)::INTEGER AS latency_missing
-        FROM interactions i JOIN {ids_table} USING (id) JOIN label_signals s USING (id) LEFT JOIN p USING (feature)
+        FROM interactions i JOIN {ids_table} USING (id) JOIN label_signals s USING (id)
+        LEFT JOIN p ON p.feature IS NOT DISTINCT FROM i.feature  -- interactions without a feature are one group
         ORDER BY i.id""").df()
     base["invented_numbers"] = np.log1p(base["invented_numbers"].astype(float))
     kinds = ", ".join(f"'{k}'" for k in EVENT_VOTES)

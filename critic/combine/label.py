@@ -140,6 +140,7 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     if model == "none" or not ids:
         return LabelResult(len(ids), stats, model, note)
     probs, drivers, end = fit_end_model(features(store).reindex(ids), votes)
+    probs, drivers = _failed_calls_are_bad(store, probs, drivers)
     version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[:12]
     result = LabelResult(len(ids), stats, model, note, version, end_model=end)
     now = datetime.now(UTC)
@@ -162,6 +163,15 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
                     "sources_bad": r["sources_bad"], "sources_good": r["sources_good"], "drivers": r["drivers"]}
                    for r in rows]
     return result
+
+
+def _failed_calls_are_bad(store: Store, probs: np.ndarray,
+                          drivers: list[list[str]]) -> tuple[np.ndarray, list[list[str]]]:
+    """P(bad) = 1 for a failed call (finish_reason 'error'): the user got an error, whatever else was seen."""
+    failed = np.asarray(store.con.execute("SELECT failed = 1 FROM label_signals ORDER BY id").fetchnumpy()["(failed = 1)"],
+                        dtype=bool)
+    probs = np.where(failed, 1.0, probs)
+    return probs, [["failed call"] if f else d for f, d in zip(failed, drivers)]
 
 
 def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:

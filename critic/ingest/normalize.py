@@ -169,7 +169,7 @@ def _interaction_checks() -> list[tuple[str, str]]:
          "the model''s output (a failed call: finish_reason ''error''; a call logged without its content: "
          "has_content false)' END"),
         ("json_type(f_has_content) NOT IN ('BOOLEAN', 'NULL')", "'field ''has_content'' must be true or false'"),
-        ("json_type(f_output) NOT IN ('VARCHAR', 'ARRAY')",
+        (f"NOT {_missing('f_output')} AND json_type(f_output) NOT IN ('VARCHAR', 'ARRAY')",
          "'field ''output'' must be a string or a list of content parts, not ' || " + kind_of("f_output")),
         ("json_type(f_output) = 'ARRAY' AND NOT coalesce(list_aggregate(list_transform(from_json(f_output, "
          "'[\"json\"]'), lambda p: json_type(p) IN ('VARCHAR', 'OBJECT')), 'bool_and'), true)",

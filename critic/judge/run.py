@@ -37,7 +37,8 @@ COLUMNS = ("interaction_id", "rubric", "rubric_version", "judge", "label", "prob
            "status", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "run_id", "created_at", "prompt_hash")
 
 
-TABLES = {"interactions": "interactions",
+# A failed call and a call logged without its content have no reply to judge: never judged.
+TABLES = {"interactions": "(SELECT * FROM interactions WHERE has_content AND finish_reason IS DISTINCT FROM 'error')",
           "eval_items": "(SELECT id, created_at AS ts, input, output, reference, context, NULL AS finish_reason "
                         "FROM eval_items)"}
 

@@ -4,7 +4,9 @@ One column per signal, computed by DuckDB for every interaction (vectorized; a m
 seconds). The end model reads them as features (critic.combine.endmodel) and triage groups
 likely-bad interactions by them (critic.triage.signature), so both see the same evidence:
 
-- truncated: finish_reason = 'length' (the model hit its token limit), or an empty output
+- failed: the call failed (finish_reason = 'error'): the user got an error, not a reply
+- truncated: finish_reason = 'length' (the model hit its token limit), or an empty output (not for a
+  failed call, nor for a call logged without its content)
 - refusal: refusal wording ("I'm sorry, but I can't…", "I'm unable to assist…")
 - wrong_language: the output's function words are mostly not English while the input's are
 - invented_numbers: numbers in a grounded output that appear nowhere in the input, context or reference
@@ -30,7 +32,7 @@ NUMBER = r"\d+(?:[.,]\d+)*"
 # ("within 30 days") that no question contains.
 GROUNDED_INPUT = 400
 
-SIGNALS = ("truncated", "refusal", "wrong_language", "invented_numbers", "mid_sentence", "manipulation")
+SIGNALS = ("failed", "truncated", "refusal", "wrong_language", "invented_numbers", "mid_sentence", "manipulation")
 
 
 def _q(pattern: str) -> str:
@@ -38,11 +40,18 @@ def _q(pattern: str) -> str:
 
 
 def signals_sql(ids_table: str = "label_ids") -> str:
-    """SELECT id, one 0/1 (invented_numbers: a count) column per SIGNALS, for the ids in IDS_TABLE."""
+    """SELECT id, one 0/1 (invented_numbers: a count) column per SIGNALS, for the ids in IDS_TABLE.
+
+    Every column is 0 or more, never NULL, whatever optional field is missing: the end model reads them.
+    """
     material = "lower(coalesce(i.input, '') || ' ' || coalesce(i.context, '') || ' ' || coalesce(i.reference, ''))"
+    failed = "coalesce(i.finish_reason = 'error', false)"
     return f"""
+        SELECT id, {", ".join(f"coalesce({name}, 0) AS {name}" for name in SIGNALS)} FROM (
         SELECT i.id,
-            (i.finish_reason = 'length' OR trim(i.output) = '')::INTEGER AS truncated,
+            {failed}::INTEGER AS failed,
+            (coalesce(i.finish_reason = 'length', false)
+             OR (i.has_content AND NOT {failed} AND trim(i.output) = ''))::INTEGER AS truncated,
             regexp_matches(i.output, {_q(REFUSAL)})::INTEGER AS refusal,
             (len(regexp_extract_all(lower(i.output), {_q(FOREIGN)})) >= 2
              AND 2 * len(regexp_extract_all(lower(i.output), {_q(FOREIGN)})) >=
@@ -57,5 +66,5 @@ def signals_sql(ids_table: str = "label_ids") -> str:
             (CASE WHEN NOT regexp_matches(i.output, '^[\\x00-\\x7F]*$') OR regexp_matches(i.output, {_q(GATE)}, 'i')
                        OR regexp_matches(translate(i.output, '013457@$', 'oieastas'), {_q(GATE)}, 'i')
                   THEN critic_manipulation(i.output) ELSE false END)::INTEGER AS manipulation
-        FROM interactions i JOIN {ids_table} USING (id)
+        FROM interactions i JOIN {ids_table} USING (id))
     """

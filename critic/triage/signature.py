@@ -3,8 +3,8 @@
 A problem in the report is one root cause, so interactions are grouped first by signature —
 the first of these that holds — and only then, inside a signature, by topic:
 
-1. a text signal (critic.store.signals): truncated, refusal, wrong language, judge
-   manipulation, invented numbers, stops mid-sentence;
+1. a failed call (the user got an error), then a text signal (critic.store.signals): truncated,
+   refusal, wrong language, judge manipulation, invented numbers, stops mid-sentence;
 2. a low critic score: the rubric on which the interaction ranks lowest among the period's
    judged interactions, when it is in that rubric's bottom LOW_RANK (ranks, not raw scores, so
    an uncalibrated judge works too) or scored ≤ 2;
@@ -23,6 +23,7 @@ from critic.store.signals import signals_sql
 USER_ONLY = "user signals"
 LOW_RANK = 0.1
 LABELS = {
+    "failed": "failed call (error)",
     "truncated": "truncated or empty (finish_reason=length)",
     "refusal": "refusal",
     "wrong_language": "reply not in the question's language",
@@ -30,7 +31,7 @@ LABELS = {
     "invented_numbers": "numbers found nowhere in the input or context",
     "mid_sentence": "stops mid-sentence",
 }
-ORDER = ("truncated", "refusal", "wrong_language", "manipulation", "invented_numbers")
+ORDER = ("failed", "truncated", "refusal", "wrong_language", "manipulation", "invented_numbers")
 WEAK = ("mid_sentence",)  # after the critic scores: a list or a code block ends without a full stop too
 
 

@@ -81,7 +81,7 @@ def test_ingest_reads_stdin(runner: CliRunner, tmp_path: Path) -> None:
 def test_ingest_csv_format(runner: CliRunner, tmp_path: Path) -> None:
     line = '{"id": "a", "ts": "2026-11-02T10:00:00Z", "output": "x"}\n'
     result = runner.invoke(cli, ["ingest", "-", "--db", str(tmp_path / "s.duckdb"), "--format", "csv"], input=line)
-    assert result.stdout.splitlines() == ["interactions,events,duplicates,skipped", "1,0,0,0"]
+    assert result.stdout.splitlines() == ["interactions,events,duplicates,skipped,skipped_by_reason", "1,0,0,0,{}"]
 
 
 def test_names_the_cli_repeats_to_stay_fast_match_the_library() -> None:

@@ -135,7 +135,7 @@ def _generations(con: duckdb.DuckDBPyConnection) -> None:
             'input', CASE WHEN critic_messages(o.j->'input') IS NOT NULL THEN critic_messages(o.j->'input')
                           WHEN {_logged("o.j->'input'")} THEN to_json(critic_output(o.j->'input')) END,
             'output', CASE WHEN {_logged("o.j->'output'")} THEN to_json(critic_output(o.j->'output')) END,
-            'has_content', {failed} OR {_logged("o.j->'input'")} OR {_logged("o.j->'output'")},
+            'has_content', {_logged("o.j->'input'")} OR {_logged("o.j->'output'")},
             'finish_reason', CASE WHEN {failed} THEN 'error'
                                   ELSE critic_unstring(o.j->'output')->'choices'->0->>'finish_reason' END,
             'error', CASE WHEN {failed} THEN coalesce(o.j->>'statusMessage', 'error') END,

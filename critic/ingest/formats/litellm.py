@@ -57,7 +57,7 @@ def expand(con: duckdb.DuckDBPyConnection) -> None:
             'model', j->'model',
             'input', CASE WHEN {_logged('messages')} THEN critic_unstring(j->'messages') END,
             'output', CASE WHEN NOT {failed} AND {_logged('response')} THEN to_json(critic_output(j->'response')) END,
-            'has_content', {failed} OR {content},
+            'has_content', {content},
             'finish_reason', CASE WHEN {failed} THEN 'error'
                                   ELSE critic_unstring(j->'response')->'choices'->0->>'finish_reason' END,
             'error', CASE WHEN {failed} THEN coalesce(j->'error_information'->>'error_class',

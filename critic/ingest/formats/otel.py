@@ -156,14 +156,18 @@ def _indexed(con: duckdb.DuckDBPyConnection) -> None:
     value = "coalesce(v->>'stringValue', v->>'intValue', v->>'doubleValue', v->>'boolValue')"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_flat AS
+        SELECT span_id, side, i, rest, val, regexp_extract(rest, '{FLAT_PART}', ['message', 'kind', 'j', 'leaf']) AS sub
+        FROM (
         SELECT span_id, CASE WHEN m.side IN ('llm.input_messages', 'gen_ai.prompt') THEN 'in' ELSE 'out' END AS side,
-               CAST(m.i AS INTEGER) AS i, m.rest AS rest, val,
-               regexp_extract(m.rest, '{FLAT_PART}', ['message', 'kind', 'j', 'leaf']) AS sub
+               -- LiteLLM writes a reply's i-th tool call as gen_ai.completion.i.function_call.*
+               CASE WHEN starts_with(m.rest, 'function_call.') THEN 0 ELSE CAST(m.i AS INTEGER) END AS i,
+               CASE WHEN starts_with(m.rest, 'function_call.') THEN 'tool_calls.' || m.i || '.' || m.rest[15:]
+                    ELSE m.rest END AS rest, val
         FROM (SELECT span_id, regexp_extract(e.k, '{FLAT}', ['side', 'i', 'rest']) AS m, {value.replace('v->', 'e.v->')}
                      AS val
               FROM (SELECT span_id, unnest(entries) AS e FROM otel_a)
               WHERE starts_with(e.k, 'llm.') OR starts_with(e.k, 'gen_ai.prompt.') OR starts_with(e.k, 'gen_ai.completion.'))
-        WHERE m.side <> ''
+        WHERE m.side <> '')
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE otel_indexed AS
@@ -248,7 +252,11 @@ def _logs(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _documents(con: duckdb.DuckDBPyConnection) -> None:
-    """otel_docs(trace_id, start_ns, docs): the documents each retriever span returned, in order."""
+    """otel_docs(trace_id, start_ns, docs): the documents each retriever span returned, in order.
+
+    OpenInference flattens them (`retrieval.documents.N.document.content`); a GenAI `retrieval`
+    span holds them as JSON in `gen_ai.retrieval.documents`.
+    """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_docs AS
         SELECT trace_id, start_ns, array_to_string(list(e.v->>'stringValue' ORDER BY
@@ -256,6 +264,9 @@ def _documents(con: duckdb.DuckDBPyConnection) -> None:
         FROM (SELECT trace_id, start_ns, unnest(entries) AS e FROM otel_a WHERE {_s('openinference.span.kind')} = 'RETRIEVER')
         WHERE regexp_matches(e.k, '{DOCUMENT}')
         GROUP BY trace_id, start_ns
+        UNION ALL
+        SELECT trace_id, start_ns, critic_documents({_j('gen_ai.retrieval.documents')}) FROM otel_a
+        WHERE {_s('gen_ai.operation.name')} = 'retrieval' AND attrs['gen_ai.retrieval.documents'] IS NOT NULL
     """)
 
 
@@ -308,14 +319,21 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
               "OR attrs['error.type'] IS NOT NULL)")
     exception = "list_filter(events, lambda e: (e->>'name') = 'exception')[1]"
     first_out = "(from_json(out_msgs, '[\"json\"]')[1])"
-    output = (f"coalesce(critic_message_text({first_out}), critic_output({_j('output.value')}), "
-              f"{_s('gen_ai.completion')})")
+    flat_first = "(from_json(flat_out, '[\"json\"]')[1])"
+    # a message with empty parts (LiteLLM writes tool calls only as gen_ai.completion.N.function_call.*) reads on
+    output = (f"coalesce(nullif(critic_message_text({first_out}), ''), critic_message_text({flat_first}), "
+              f"critic_output({_j('output.value')}), {_s('gen_ai.completion')})")
+    reasons = _s("gen_ai.response.finish_reasons")  # LiteLLM writes the list as a JSON string
     choices = (f"CASE WHEN json_array_length(out_msgs) > 1 THEN to_json(list_transform(from_json(out_msgs, "
                f"'[\"json\"]'), lambda m: critic_message_text(m))) ELSE critic_choices({_j('output.value')}) END")
     finish = (f"coalesce(attrs['gen_ai.response.finish_reasons']->'arrayValue'->'values'->0->>'stringValue', "
-              f"{_s('gen_ai.response.finish_reasons')}, {first_out}->>'finish_reason', {_s('ai.response.finishReason')}, "
+              f"CASE WHEN json_valid({reasons}) THEN {reasons}::JSON->>0 ELSE {reasons} END, "
+              f"{first_out}->>'finish_reason', {_s('llm.finish_reason')}, {_s('ai.response.finishReason')}, "
               f"{_event_attr(CHOICE_EVENT, 'finish_reason')}, "
               f"critic_unstring({_j('output.value')})->'choices'->0->>'finish_reason')")
+    # the OpenAI v2 instrumentation writes the class's repr: <class 'openai.NotFoundError'>
+    error_type = (f"CASE WHEN starts_with({_s('error.type')}, '<class ') THEN regexp_extract({_s('error.type')}, "
+                  f"'([A-Za-z_0-9]+)''>$', 1) ELSE {_s('error.type')} END")
     source = ("CASE WHEN oi_kind IS NOT NULL THEN 'openinference' WHEN ai_operation IS NOT NULL THEN 'vercel' "
               "ELSE 'otel' END")
     con.execute(f"""
@@ -329,10 +347,9 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
             'input', in_msgs,
             'system', coalesce(critic_content({_j('gen_ai.system_instructions')}), log_system),
             'output', CASE WHEN NOT {failed} OR output IS NOT NULL THEN to_json(output) END,
-            'has_content', {failed} OR in_msgs IS NOT NULL OR output IS NOT NULL,
+            'has_content', in_msgs IS NOT NULL OR output IS NOT NULL,
             'finish_reason', CASE WHEN {failed} THEN 'error' ELSE finish END,
-            'error', CASE WHEN {failed} THEN coalesce({_s('error.type')}, {_event_attr(exception, 'exception.type')},
-                                                      'error') END,
+            'error', CASE WHEN {failed} THEN coalesce({error_type}, {_event_attr(exception, 'exception.type')}, 'error') END,
             'input_tokens', {_n('gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt',
                                 'ai.usage.promptTokens', 'ai.usage.inputTokens')},
             'output_tokens', {_n('gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens',
