@@ -16,7 +16,7 @@ from critic.calibrate.scores import ScoreRow
 from critic.config import Config
 from critic.errors import InputError
 from critic.judge.backends.base import Judge
-from critic.judge.items import expected_scores, judge_items, store_items
+from critic.judge.items import expected_scores, judge_items, store_items, text_fields
 from critic.rubrics import Rubric
 from critic.store import Store
 
@@ -25,8 +25,9 @@ def read_human(path: str, rubrics: list[Rubric]) -> list[dict[str, Any]]:
     """Items of a --human file; each must carry a human score for every rubric (FILE:LINE otherwise)."""
     items, seen = [], set()
     for lineno, record in jsonl.records(path):
-        if record.get("id") is None or not isinstance(record.get("output"), str):
-            raise InputError(path, lineno, "each line needs an 'id' and a string 'output'")
+        if record.get("id") is None:
+            raise InputError(path, lineno, "each line needs an 'id' and an 'output'")
+        record = text_fields(path, lineno, record)
         if str(record["id"]) in seen:
             raise InputError(path, lineno, f"duplicate id {record['id']!r}")
         seen.add(str(record["id"]))

@@ -18,6 +18,7 @@ from critic import jsonl
 from critic.config import Config
 from critic.data import resource
 from critic.errors import InputError
+from critic.ingest import shapes
 from critic.judge.backends.base import Judge
 from critic.judge.run import Runner, Selection, select_work
 from critic.rubrics import Rubric
@@ -33,12 +34,40 @@ def read_items(path: str, *, need_output: bool = True) -> Items:
     for lineno, record in jsonl.records(path):
         if record.get("id") is None:
             raise InputError(path, lineno, "each line needs an 'id'")
-        if need_output and not isinstance(record.get("output"), str):
-            raise InputError(path, lineno, "each line needs a string 'output'")
         if str(record["id"]) in records:
             raise InputError(path, lineno, f"duplicate id {record['id']!r}; ids must be unique in a file")
-        records[str(record["id"])] = record
+        records[str(record["id"])] = text_fields(path, lineno, record, need_output=need_output)
     return records
+
+
+def text_fields(path: str, lineno: int, record: dict[str, Any], *, need_output: bool = True) -> dict[str, Any]:
+    """RECORD with its judged fields as text, read as `critic ingest` reads them: `input` a string or chat
+    messages (the last user turn is judged), `output` a string, a message or content parts, `context` a
+    string or a list of documents; a field that is none of these fails with FILE:LINE, never dropped."""
+    out = dict(record)
+    value = record.get("output")
+    if value is not None or need_output:
+        text = None if isinstance(value, (int, float, bool)) else shapes.output_text(value)
+        if not isinstance(text, str):
+            raise InputError(path, lineno, "'output' must be a string, a chat message or a list of content parts")
+        out["output"] = text
+    value = record.get("input")
+    if value is not None and not isinstance(value, str):
+        chat = shapes.messages(value)
+        turns = [m["content"] for m in chat or [] if m["role"] == "user"]
+        if not turns:
+            raise InputError(path, lineno, "'input' must be a string or a list of chat messages with a user turn "
+                                           "({\"role\": \"user\", \"content\": ...})")
+        out["input"], out["messages"] = turns[-1], chat
+    value = record.get("context")
+    if value is not None and not isinstance(value, str):
+        docs = shapes.documents_text(value) if isinstance(value, (list, dict)) else None
+        if docs is None:
+            raise InputError(path, lineno, "'context' must be a string or a list of documents (strings)")
+        out["context"] = docs
+    if record.get("reference") is not None and not isinstance(record["reference"], str):
+        raise InputError(path, lineno, "'reference' must be a string")
+    return out
 
 
 def golden(name: str) -> Items:

@@ -76,7 +76,29 @@ def test_malformed_candidate_names_the_line(db_path: Path, provider: ProviderSer
     result = CliRunner().invoke(cli, ["check", "--baseline", str(GOLDEN / "baseline.jsonl"), "--candidate", str(bad),
                                       "--db", str(db_path), "--judge", "openai:m", "--base-url", provider.url],
                                 env={"OPENAI_API_KEY": "k"})
-    assert result.exit_code == 1 and f"{bad}:2: each line needs a string 'output'" in result.stderr
+    assert result.exit_code == 1 and f"{bad}:2: 'output' must be a string" in result.stderr
+
+
+def test_a_golden_file_with_chat_inputs_is_judged_on_the_last_user_turn(db_path: Path, provider: ProviderServer,
+                                                                        tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in (GOLDEN / "inputs.jsonl").read_text().splitlines()]
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text("".join(json.dumps({**r, "input": [
+        {"role": "system", "content": "You are the shop's support assistant."},
+        {"role": "user", "content": [{"type": "text", "text": r["input"]}]}]}) + "\n" for r in rows))
+    result = CliRunner().invoke(cli, [
+        "check", "--baseline", str(GOLDEN / "baseline.jsonl"), "--candidate", str(GOLDEN / "candidate_same.jsonl"),
+        "--golden", str(chat), "--rubric", "helpfulness", "--judge", "openai:gpt-4.1-mini", "--base-url", provider.url,
+        "--db", str(db_path)], env={"OPENAI_API_KEY": "sk-test"})
+    assert result.exit_code == 0, result.output
+    judged = [p for p in provider.stats.prompts if rows[0]["reference"] in p]
+    assert judged and all(rows[0]["input"] in p and "support assistant" not in p for p in judged)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "g000", "input": {"question": 3}}) + "\n")
+    refused = CliRunner().invoke(cli, ["check", "--baseline", str(GOLDEN / "baseline.jsonl"), "--candidate",
+                                       str(GOLDEN / "candidate_same.jsonl"), "--golden", str(bad), "--db", str(db_path),
+                                       "--judge", "openai:m", "--base-url", provider.url], env={"OPENAI_API_KEY": "k"})
+    assert refused.exit_code == 1 and f"{bad}:1: 'input' must be a string or a list of chat messages" in refused.stderr
 
 
 def test_false_alarm_rate_on_equal_quality_pairs_is_at_most_alpha() -> None:
