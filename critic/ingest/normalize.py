@@ -148,7 +148,7 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
             ) END AS j
         FROM k
         )
-        SELECT src, rn, kind, j, {columns}
+        SELECT src, rn, row_number() OVER () AS seq, kind, j, {columns}
         FROM (SELECT *, json_extract(j, {paths}) AS v FROM r)
         """
     )
@@ -345,13 +345,13 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
                                   output, reference, context, latency_ms, input_tokens, output_tokens, cost_usd,
                                   finish_reason, metadata, source, ingested_at, system, error, has_content)
         WITH firsts AS (  -- the first record of each new id; narrow, so the window does not drag the JSON along
-            SELECT src, rn FROM shaped
+            SELECT seq FROM shaped  -- one line of another tool's log (a page, a trace) holds many records
             WHERE kind IN ('interaction', 'openai')
               AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = (shaped.f_id->>'$'))
-            QUALIFY row_number() OVER (PARTITION BY (f_id->>'$') ORDER BY src, rn) = 1
+            QUALIFY row_number() OVER (PARTITION BY (f_id->>'$') ORDER BY src, rn, seq) = 1
         ), rows AS (
             SELECT shaped.*, CASE WHEN json_type(f_input) = 'ARRAY' THEN critic_messages(f_input) END AS msgs
-            FROM shaped SEMI JOIN firsts USING (src, rn)
+            FROM shaped SEMI JOIN firsts USING (seq)
         )
         SELECT
             (f_id->>'$') AS id, {ts} AS ts, (f_session_id->>'$') AS session_id,

@@ -12,7 +12,9 @@ functions here read them; `define` registers them on a DuckDB connection for the
   `get_weather(city="Paris")`; images as `[image]`
 - `critic_choices(json)`: every choice's text when there are several (n>1), else NULL (JSON)
 - `critic_messages(json)`: a chat transcript as `[{role, content}]` with text content, or NULL (JSON)
-- `critic_documents(json)`: retrieved documents as text
+- `critic_documents(json)`: retrieved documents as text; `critic_prompt(json)`: an input that is no chat
+- `critic_transcript(json)`: a chat flattened into `role: text` lines, as messages (JSON)
+- `critic_events_in(json)`, `critic_events_out(json)`: messages and choices of GenAI events kept as a JSON list
 - `critic_content(json)`, `critic_message_text(json)`: message content (a string, a part or a list of
   parts), or a whole message, as text
 - `critic_unstring(json)`, `critic_last_turn(msgs)`, `critic_system(msgs)`: SQL macros: a JSON
@@ -23,14 +25,21 @@ functions here read them; `define` registers them on a DuckDB connection for the
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import duckdb
 from duckdb.sqltypes import VARCHAR
 
 IMAGE_TYPES = {"image_url", "image", "input_image", "image_file"}
-CALL_TYPES = {"tool_call", "function_call", "tool_use"}
-RESULT_TYPES = {"tool_call_response", "function_call_output", "tool_result"}
+CALL_TYPES = {"tool_call", "function_call", "tool_use", "tool-call"}  # OpenAI, GenAI, Anthropic, Vercel
+RESULT_TYPES = {"tool_call_response", "function_call_output", "tool_result", "tool-result"}
+ROLES = {"model": "assistant", "human": "user", "ai": "assistant"}  # Gemini's and LangChain's names
+
+
+def compact(value: Any) -> str:
+    """Structured data as the compact JSON APIs write."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 TEXT_TYPES = {"text", "input_text", "output_text"}
 
 MACROS = (
@@ -66,7 +75,7 @@ def call(name: Any, arguments: Any) -> str:
     elif isinstance(args, str):
         shown = args
     else:
-        shown = json.dumps(args, ensure_ascii=False)
+        shown = compact(args)
     return f"{name or 'tool'}({shown})"
 
 
@@ -75,10 +84,15 @@ def part_text(part: Any) -> str | None:
     if isinstance(part, str):
         return part
     if not isinstance(part, dict):
-        return None if part is None else json.dumps(part)
+        return None if part is None else compact(part)
     kind = part.get("type") if isinstance(part.get("type"), str) else None
-    if kind in CALL_TYPES:
-        return call(part.get("name"), part.get("arguments", part.get("input")))
+    if kind in CALL_TYPES or "toolName" in part:
+        return call(part.get("name", part.get("toolName")), part.get("arguments", part.get("input", part.get("args"))))
+    gemini_call = part.get("function_call", part.get("functionCall"))
+    if isinstance(gemini_call, dict):
+        return call(gemini_call.get("name"), gemini_call.get("args"))
+    if isinstance(part.get("parts"), list):  # a Gemini content object
+        return content_text(part["parts"])
     if kind in RESULT_TYPES:
         result = part.get("response", part.get("output", part.get("content")))
         return result if isinstance(result, str) else content_text(result) or "[tool result]"
@@ -104,17 +118,28 @@ def message_text(message: Any) -> str | None:
     """A chat message's text: its content, then each tool call on its own line; None when it has neither."""
     if not isinstance(message, dict):
         return content_text(message)
+    if message.get("type") in CALL_TYPES | RESULT_TYPES:  # a Responses API input item
+        return part_text(message)
     lines = []
-    body = content_text(message["content"] if "content" in message else message.get("parts"))
+    content = message["content"] if "content" in message else message.get("parts")
+    calls = list(message.get("tool_calls") or [])
+    if _is_tool_calls(unstring(content)):  # Koog logs a reply's tool calls as its content, in JSON
+        calls, content = calls + unstring(content), None
+    body = content_text(content)
     if body:
         lines.append(body)
-    for tool_call in message.get("tool_calls") or []:
+    for tool_call in calls:
         if isinstance(tool_call, dict):
             function = tool_call.get("function") if isinstance(tool_call.get("function"), dict) else tool_call
             lines.append(call(function.get("name"), function.get("arguments")))
     if isinstance(message.get("function_call"), dict):
         lines.append(call(message["function_call"].get("name"), message["function_call"].get("arguments")))
     return "\n".join(lines) if lines else None
+
+
+def _is_tool_calls(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > 0 and all(
+        isinstance(c, dict) and isinstance(c.get("function"), dict) and "name" in c["function"] for c in value)
 
 
 def _choice_messages(value: Any) -> list[Any] | None:
@@ -124,6 +149,8 @@ def _choice_messages(value: Any) -> list[Any] | None:
     if isinstance(value.get("choices"), list):
         return [c.get("message", c.get("delta", {"content": c.get("text")})) if isinstance(c, dict) else c
                 for c in value["choices"]]
+    if isinstance(value.get("candidates"), list):  # Gemini
+        return [c.get("content") if isinstance(c, dict) else c for c in value["candidates"]]
     output = value.get("output")
     if isinstance(output, list) and (value.get("object") == "response" or all(isinstance(i, dict) and "type" in i
                                                                                for i in output)):
@@ -134,9 +161,12 @@ def _choice_messages(value: Any) -> list[Any] | None:
     return None
 
 
+ITEM_ROLES = {"message": None, "function_call": "assistant", "function_call_output": "tool"}  # Responses API input
+
+
 def is_messages(value: Any) -> bool:
-    return (isinstance(value, list) and len(value) > 0
-            and all(isinstance(m, dict) and ("role" in m or m.get("type") == "message") for m in value))
+    return (isinstance(value, list) and len(value) > 0 and any(isinstance(m, dict) and "role" in m for m in value)
+            and all(isinstance(m, dict) and ("role" in m or m.get("type") in ITEM_ROLES) for m in value))
 
 
 def output_text(value: Any) -> str | None:
@@ -148,12 +178,14 @@ def output_text(value: Any) -> str | None:
     if choices is not None:
         return message_text(choices[0]) if choices else None
     if isinstance(value, dict):
+        if isinstance(value.get("message"), dict):  # one choice of a completion
+            return message_text(value["message"])
         if any(k in value for k in ("role", "content", "tool_calls", "parts")):
             return message_text(value)
         for key in ("text", "output", "completion", "response"):
             if isinstance(value.get(key), str):
                 return str(value[key])
-        return json.dumps(value, ensure_ascii=False)
+        return compact(value)
     if is_messages(value):
         return message_text(value[-1])
     return content_text(value)
@@ -166,13 +198,67 @@ def choices_texts(value: Any) -> list[str | None] | None:
 
 
 def messages(value: Any) -> list[dict[str, str]] | None:
-    """A chat transcript (a list of messages, `{messages: [...]}` or a Responses `input`) as [{role, content}]."""
+    """A chat transcript (a list of messages, `{messages: [...]}`, a Responses `input`, Gemini `contents`) as
+    [{role, content}] with text content. A user message that only carries tool results is role `tool`."""
     value = unstring(value)
-    if isinstance(value, dict):
-        value = next((value[k] for k in ("messages", "input") if is_messages(value.get(k))), None)
+    if isinstance(value, dict) and isinstance(value.get("role"), str):  # one message
+        value = [value]
+    elif isinstance(value, dict):
+        value = next((value[k] for k in ("messages", "input", "contents") if is_messages(value.get(k))), None)
     if not is_messages(value):
         return None
-    return [{"role": str(m.get("role") or "user"), "content": message_text(m) or ""} for m in value]
+    return [{"role": _role(m), "content": message_text(m) or ""} for m in value]
+
+
+def _role(message: dict[str, Any]) -> str:
+    role = str(message.get("role") or ITEM_ROLES.get(message.get("type")) or "user")
+    role = ROLES.get(role, role)
+    parts = message.get("content", message.get("parts"))
+    if role == "user" and isinstance(parts, list) and parts and all(
+            isinstance(p, dict) and (p.get("type") in RESULT_TYPES or "function_response" in p
+                                     or "functionResponse" in p) for p in parts):
+        return "tool"
+    return role
+
+
+PROMPT_KEYS = ("prompt", "input", "query", "question", "text")
+TRANSCRIPT_ROLE = re.compile(r"^(system|developer|user|assistant|tool): ?", re.MULTILINE)
+
+
+def transcript(value: Any) -> list[dict[str, str]] | None:
+    """A chat some tools flatten into one text (OpenLIT, agno: `user: …\nassistant: …`) as messages; None when
+    the text does not start with a role."""
+    value = unstring(value)
+    if not isinstance(value, str) or not TRANSCRIPT_ROLE.match(value):
+        return None
+    turns = list(TRANSCRIPT_ROLE.finditer(value))
+    return [{"role": m.group(1), "content": value[m.end():turns[i + 1].start() if i + 1 < len(turns) else None].strip()}
+            for i, m in enumerate(turns)]
+
+
+def events_messages(value: Any, side: str) -> list[dict[str, Any]] | None:
+    """The messages (SIDE 'in') or the choices (SIDE 'out') of GenAI events kept as a JSON list in one attribute
+    (pydantic-ai's `events`): `{"event.name": "gen_ai.user.message", "content": …}`, `gen_ai.choice`."""
+    events = [e for e in unstring(value) or [] if isinstance(e, dict)] if isinstance(unstring(value), list) else []
+    names = [str(e.get("event.name") or "") for e in events]
+    if side == "in":
+        found = [{**e, "role": e.get("role") or n.split(".")[1]} for e, n in zip(events, names)
+                 if re.fullmatch(r"gen_ai\.(system|user|assistant|tool)\.message", n)]
+    else:
+        found = [e["message"] for e, n in zip(events, names) if n == "gen_ai.choice" and isinstance(e.get("message"), dict)]
+    return found or None
+
+
+def prompt_text(value: Any) -> str | None:
+    """A logged input that is no chat, as text: a string, `{prompt|input|query|question: ...}`, else compact JSON."""
+    value = unstring(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        found = next((value[k] for k in PROMPT_KEYS if isinstance(value.get(k), str)), None)
+        if found is not None:
+            return str(found)
+    return content_text(value) if isinstance(value, list) else compact(value)
 
 
 DOCUMENT_TEXT = ("page_content", "pageContent", "content", "text", "document")
@@ -207,7 +293,12 @@ def _udf(func: Any) -> Any:
 
 
 FUNCTIONS = {"output": output_text, "choices": choices_texts, "messages": messages, "content": content_text,
-             "message_text": message_text, "documents": documents_text}
+             "message_text": message_text, "documents": documents_text, "prompt": prompt_text,
+             "transcript": transcript, "events_in": lambda v: events_messages(v, "in"),
+             "events_out": lambda v: events_messages(v, "out")}
+
+
+JSON_RESULTS = ("choices", "messages", "transcript", "events_in", "events_out")  # the others are text
 
 
 def define(con: duckdb.DuckDBPyConnection) -> None:
@@ -220,7 +311,7 @@ def define(con: duckdb.DuckDBPyConnection) -> None:
         con.create_function(f"critic_py_{name}", _udf(func), [VARCHAR], VARCHAR, side_effects=False,
                             null_handling="special")
         # text results as text, lists as JSON
-        result = "json_extract_string({}, '$')" if name != "choices" and name != "messages" else "{}"
+        result = "{}" if name in JSON_RESULTS else "json_extract_string({}, '$')"
         call_sql = result.format(f"critic_py_{name}(x::VARCHAR)::JSON")
         con.execute(f"CREATE OR REPLACE TEMP MACRO critic_{name}(x) AS {call_sql}")
     for macro in MACROS:

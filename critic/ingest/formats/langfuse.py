@@ -36,17 +36,20 @@ import duckdb
 
 _IS_OBSERVATION = ("coalesce(json_type(j->'type') = 'VARCHAR' AND json_exists(j, '$.traceId') "
                    "AND json_exists(j, '$.startTime'), false)")
-_IS_SCORE = ("(json_exists(j, '$.name') AND json_exists(j, '$.value') AND NOT json_exists(j, '$.type') "
-             "AND (json_exists(j, '$.dataType') OR json_exists(j, '$.source')))")
+_IS_SCORE = ("(json_exists(j, '$.name') AND (json_exists(j, '$.value') OR json_exists(j, '$.stringValue')) "
+             "AND NOT json_exists(j, '$.type') AND (json_exists(j, '$.dataType') OR json_exists(j, '$.source')))")
 _IS_TRACE = ("(json_exists(j, '$.timestamp') AND json_exists(j, '$.id') AND NOT json_exists(j, '$.traceId') "
              "AND (json_exists(j, '$.sessionId') OR json_exists(j, '$.userId') OR json_exists(j, '$.observations') "
              "OR json_exists(j, '$.htmlPath') OR json_exists(j, '$.projectId')))")
 _IS_PAGE = "coalesce(json_type(j->'data') = 'ARRAY' AND json_exists(j, '$.meta'), false)"
-_IS_DOWNLOAD = "coalesce(json_type(j->'trace') = 'OBJECT' AND json_type(j->'observations') = 'ARRAY', false)"
+_IS_DOWNLOAD = ("coalesce(json_type(j->'observations') = 'ARRAY' AND NOT json_exists(j, '$.id') "
+                "AND (json_type(j->'trace') = 'OBJECT' OR json_type(j->'scores') = 'ARRAY'), false)")
 # k: the record's top-level keys (one parse for every record of every file; the tests above run only on these)
 CLAIM = ("(list_has_all(k, ['data', 'meta']) OR list_has_all(k, ['trace', 'observations']) "
+         "OR (list_has_all(k, ['observations', 'scores']) AND NOT list_contains(k, 'id')) "
          "OR list_has_all(k, ['traceId', 'type', 'startTime']) "
-         "OR (list_has_all(k, ['name', 'value']) AND list_has_any(k, ['traceId', 'observationId', 'sessionId']) "
+         "OR (list_contains(k, 'name') AND list_has_any(k, ['value', 'stringValue']) "
+         "AND list_has_any(k, ['traceId', 'observationId', 'sessionId']) "
          "AND list_has_any(k, ['dataType', 'source'])) "
          "OR (list_has_all(k, ['id', 'timestamp']) AND NOT list_contains(k, 'traceId') "
          "AND list_has_any(k, ['sessionId', 'userId', 'observations', 'htmlPath', 'projectId'])))")
@@ -60,7 +63,8 @@ def _first(*exprs: str) -> str:
 
 
 def _logged(expr: str) -> str:
-    return f"(coalesce(json_type({expr}), 'NULL') <> 'NULL' AND ({expr}->>'$') <> '')"
+    """SQL: EXPR holds logged content (Python SDKs write a missing value as the string 'None')."""
+    return f"(coalesce(json_type({expr}), 'NULL') <> 'NULL' AND ({expr}->>'$') NOT IN ('', 'None', 'null'))"
 
 
 def expand(con: duckdb.DuckDBPyConnection) -> None:
@@ -91,7 +95,10 @@ def _objects(con: duckdb.DuckDBPyConnection) -> None:
         UNION ALL
         SELECT src, rn, unnest(from_json(j->'data', '["json"]')) AS j FROM claimed WHERE fmt = 'langfuse' AND {_IS_PAGE}
         UNION ALL
-        SELECT src, rn, j->'trace' FROM claimed WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD}
+        SELECT src, rn, j->'trace' FROM claimed WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD} AND json_type(j->'trace') = 'OBJECT'
+        UNION ALL
+        SELECT src, rn, unnest(from_json(j->'scores', '["json"]')) FROM claimed
+        WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD} AND json_type(j->'scores') = 'ARRAY'
         UNION ALL
         SELECT src, rn, json_merge_patch(o, json_object('traceId', coalesce(o->>'traceId', j->'trace'->>'id')))
         FROM (SELECT src, rn, j, unnest(from_json(j->'observations', '["json"]')) AS o
@@ -117,6 +124,9 @@ def _objects(con: duckdb.DuckDBPyConnection) -> None:
         SELECT src, rn, j, CASE WHEN {_IS_OBSERVATION} THEN 'observation' WHEN {_IS_SCORE} THEN 'score'
                                 WHEN {_IS_TRACE} THEN 'trace' END AS kind
         FROM items
+        -- the same object twice (a download lists observations at the top and in its trace): the fullest once
+        QUALIFY (j->>'id') IS NULL OR row_number() OVER (PARTITION BY kind, j->>'id'
+                                                         ORDER BY length(j::VARCHAR) DESC, src, rn) = 1
     """)
     con.execute("DROP TABLE lf_top")
 
@@ -132,10 +142,10 @@ def _generations(con: duckdb.DuckDBPyConnection) -> None:
             'ts', o.j->'startTime',
             'latency_ms', {ms.format("o.j->>'endTime'")} - {ms.format("o.j->>'startTime'")},
             'model', {_first("o.j->'model'", "o.j->'providedModelName'")},
-            'input', CASE WHEN critic_messages(o.j->'input') IS NOT NULL THEN critic_messages(o.j->'input')
-                          WHEN {_logged("o.j->'input'")} THEN to_json(critic_output(o.j->'input')) END,
+            'input', CASE WHEN {_logged("o.j->'input'")} THEN coalesce(critic_messages(o.j->'input'),
+                          critic_transcript(o.j->'input'), to_json(critic_prompt(o.j->'input'))) END,
             'output', CASE WHEN {_logged("o.j->'output'")} THEN to_json(critic_output(o.j->'output')) END,
-            'has_content', {_logged("o.j->'input'")} OR {_logged("o.j->'output'")},
+            'has_content', {_logged("o.j->'output'")},  -- a reply not logged (still running, masked) cannot be judged
             'finish_reason', CASE WHEN {failed} THEN 'error'
                                   ELSE critic_unstring(o.j->'output')->'choices'->0->>'finish_reason' END,
             'error', CASE WHEN {failed} THEN coalesce(o.j->>'statusMessage', 'error') END,
@@ -159,10 +169,9 @@ def _generations(con: duckdb.DuckDBPyConnection) -> None:
                                                      'observation_name', o.j->>'name',
                                                      'choices', critic_choices(o.j->'output')))
         ) AS j
-        FROM lf o LEFT JOIN (SELECT j FROM lf WHERE kind = 'trace' QUALIFY row_number() OVER (PARTITION BY j->>'id') = 1) t
+        FROM lf o LEFT JOIN (SELECT j FROM lf WHERE kind = 'trace') t
              ON (t.j->>'id') = o.j->>'traceId'
         WHERE o.kind = 'observation' AND (o.j->>'type') = 'GENERATION'
-        QUALIFY row_number() OVER (PARTITION BY o.j->>'id', o.j::VARCHAR ORDER BY o.src, o.rn) = 1
     """)
 
 
@@ -176,7 +185,6 @@ def _scores(con: duckdb.DuckDBPyConnection) -> None:
             SELECT src, rn, j, TRY_CAST(j->>'value' AS DOUBLE) AS v,
                    (j->>'dataType') = 'BOOLEAN' OR TRY_CAST(j->>'value' AS DOUBLE) IN (-1, 0, 1) AS is_binary
             FROM lf WHERE kind = 'score' AND ((j->>'traceId') IS NOT NULL OR (j->>'observationId') IS NOT NULL)
-            QUALIFY row_number() OVER (PARTITION BY j->>'id' ORDER BY src, rn) = 1
         )
         SELECT s.src, s.rn, json_object(
             'interaction_id', coalesce(s.j->>'observationId', latest.observation_id, s.j->>'traceId'),
@@ -184,7 +192,8 @@ def _scores(con: duckdb.DuckDBPyConnection) -> None:
                          THEN CASE WHEN v > 0 THEN 'thumb_up' ELSE 'thumb_down' END
                          ELSE 'score:' || (s.j->>'name') END,
             'ts', coalesce(nullif(s.j->'timestamp', 'null'::JSON), nullif(s.j->'createdAt', 'null'::JSON)),
-            'value', json_object('value', s.j->'value', 'comment', s.j->'comment', 'score_id', s.j->'id')
+            'value', json_object('value', coalesce(s.j->'value', s.j->'stringValue'), 'comment', s.j->'comment',
+                                 'score_id', s.j->'id', 'source', s.j->'source')
         ) AS j
         FROM s LEFT JOIN latest ON latest.trace_id = s.j->>'traceId'
     """)

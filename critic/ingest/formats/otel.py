@@ -49,6 +49,8 @@ VERCEL_CALLS = ("('ai.generateText.doGenerate', 'ai.streamText.doStream', 'ai.ge
 FLAT = r"^(llm[.]input_messages|llm[.]output_messages|gen_ai[.]prompt|gen_ai[.]completion)[.]([0-9]+)[.](.+)$"
 FLAT_PART = r"^(message[.])?(contents|tool_calls)[.]([0-9]+)[.](.+)$"
 DOCUMENT = r"^retrieval[.]documents[.]([0-9]+)[.]document[.]content$"
+# OpenLIT and Koog write an OTLP array as Python's repr: "{'values': [{'stringValue': 'stop'}]}"
+PY_REPR_VALUE = "'" + "'stringValue': '([^']*)'".replace("'", "''") + "'"
 OLD_MESSAGE_EVENT = r"^gen_ai[.](system|user|assistant|tool)[.]message$"
 CHOICE_EVENT = "list_filter(events, lambda e: (e->>'name') = 'gen_ai.choice')[1]"  # a span event
 TEMP_TABLES = ("otel_rs", "otel_spans", "otel_a", "otel_flat", "otel_indexed", "otel_logs", "otel_log_content",
@@ -285,49 +287,71 @@ def _calls(con: duckdb.DuckDBPyConnection) -> None:
     vercel_out = (f"CASE WHEN attrs['ai.response.text'] IS NOT NULL OR attrs['ai.response.toolCalls'] IS NOT NULL "
                   f"THEN to_json([json_object('role', 'assistant', 'content', {_s('ai.response.text')}, "
                   f"'tool_calls', {vercel_calls})]) END")
-    input_value = (f"CASE WHEN critic_messages({_j('input.value')}) IS NOT NULL THEN critic_messages({_j('input.value')}) "
-                   f"WHEN {_s('input.value')} IS NOT NULL THEN to_json([json_object('role', 'user', 'content', "
-                   f"{_s('input.value')})]) END")
-    prompt_text = (f"CASE WHEN {_s('gen_ai.prompt')} IS NOT NULL THEN to_json([json_object('role', 'user', 'content', "
-                   f"{_s('gen_ai.prompt')})]) END")
+    input_value = (f"coalesce(critic_messages({_j('input.value')}), CASE WHEN {_s('input.value')} IS NOT NULL "
+                   f"THEN to_json([json_object('role', 'user', 'content', {_s('input.value')})]) END)")
+    # OpenLIT puts the flattened chat (`user: …`) in an event's gen_ai.prompt; older SDKs in the attribute
+    openlit = "list_filter(events, lambda e: (e->>'name') = 'gen_ai.content.{}')[1]"
+    prompt = f"coalesce({_event_attr(openlit.format('prompt'), 'gen_ai.prompt')}, {_s('gen_ai.prompt')})"
+    prompt_text = (f"coalesce(critic_transcript(to_json({prompt})), CASE WHEN {prompt} IS NOT NULL THEN "
+                   f"to_json([json_object('role', 'user', 'content', {prompt})]) END)")
+    completion = f"coalesce({_event_attr(openlit.format('completion'), 'gen_ai.completion')}, {_s('gen_ai.completion')})"
+    completion_text = (f"CASE WHEN {completion} IS NOT NULL THEN to_json([json_object('role', 'assistant', "
+                       f"'content', {completion})]) END")
+    langfuse_sdk = _s("langfuse.observation.type")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_calls AS
-        SELECT a.*, l.system AS log_system, i_in.msgs AS flat_in, i_out.msgs AS flat_out,
+        SELECT *, coalesce(genai_in, {input_value}, critic_messages({_j('langfuse.observation.input')})) AS in_msgs
+        FROM (
+        SELECT a.*, l.system AS log_system, i_out.msgs AS flat_out,
             coalesce({_array(_j('gen_ai.input.messages'))}, l.in_msgs,
                      CASE WHEN len(list_filter(events, lambda e: regexp_matches(e->>'name', '{OLD_MESSAGE_EVENT}'))) > 0
                           THEN {old_in} END,
-                     i_in.msgs, {_array(_j('ai.prompt.messages'))}, {input_value}, {prompt_text}) AS in_msgs,
-            coalesce({_array(_j('gen_ai.output.messages'))}, l.out_msgs, {old_out}, i_out.msgs, {vercel_out}) AS out_msgs,
+                     i_in.msgs, {_array(_j('ai.prompt.messages'))}, critic_events_in({_j('events')}), {prompt_text})
+                AS genai_in,
+            coalesce({_array(_j('gen_ai.output.messages'))}, l.out_msgs, {old_out}, i_out.msgs, {vercel_out},
+                     critic_events_out({_j('events')}), {completion_text}) AS out_msgs,
             {_s('gen_ai.operation.name')} AS operation, {_s('openinference.span.kind')} AS oi_kind,
-            {_s('ai.operationId')} AS ai_operation
+            {_s('ai.operationId')} AS ai_operation, {langfuse_sdk} AS langfuse_type
         FROM otel_a a LEFT JOIN otel_log_content l USING (span_id)
         LEFT JOIN otel_indexed i_in ON i_in.span_id = a.span_id AND i_in.side = 'in'
-        LEFT JOIN otel_indexed i_out ON i_out.span_id = a.span_id AND i_out.side = 'out'
+        LEFT JOIN otel_indexed i_out ON i_out.span_id = a.span_id AND i_out.side = 'out')
     """)
+    # A span of no convention that still carries GenAI messages is an LLM call; a tool span's
+    # input.value/output.value (Koog, OpenInference without a kind) is not.
     con.execute(f"""
         ALTER TABLE otel_calls ADD COLUMN is_llm BOOLEAN;
         UPDATE otel_calls SET is_llm = coalesce(
             oi_kind = 'LLM' OR operation IN {LLM_OPERATIONS} OR ai_operation IN {VERCEL_CALLS}
-            OR (oi_kind IS NULL AND operation IS NULL AND ai_operation IS NULL
-                AND (in_msgs IS NOT NULL OR out_msgs IS NOT NULL OR {_s('gen_ai.completion')} IS NOT NULL
-                     OR {_s('llm.request.type')} IN ('chat', 'completion'))), false);
+            OR langfuse_type = 'generation'
+            OR (oi_kind IS NULL AND operation IS NULL AND ai_operation IS NULL AND langfuse_type IS NULL
+                AND (genai_in IS NOT NULL OR out_msgs IS NOT NULL OR {_s('llm.request.type')} IN ('chat', 'completion'))),
+            false);
     """)
 
 
 def _insert(con: duckdb.DuckDBPyConnection) -> None:
     failed = ("(coalesce(span->'status'->>'code', '') IN ('2', 'STATUS_CODE_ERROR') "
-              "OR attrs['error.type'] IS NOT NULL)")
+              f"OR attrs['error.type'] IS NOT NULL OR {_s('langfuse.observation.level')} = 'ERROR')")
+    usage = f"critic_unstring({_j('langfuse.observation.usage_details')})"  # the Langfuse SDK's own spans
+    cost = f"critic_unstring({_j('langfuse.observation.cost_details')})"
+    lf_tokens = "coalesce(TRY_CAST({u}->>'{a}' AS DOUBLE), TRY_CAST({u}->>'{a}_tokens' AS DOUBLE))"
     exception = "list_filter(events, lambda e: (e->>'name') = 'exception')[1]"
     first_out = "(from_json(out_msgs, '[\"json\"]')[1])"
     flat_first = "(from_json(flat_out, '[\"json\"]')[1])"
     # a message with empty parts (LiteLLM writes tool calls only as gen_ai.completion.N.function_call.*) reads on
-    output = (f"coalesce(nullif(critic_message_text({first_out}), ''), critic_message_text({flat_first}), "
-              f"critic_output({_j('output.value')}), {_s('gen_ai.completion')})")
+    # Koog logs one reply's tool calls as one completion each: when every choice is tool calls, they are one reply
+    all_calls = (f"json_array_length(out_msgs) > 1 AND list_bool_and(list_transform(from_json(out_msgs, '[\"json\"]'), "
+                 f"lambda m: (m->>'finish_reason') IN ('tool_calls', 'tool_call')))")
+    joined = f"array_to_string(list_transform(from_json(out_msgs, '[\"json\"]'), lambda m: critic_message_text(m)), chr(10))"
+    output = (f"coalesce(CASE WHEN {all_calls} THEN {joined} END, nullif(critic_message_text({first_out}), ''), "
+              f"critic_message_text({flat_first}), critic_output({_j('output.value')}), "
+              f"critic_output({_j('langfuse.observation.output')}))")
     reasons = _s("gen_ai.response.finish_reasons")  # LiteLLM writes the list as a JSON string
-    choices = (f"CASE WHEN json_array_length(out_msgs) > 1 THEN to_json(list_transform(from_json(out_msgs, "
+    choices = (f"CASE WHEN {all_calls} THEN NULL WHEN json_array_length(out_msgs) > 1 THEN to_json(list_transform(from_json(out_msgs, "
                f"'[\"json\"]'), lambda m: critic_message_text(m))) ELSE critic_choices({_j('output.value')}) END")
     finish = (f"coalesce(attrs['gen_ai.response.finish_reasons']->'arrayValue'->'values'->0->>'stringValue', "
-              f"CASE WHEN json_valid({reasons}) THEN {reasons}::JSON->>0 ELSE {reasons} END, "
+              f"CASE WHEN json_valid({reasons}) THEN {reasons}::JSON->>0 WHEN starts_with({reasons}, '{{') "
+              f"THEN regexp_extract({reasons}, {PY_REPR_VALUE}, 1) ELSE {reasons} END, "
               f"{first_out}->>'finish_reason', {_s('llm.finish_reason')}, {_s('ai.response.finishReason')}, "
               f"{_event_attr(CHOICE_EVENT, 'finish_reason')}, "
               f"critic_unstring({_j('output.value')})->'choices'->0->>'finish_reason')")
@@ -335,7 +359,7 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
     error_type = (f"CASE WHEN starts_with({_s('error.type')}, '<class ') THEN regexp_extract({_s('error.type')}, "
                   f"'([A-Za-z_0-9]+)''>$', 1) ELSE {_s('error.type')} END")
     source = ("CASE WHEN oi_kind IS NOT NULL THEN 'openinference' WHEN ai_operation IS NOT NULL THEN 'vercel' "
-              "ELSE 'otel' END")
+              "WHEN langfuse_type IS NOT NULL THEN 'langfuse-sdk' ELSE 'otel' END")
     con.execute(f"""
         INSERT INTO expanded
         SELECT src, rn, json_object(
@@ -343,18 +367,23 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
             'ts', start_ns / 1e6,
             'latency_ms', (CAST(span->>'endTimeUnixNano' AS HUGEINT) - start_ns) / 1e6,
             'model', coalesce({_s('gen_ai.response.model')}, {_s('gen_ai.request.model')}, {_s('llm.model_name')},
-                              {_s('ai.response.model')}, {_s('ai.model.id')}),
+                              {_s('ai.response.model')}, {_s('ai.model.id')}, {_s('langfuse.observation.model.name')}),
             'input', in_msgs,
             'system', coalesce(critic_content({_j('gen_ai.system_instructions')}), log_system),
             'output', CASE WHEN NOT {failed} OR output IS NOT NULL THEN to_json(output) END,
             'has_content', in_msgs IS NOT NULL OR output IS NOT NULL,
             'finish_reason', CASE WHEN {failed} THEN 'error' ELSE finish END,
-            'error', CASE WHEN {failed} THEN coalesce({error_type}, {_event_attr(exception, 'exception.type')}, 'error') END,
-            'input_tokens', {_n('gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt',
+            'error', CASE WHEN {failed} THEN coalesce({error_type}, {_event_attr(exception, 'exception.type')},
+                                                      {_s('langfuse.observation.status_message')}, 'error') END,
+            'input_tokens', coalesce({_n('gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt',
                                 'ai.usage.promptTokens', 'ai.usage.inputTokens')},
-            'output_tokens', {_n('gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens',
+                                     {lf_tokens.format(u=usage, a='input')}),
+            'output_tokens', coalesce({_n('gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens',
                                  'llm.token_count.completion', 'ai.usage.completionTokens', 'ai.usage.outputTokens')},
-            'cost_usd', {_n('gen_ai.usage.cost', 'gen_ai.cost.total', 'gen_ai.cost.total_cost', 'llm.cost.total')},
+                                      {lf_tokens.format(u=usage, a='output')}),
+            'cost_usd', coalesce({_n('gen_ai.usage.cost', 'gen_ai.cost.total', 'gen_ai.cost.total_cost', 'llm.cost.total')},
+                                 TRY_CAST({cost}->>'total' AS DOUBLE), CASE WHEN json_type({cost}) = 'OBJECT' THEN
+                                 list_sum(list_transform(json_keys({cost}), lambda k: TRY_CAST({cost}->>k AS DOUBLE))) END),
             'context', (SELECT docs FROM otel_docs d WHERE d.trace_id = c.trace_id AND d.start_ns <= c.start_ns
                         ORDER BY d.start_ns DESC LIMIT 1),
             'session_id', coalesce({_nonempty('gen_ai.conversation.id')}, {_nonempty('session.id')}, trace_id),
@@ -371,6 +400,7 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
         INSERT INTO skipped
         SELECT src, rn, CASE WHEN oi_kind IS NOT NULL THEN 'openinference ' || oi_kind || ' span'
                              WHEN ai_operation IS NOT NULL THEN 'vercel ' || ai_operation || ' span'
+                             WHEN langfuse_type IS NOT NULL THEN 'langfuse-sdk ' || langfuse_type || ' span'
                              WHEN operation IS NOT NULL THEN 'otel ' || operation || ' span'
                              ELSE 'otel span with no GenAI attributes' END
         FROM otel_calls WHERE NOT is_llm
