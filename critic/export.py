@@ -16,7 +16,9 @@ under (`metadata.source`, kept by `critic ingest`):
 - `jsonl`: one line per interaction: its ids, P(bad) and judgments, for anything else.
 
 Interactions logged in critic's own format have no source ids: their critic id stands in as the
-Langfuse trace id, and OTel records carry it as `critic.interaction_id` only.
+Langfuse trace id, and OTel records carry it as `critic.interaction_id` only. Sources without a
+span id link back by what they have: `gen_ai.response.id` (the provider's response id) on OTel
+records, the Langfuse observation id (an OTel span id is the observation id Langfuse gives it).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from critic import __version__
@@ -42,9 +44,10 @@ class Verdict:
 
     interaction_id: str
     source: dict[str, Any]
-    ts: datetime
+    ts: datetime | None  # None where the source logged no time
     p_bad: float | None
     judgments: list[dict[str, Any]]
+    labelled_at: datetime | None = None
 
 
 def verdicts(store: Store, window: Window) -> Iterator[Verdict]:
@@ -59,13 +62,13 @@ def verdicts(store: Store, window: Window) -> Iterator[Verdict]:
                   QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1)
             GROUP BY 1
         )
-        SELECT i.id, i.metadata->'source', i.ts, l.p_bad, coalesce(j.judgments, [])
+        SELECT i.id, i.metadata->'source', i.ts, l.p_bad, coalesce(j.judgments, []), l.created_at
         FROM interactions i LEFT JOIN j ON j.interaction_id = i.id LEFT JOIN labels l ON l.interaction_id = i.id
         WHERE {where} AND (j.interaction_id IS NOT NULL OR l.interaction_id IS NOT NULL)
-        ORDER BY i.ts, i.id
+        ORDER BY i.ts NULLS LAST, i.id
     """, params).fetchall()
-    for iid, source, ts, p_bad, judged in rows:
-        yield Verdict(iid, json.loads(source) if source else {}, ts, p_bad, list(judged))
+    for iid, source, ts, p_bad, judged, labelled_at in rows:
+        yield Verdict(iid, json.loads(source) if source else {}, ts, p_bad, list(judged), labelled_at)
 
 
 def write(target: str, found: Iterator[Verdict], out: TextIO) -> int:
@@ -102,7 +105,8 @@ def _otel(found: Iterator[Verdict], out: TextIO) -> int:
             records.append(_log_record(v, f"critic.{j['rubric']}", j["expected"], str(j["label"]), j["created_at"],
                                        {"critic.judge": j["judge"], "critic.rubric_version": j["rubric_version"]}))
         if v.p_bad is not None:
-            records.append(_log_record(v, "critic.p_bad", v.p_bad, "likely bad" if v.p_bad >= 0.5 else "fine", v.ts, {}))
+            at = v.ts or v.labelled_at or datetime.now(UTC)
+            records.append(_log_record(v, "critic.p_bad", v.p_bad, "likely bad" if v.p_bad > 0.5 else "fine", at, {}))
         while len(records) >= BATCH:
             written += _flush(records[:BATCH], out)
             records = records[BATCH:]
@@ -112,15 +116,23 @@ def _otel(found: Iterator[Verdict], out: TextIO) -> int:
 def _log_record(v: Verdict, name: str, value: float, label: str, at: datetime, extra: dict[str, str]) -> dict[str, Any]:
     attributes = {"gen_ai.evaluation.name": name, "gen_ai.evaluation.score.label": label,
                   "critic.interaction_id": v.interaction_id, **extra}
+    if v.source.get("response_id"):
+        attributes["gen_ai.response.id"] = v.source["response_id"]
     record: dict[str, Any] = {
-        "timeUnixNano": str(int(at.timestamp() * 1e9)), "severityNumber": 9, "severityText": "INFO",
+        "timeUnixNano": str(unix_nano(at)), "severityNumber": 9, "severityText": "INFO",
         "eventName": "gen_ai.evaluation.result",
         "attributes": [{"key": k, "value": {"stringValue": str(val)}} for k, val in attributes.items()]
         + [{"key": "gen_ai.evaluation.score.value", "value": {"doubleValue": float(value)}}],
     }
-    if v.source.get("format") in ("otel", "openinference"):
+    if v.source.get("span_id") and v.source.get("trace_id"):
         record["traceId"], record["spanId"] = v.source["trace_id"], v.source["span_id"]
     return record
+
+
+def unix_nano(at: datetime) -> int:
+    """AT in nanoseconds since the epoch, exactly (a float of seconds loses the last microseconds)."""
+    delta = at - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1_000
 
 
 def _flush(records: list[dict[str, Any]], out: TextIO) -> int:
@@ -135,7 +147,7 @@ def _jsonl(found: Iterator[Verdict], out: TextIO) -> int:
     written = 0
     for v in found:
         judgments = [{k: val for k, val in j.items() if k != "created_at"} for j in v.judgments]
-        out.write(json.dumps({"interaction_id": v.interaction_id, "source": v.source, "ts": v.ts.isoformat(),
+        out.write(json.dumps({"interaction_id": v.interaction_id, "source": v.source, "ts": v.ts.isoformat() if v.ts else None,
                               "p_bad": None if v.p_bad is None else round(v.p_bad, 4), "judgments": judgments}) + "\n")
         written += 1
     return written

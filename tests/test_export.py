@@ -91,3 +91,24 @@ def test_jsonl_export_and_an_empty_window(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(lines) == len(ROWS) and {"interaction_id", "p_bad", "judgments", "source"} <= set(lines[0])
     result = CliRunner().invoke(cli, ["export", "--db", str(db), "--to", "jsonl", "--since", "2099-01-01"])
     assert result.exit_code == 0 and result.stdout == "" and "wrote 0" in result.stderr
+
+
+def test_exports_link_back_without_a_span_id_and_keep_the_time_exact(tmp_path: Path) -> None:
+    recorded = Path(__file__).resolve().parent / "data" / "realtraffic"
+    db = str(tmp_path / "c.duckdb")
+    runner = CliRunner()
+    for name in ("openai_v2_span_only.jsonl", "litellm_standard_logging.jsonl"):
+        assert runner.invoke(cli, ["ingest", "--db", db, str(recorded / name)]).exit_code == 0
+    assert runner.invoke(cli, ["label", "--db", db]).exit_code == 0
+    out = tmp_path / "x.jsonl"
+    assert runner.invoke(cli, ["export", "--db", db, "--to", "otel", "--out", str(out)]).exit_code == 0
+    records = [r for line in out.read_text().splitlines()
+               for r in json.loads(line)["resourceLogs"][0]["scopeLogs"][0]["logRecords"]]
+    spans = {s["spanId"]: s["startTimeUnixNano"] for line in (recorded / "openai_v2_span_only.jsonl").read_text().splitlines()
+             for rs in json.loads(line)["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}
+    linked = [r for r in records if "spanId" in r]
+    by_response = [r for r in records if "spanId" not in r
+                   and any(a["key"] == "gen_ai.response.id" for a in r["attributes"])]
+    assert len(linked) == 16 and len(by_response) >= 13  # 3 failed LiteLLM calls got no response
+    for r in linked:  # P(bad) records carry the span's start time, to the microsecond the store keeps
+        assert int(r["timeUnixNano"]) == int(spans[r["spanId"]]) // 1000 * 1000

@@ -364,7 +364,7 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
         INSERT INTO expanded
         SELECT src, rn, json_object(
             'id', span_id,
-            'ts', start_ns / 1e6,
+            'ts', strftime(make_timestamp(CAST(start_ns // 1000 AS BIGINT)), '%Y-%m-%dT%H:%M:%S.%fZ'),  -- exact µs
             'latency_ms', (CAST(span->>'endTimeUnixNano' AS HUGEINT) - start_ns) / 1e6,
             'model', coalesce({_s('gen_ai.response.model')}, {_s('gen_ai.request.model')}, {_s('llm.model_name')},
                               {_s('ai.response.model')}, {_s('ai.model.id')}, {_s('langfuse.observation.model.name')}),
