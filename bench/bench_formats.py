@@ -2,11 +2,11 @@
 """Ingest throughput of the log formats against the same traffic as critic records, side by side.
 
 Takes the first N interactions of the traffic bench_ingest.py generates
-(bench/out/traffic-1000000/interactions.jsonl; run it first), writes them as critic JSONL, as
-OTLP JSON (GenAI spans, 100 per export request, each with a retriever span beside it, as an
+(bench/out/traffic-1000000/interactions.jsonl; made here if missing), writes them as critic JSONL,
+as OTLP JSON (GenAI spans, 100 per export request, each with a retriever span beside it, as an
 instrumented app emits them), as Langfuse observation pages and as LiteLLM payloads, then
-ingests each into a fresh store in its own process and prints wall seconds and the ratio to
-critic records. Run: python bench/bench_formats.py [--n 200000]
+ingests each into a fresh store in its own process and prints wall seconds, the process's peak
+resident memory, and both ratios to critic records. Run: python bench/bench_formats.py [--n 1000000]
 """
 
 from __future__ import annotations
@@ -88,29 +88,40 @@ def write_formats(rows: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
     return paths
 
 
-def ingest_seconds(path: Path, db: Path) -> tuple[float, str]:
+def ingest(path: Path, db: Path) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, printed result) of `critic ingest PATH` in its own process."""
     db.unlink(missing_ok=True)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "critic.cli", "ingest", str(path), "--db", str(db), "--format", "json"],
-                          capture_output=True, text=True, check=True, env={**os.environ, "CRITIC_CONFIG": "/dev/null"})
-    return time.perf_counter() - started, done.stdout.replace("\n", " ")
+    proc = subprocess.Popen([sys.executable, "-m", "critic.cli", "ingest", str(path), "--db", str(db), "--format",
+                             "json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "CRITIC_CONFIG": "/dev/null"})
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"ingest of {path} failed: {out}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, " ".join(out.split())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200_000)
     args = parser.parse_args()
+    if not TRAFFIC.exists():
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from datasets.generate_sample import write
+
+        write(TRAFFIC.parent, 1_000_000, seed=11)  # the traffic bench_ingest.py makes
     with TRAFFIC.open() as f:
         rows = [json.loads(next(f)) for _ in range(args.n)]
     folder = OUT / f"formats-{args.n}"
     paths = write_formats(rows, folder)
-    base = None
+    base: tuple[float, float] | None = None
     for name, path in paths.items():
-        seconds, result = ingest_seconds(path, folder / f"{name}.duckdb")
-        base = base or seconds
+        seconds, peak_mb, result = ingest(path, folder / f"{name}.duckdb")
+        base = base or (seconds, peak_mb)
         size = path.stat().st_size / 1e6
-        print(f"format={name} interactions={args.n} file_mb={size:.0f} seconds={seconds:.1f} "
-              f"ratio_to_critic={seconds / base:.2f} result={result}")
+        print(f"format={name} interactions={args.n} file_mb={size:.0f} seconds={seconds:.1f} peak_mb={peak_mb:.0f} "
+              f"time_ratio={seconds / base[0]:.2f} memory_ratio={peak_mb / base[1]:.2f} result={result}", flush=True)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
+from duckdb.func import FunctionNullHandling
 from duckdb.sqltypes import VARCHAR
 
 IMAGE_TYPES = {"image_url", "image", "input_image", "image_file"}
@@ -130,7 +132,7 @@ def message_text(message: Any) -> str | None:
         lines.append(body)
     for tool_call in calls:
         if isinstance(tool_call, dict):
-            function = tool_call.get("function") if isinstance(tool_call.get("function"), dict) else tool_call
+            function = tool_call["function"] if isinstance(tool_call.get("function"), dict) else tool_call
             lines.append(call(function.get("name"), function.get("arguments")))
     if isinstance(message.get("function_call"), dict):
         lines.append(call(message["function_call"].get("name"), message["function_call"].get("arguments")))
@@ -211,7 +213,7 @@ def messages(value: Any) -> list[dict[str, str]] | None:
 
 
 def _role(message: dict[str, Any]) -> str:
-    role = str(message.get("role") or ITEM_ROLES.get(message.get("type")) or "user")
+    role = str(message.get("role") or ITEM_ROLES.get(str(message.get("type"))) or "user")
     role = ROLES.get(role, role)
     parts = message.get("content", message.get("parts"))
     if role == "user" and isinstance(parts, list) and parts and all(
@@ -282,7 +284,7 @@ def documents_text(value: Any) -> str | None:
     return "\n\n".join(texts) if texts else None
 
 
-def _udf(func: Any) -> Any:
+def _udf(func: Callable[[Any], Any]) -> Callable[[str | None], str | None]:
     """FUNC over parsed JSON, as a DuckDB function from JSON text to JSON text (None stays NULL)."""
     def run(text: str | None) -> str | None:
         if text is None:
@@ -309,10 +311,11 @@ def define(con: duckdb.DuckDBPyConnection) -> None:
         except (duckdb.InvalidInputException, duckdb.CatalogException):
             pass
         con.create_function(f"critic_py_{name}", _udf(func), [VARCHAR], VARCHAR, side_effects=False,
-                            null_handling="special")
+                            null_handling=FunctionNullHandling.SPECIAL)
         # text results as text, lists as JSON
         result = "{}" if name in JSON_RESULTS else "json_extract_string({}, '$')"
-        call_sql = result.format(f"critic_py_{name}(x::VARCHAR)::JSON")
+        # the CASE keeps NULLs out of Python: DuckDB calls the function only on the rows that have a value
+        call_sql = result.format(f"(CASE WHEN x IS NOT NULL THEN critic_py_{name}(x::VARCHAR) END)::JSON")
         con.execute(f"CREATE OR REPLACE TEMP MACRO critic_{name}(x) AS {call_sql}")
     for macro in MACROS:
         con.execute(f"CREATE OR REPLACE TEMP MACRO {macro}")

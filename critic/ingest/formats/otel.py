@@ -142,15 +142,18 @@ def _spans(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE otel_spans AS SELECT src, rn, resource, unnest(spans) AS span FROM "
                 "(SELECT src, rn, rs->'resource' AS resource, json_extract(rs, '$.scopeSpans[*].spans[*]') AS spans "
                 "FROM otel_rs)")
+    # only what later steps read: the span's JSON and the resource are not kept once per span (memory at 1M)
+    feature = f"(map_from_entries({_ENTRIES.format(x='resource')})['service.name']->>'stringValue')"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_a AS
-        SELECT *, map_from_entries(entries) AS attrs FROM (
-            SELECT src, rn, span, {_hex("span->>'traceId'")} AS trace_id, {_hex("span->>'spanId'")} AS span_id,
-                   TRY_CAST(span->>'startTimeUnixNano' AS HUGEINT) AS start_ns,
-                   map_from_entries({_ENTRIES.format(x='resource')}) AS res, {_ENTRIES.format(x='span')} AS entries,
-                   coalesce(from_json(span->'events', '["json"]'), []) AS events
-            FROM otel_spans)
+        SELECT src, rn, {_hex("span->>'traceId'")} AS trace_id, {_hex("span->>'spanId'")} AS span_id, span->>'name' AS name,
+               TRY_CAST(span->>'startTimeUnixNano' AS HUGEINT) AS start_ns,
+               TRY_CAST(span->>'endTimeUnixNano' AS HUGEINT) AS end_ns, span->'status'->>'code' AS status_code,
+               {feature} AS feature, map_from_entries({_ENTRIES.format(x='span')}) AS attrs,
+               coalesce(from_json(span->'events', '["json"]'), []) AS events
+        FROM otel_spans
     """)
+    con.execute("DROP TABLE otel_spans")
 
 
 def _indexed(con: duckdb.DuckDBPyConnection) -> None:
@@ -165,10 +168,10 @@ def _indexed(con: duckdb.DuckDBPyConnection) -> None:
                CASE WHEN starts_with(m.rest, 'function_call.') THEN 0 ELSE CAST(m.i AS INTEGER) END AS i,
                CASE WHEN starts_with(m.rest, 'function_call.') THEN 'tool_calls.' || m.i || '.' || m.rest[15:]
                     ELSE m.rest END AS rest, val
-        FROM (SELECT span_id, regexp_extract(e.k, '{FLAT}', ['side', 'i', 'rest']) AS m, {value.replace('v->', 'e.v->')}
+        FROM (SELECT span_id, regexp_extract(e.key, '{FLAT}', ['side', 'i', 'rest']) AS m, {value.replace('v->', 'e.value->')}
                      AS val
-              FROM (SELECT span_id, unnest(entries) AS e FROM otel_a)
-              WHERE starts_with(e.k, 'llm.') OR starts_with(e.k, 'gen_ai.prompt.') OR starts_with(e.k, 'gen_ai.completion.'))
+              FROM (SELECT span_id, unnest(map_entries(attrs)) AS e FROM otel_a)
+              WHERE starts_with(e.key, 'llm.') OR starts_with(e.key, 'gen_ai.prompt.') OR starts_with(e.key, 'gen_ai.completion.'))
         WHERE m.side <> '')
     """)
     con.execute("""
@@ -261,10 +264,11 @@ def _documents(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_docs AS
-        SELECT trace_id, start_ns, array_to_string(list(e.v->>'stringValue' ORDER BY
-               CAST(regexp_extract(e.k, '{DOCUMENT}', 1) AS INTEGER)), chr(10) || chr(10)) AS docs
-        FROM (SELECT trace_id, start_ns, unnest(entries) AS e FROM otel_a WHERE {_s('openinference.span.kind')} = 'RETRIEVER')
-        WHERE regexp_matches(e.k, '{DOCUMENT}')
+        SELECT trace_id, start_ns, array_to_string(list(e.value->>'stringValue' ORDER BY
+               CAST(regexp_extract(e.key, '{DOCUMENT}', 1) AS INTEGER)), chr(10) || chr(10)) AS docs
+        FROM (SELECT trace_id, start_ns, unnest(map_entries(attrs)) AS e FROM otel_a
+              WHERE {_s('openinference.span.kind')} = 'RETRIEVER')
+        WHERE regexp_matches(e.key, '{DOCUMENT}')
         GROUP BY trace_id, start_ns
         UNION ALL
         SELECT trace_id, start_ns, critic_documents({_j('gen_ai.retrieval.documents')}) FROM otel_a
@@ -330,7 +334,7 @@ def _calls(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert(con: duckdb.DuckDBPyConnection) -> None:
-    failed = ("(coalesce(span->'status'->>'code', '') IN ('2', 'STATUS_CODE_ERROR') "
+    failed = ("(coalesce(status_code, '') IN ('2', 'STATUS_CODE_ERROR') "
               f"OR attrs['error.type'] IS NOT NULL OR {_s('langfuse.observation.level')} = 'ERROR')")
     usage = f"critic_unstring({_j('langfuse.observation.usage_details')})"  # the Langfuse SDK's own spans
     cost = f"critic_unstring({_j('langfuse.observation.cost_details')})"
@@ -340,9 +344,9 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
     flat_first = "(from_json(flat_out, '[\"json\"]')[1])"
     # a message with empty parts (LiteLLM writes tool calls only as gen_ai.completion.N.function_call.*) reads on
     # Koog logs one reply's tool calls as one completion each: when every choice is tool calls, they are one reply
-    all_calls = (f"json_array_length(out_msgs) > 1 AND list_bool_and(list_transform(from_json(out_msgs, '[\"json\"]'), "
-                 f"lambda m: (m->>'finish_reason') IN ('tool_calls', 'tool_call')))")
-    joined = f"array_to_string(list_transform(from_json(out_msgs, '[\"json\"]'), lambda m: critic_message_text(m)), chr(10))"
+    all_calls = ("json_array_length(out_msgs) > 1 AND list_bool_and(list_transform(from_json(out_msgs, '[\"json\"]'), "
+                 "lambda m: (m->>'finish_reason') IN ('tool_calls', 'tool_call')))")
+    joined = "array_to_string(list_transform(from_json(out_msgs, '[\"json\"]'), lambda m: critic_message_text(m)), chr(10))"
     output = (f"coalesce(CASE WHEN {all_calls} THEN {joined} END, nullif(critic_message_text({first_out}), ''), "
               f"critic_message_text({flat_first}), critic_output({_j('output.value')}), "
               f"critic_output({_j('langfuse.observation.output')}))")
@@ -365,7 +369,7 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
         SELECT src, rn, json_object(
             'id', span_id,
             'ts', strftime(make_timestamp(CAST(start_ns // 1000 AS BIGINT)), '%Y-%m-%dT%H:%M:%S.%fZ'),  -- exact µs
-            'latency_ms', (CAST(span->>'endTimeUnixNano' AS HUGEINT) - start_ns) / 1e6,
+            'latency_ms', (end_ns - start_ns) / 1e6,
             'model', coalesce({_s('gen_ai.response.model')}, {_s('gen_ai.request.model')}, {_s('llm.model_name')},
                               {_s('ai.response.model')}, {_s('ai.model.id')}, {_s('langfuse.observation.model.name')}),
             'input', in_msgs,
@@ -388,11 +392,11 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
                         ORDER BY d.start_ns DESC LIMIT 1),
             'session_id', coalesce({_nonempty('gen_ai.conversation.id')}, {_nonempty('session.id')}, trace_id),
             'user_id', coalesce({_nonempty('user.id')}, {_nonempty('enduser.id')}),
-            'feature', {_s('service.name', 'res')},
+            'feature', feature,
             'metadata', json_object(
                 'source', json_object('format', {source}, 'trace_id', trace_id, 'span_id', span_id,
                                       'response_id', coalesce({_s('gen_ai.response.id')}, {_s('ai.response.id')})),
-                'span_name', span->>'name', 'choices', choices)
+                'span_name', name, 'choices', choices)
         ) AS j
         FROM (SELECT *, {output} AS output, {choices} AS choices, {finish} AS finish FROM otel_calls WHERE is_llm) c
     """)
