@@ -301,10 +301,21 @@ FUNCTIONS = {"output": output_text, "choices": choices_texts, "messages": messag
 
 
 JSON_RESULTS = ("choices", "messages", "transcript", "events_in", "events_out")  # the others are text
+# critic_choices is asked of every reply, and only a reply with several choices has any: SQL finds those first
+SEVERAL_CHOICES = ("(coalesce(json_array_length(critic_unstring(x)->'choices'), 0) > 1 "
+                   "OR coalesce(json_array_length(critic_unstring(x)->'candidates'), 0) > 1)")
+
+
+def first_set(*exprs: str, empty: bool = False) -> str:
+    """SQL: the first of EXPRS (JSON values) that is set: not missing, not JSON null (EMPTY: nor "")."""
+    unset = "nullif(nullif({}, 'null'::JSON), '\"\"'::JSON)" if empty else "nullif({}, 'null'::JSON)"
+    return "coalesce(" + ", ".join(unset.format(e) for e in exprs) + ")"
 
 
 def define(con: duckdb.DuckDBPyConnection) -> None:
     """Register the functions and macros on CON (again, if a previous ingest on CON did)."""
+    for macro in MACROS:  # first: critic_choices reads critic_unstring
+        con.execute(f"CREATE OR REPLACE TEMP MACRO {macro}")
     for name, func in FUNCTIONS.items():
         try:
             con.remove_function(f"critic_py_{name}")
@@ -315,7 +326,6 @@ def define(con: duckdb.DuckDBPyConnection) -> None:
         # text results as text, lists as JSON
         result = "{}" if name in JSON_RESULTS else "json_extract_string({}, '$')"
         # the CASE keeps NULLs out of Python: DuckDB calls the function only on the rows that have a value
-        call_sql = result.format(f"(CASE WHEN x IS NOT NULL THEN critic_py_{name}(x::VARCHAR) END)::JSON")
+        needed = SEVERAL_CHOICES if name == "choices" else "x IS NOT NULL"
+        call_sql = result.format(f"(CASE WHEN {needed} THEN critic_py_{name}(x::VARCHAR) END)::JSON")
         con.execute(f"CREATE OR REPLACE TEMP MACRO critic_{name}(x) AS {call_sql}")
-    for macro in MACROS:
-        con.execute(f"CREATE OR REPLACE TEMP MACRO {macro}")

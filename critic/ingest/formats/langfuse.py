@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import duckdb
 
+from critic.ingest.shapes import first_set
+
 _IS_OBSERVATION = ("coalesce(json_type(j->'type') = 'VARCHAR' AND json_exists(j, '$.traceId') "
                    "AND json_exists(j, '$.startTime'), false)")
 _IS_SCORE = ("(json_exists(j, '$.name') AND (json_exists(j, '$.value') OR json_exists(j, '$.stringValue')) "
@@ -55,11 +57,6 @@ CLAIM = ("(list_has_all(k, ['data', 'meta']) OR list_has_all(k, ['trace', 'obser
          "AND list_has_any(k, ['sessionId', 'userId', 'observations', 'htmlPath', 'projectId'])))")
 CLAIM = f"({CLAIM} AND ({_IS_PAGE} OR {_IS_DOWNLOAD} OR {_IS_OBSERVATION} OR {_IS_SCORE} OR {_IS_TRACE}))"
 FEEDBACK = "(?i)(feedback|thumb|like|user.?rating|helpful|satisf)"
-
-
-def _first(*exprs: str) -> str:
-    """The first of EXPRS (JSON values) that is set and not JSON null."""
-    return "coalesce(" + ", ".join(f"nullif({e}, 'null'::JSON)" for e in exprs) + ")"
 
 
 def _logged(expr: str) -> str:
@@ -141,7 +138,7 @@ def _generations(con: duckdb.DuckDBPyConnection) -> None:
             'id', o.j->'id',
             'ts', o.j->'startTime',
             'latency_ms', {ms.format("o.j->>'endTime'")} - {ms.format("o.j->>'startTime'")},
-            'model', {_first("o.j->'model'", "o.j->'providedModelName'")},
+            'model', {first_set("o.j->'model'", "o.j->'providedModelName'")},
             'input', CASE WHEN {_logged("o.j->'input'")} THEN coalesce(critic_messages(o.j->'input'),
                           critic_transcript(o.j->'input'), to_json(critic_prompt(o.j->'input'))) END,
             'output', CASE WHEN {_logged("o.j->'output'")} THEN to_json(critic_output(o.j->'output')) END,
@@ -149,17 +146,17 @@ def _generations(con: duckdb.DuckDBPyConnection) -> None:
             'finish_reason', CASE WHEN {failed} THEN 'error'
                                   ELSE critic_unstring(o.j->'output')->'choices'->0->>'finish_reason' END,
             'error', CASE WHEN {failed} THEN coalesce(o.j->>'statusMessage', 'error') END,
-            'input_tokens', {_first(f"{usage}->'input'", f"{usage}->'prompt_tokens'", "o.j->'usage'->'input'",
+            'input_tokens', {first_set(f"{usage}->'input'", f"{usage}->'prompt_tokens'", "o.j->'usage'->'input'",
                                     "o.j->'promptTokens'", "o.j->'inputUsage'")},
-            'output_tokens', {_first(f"{usage}->'output'", f"{usage}->'completion_tokens'", "o.j->'usage'->'output'",
+            'output_tokens', {first_set(f"{usage}->'output'", f"{usage}->'completion_tokens'", "o.j->'usage'->'output'",
                                      "o.j->'completionTokens'", "o.j->'outputUsage'")},
-            'cost_usd', {_first("o.j->'calculatedTotalCost'", "o.j->'totalCost'", "o.j->'costDetails'->'total'")},
+            'cost_usd', {first_set("o.j->'calculatedTotalCost'", "o.j->'totalCost'", "o.j->'costDetails'->'total'")},
             'context', (SELECT critic_documents(r.j->'output') FROM lf r WHERE r.kind = 'observation'
                         AND (r.j->>'type') = 'RETRIEVER' AND (r.j->>'traceId') = o.j->>'traceId'
                         AND (r.j->>'startTime') <= o.j->>'startTime' ORDER BY r.j->>'startTime' DESC LIMIT 1),
-            'session_id', {_first("t.j->'sessionId'", "o.j->'sessionId'")},
-            'user_id', {_first("t.j->'userId'", "o.j->'userId'")},
-            'feature', {_first("t.j->'name'", "o.j->'traceName'")},
+            'session_id', {first_set("t.j->'sessionId'", "o.j->'sessionId'")},
+            'user_id', {first_set("t.j->'userId'", "o.j->'userId'")},
+            'feature', {first_set("t.j->'name'", "o.j->'traceName'")},
             'prompt_version', CASE WHEN (o.j->>'promptName') IS NOT NULL
                                    THEN o.j->>'promptName' || '@' || coalesce(o.j->>'promptVersion', '?') END,
             'metadata', json_merge_patch(CASE WHEN json_type(critic_unstring(o.j->'metadata')) = 'OBJECT'

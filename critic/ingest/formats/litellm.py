@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import duckdb
 
+from critic.ingest.shapes import first_set
+
 CLAIM = ("(list_has_any(k, ['call_type']) AND list_has_any(k, ['response_cost', 'model_group', 'hidden_params', "
          "'api_base', 'spend', 'request_id']))")  # k: the record's top-level keys
 NOT_GENERATION = r"(?i)(embedding|image|moderation|transcription|speech|rerank|file|batch|vector|ocr|search)"
@@ -36,11 +38,6 @@ def _logged(field: str) -> str:
     """SQL: FIELD holds logged content (not null, not {} or '', not LiteLLM's redaction marker)."""
     return (f"(coalesce(json_type(j->'{field}'), 'NULL') <> 'NULL' AND (j->>'{field}') NOT IN ('', '{{}}', '[]') "
             f"AND NOT contains(j->>'{field}', '{REDACTED}'))")
-
-
-def _nonempty(*exprs: str) -> str:
-    """The first of EXPRS (JSON values) that is set and not an empty string."""
-    return "coalesce(" + ", ".join(f"nullif(nullif({e}, 'null'::JSON), '\"\"'::JSON)" for e in exprs) + ")"
 
 
 def expand(con: duckdb.DuckDBPyConnection) -> None:
@@ -64,9 +61,9 @@ def expand(con: duckdb.DuckDBPyConnection) -> None:
                                                       j->'error_information'->>'error_code', 'error') END,
             'input_tokens', j->'prompt_tokens', 'output_tokens', j->'completion_tokens',
             'cost_usd', coalesce(nullif(j->'response_cost', 'null'::JSON), nullif(j->'spend', 'null'::JSON)),
-            'user_id', {_nonempty("j->'end_user'", "j->'user'", "j->'metadata'->'user_api_key_user_id'")},
-            'session_id', {_nonempty("j->'metadata'->'session_id'", "j->'session_id'", "j->'trace_id'")},
-            'feature', {_nonempty("j->'metadata'->'feature'", "j->'metadata'->'user_api_key_team_alias'")},
+            'user_id', {first_set("j->'end_user'", "j->'user'", "j->'metadata'->'user_api_key_user_id'", empty=True)},
+            'session_id', {first_set("j->'metadata'->'session_id'", "j->'session_id'", "j->'trace_id'", empty=True)},
+            'feature', {first_set("j->'metadata'->'feature'", "j->'metadata'->'user_api_key_team_alias'", empty=True)},
             'metadata', json_object('source', json_object('format', 'litellm', 'id', coalesce(j->>'id', j->>'request_id'),
                                                           'trace_id', j->>'trace_id',
                                                           'response_id', critic_unstring(j->'response')->>'id'),
