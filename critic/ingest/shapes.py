@@ -42,6 +42,8 @@ ROLES = {"model": "assistant", "human": "user", "ai": "assistant"}  # Gemini's a
 def compact(value: Any) -> str:
     """Structured data as the compact JSON APIs write."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 TEXT_TYPES = {"text", "input_text", "output_text"}
 
 MACROS = (
@@ -49,11 +51,11 @@ MACROS = (
         CASE WHEN json_type(x) = 'VARCHAR' AND regexp_matches(json_extract_string(x, '$'), '^\s*[\[{]')
                   AND json_valid(json_extract_string(x, '$'))
              THEN json_extract_string(x, '$')::JSON ELSE x END""",
-    """critic_last_turn(msgs) AS json_extract_string(list_filter(from_json(msgs, '["json"]'),
-        lambda m: json_extract_string(m, 'role') = 'user')[-1], 'content')""",
-    """critic_system(msgs) AS nullif(array_to_string(list_transform(list_filter(from_json(msgs, '["json"]'),
-        lambda m: json_extract_string(m, 'role') IN ('system', 'developer')),
-        lambda m: json_extract_string(m, 'content')), chr(10) || chr(10)), '')""",
+    """critic_last_turn(msgs) AS list_filter(from_json(msgs, '[{"role": "VARCHAR", "content": "VARCHAR"}]'),
+        lambda m: m.role = 'user')[-1].content""",
+    """critic_system(msgs) AS nullif(array_to_string(list_transform(list_filter(
+        from_json(msgs, '[{"role": "VARCHAR", "content": "VARCHAR"}]'), lambda m: m.role IN ('system', 'developer')),
+        lambda m: m.content), chr(10) || chr(10)), '')""",
 )
 
 
@@ -312,6 +314,47 @@ def first_set(*exprs: str, empty: bool = False) -> str:
     return "coalesce(" + ", ".join(unset.format(e) for e in exprs) + ")"
 
 
+# The fast path: most logged messages are plain text with nothing else to read, and DuckDB reads those
+# without a Python call per row. A regular expression over the compact JSON recognises them (a string
+# that cannot itself hold JSON, not Koog's tool calls); anything else, or in doubt, goes to the Python
+# functions above. tests/ingest/test_shapes.py holds both to the same answers.
+_STRING = r'"(?:[^"\\\[{\s](?:[^"\\]|\\.)*)?"'  # a JSON string, empty or not starting like JSON
+_ROLE = '"role":"(?:system|user|assistant|developer|tool)"'
+_TEXT_PARTS = r'"parts":\[\{"type":"text","content":' + _STRING + r'\}\]'  # GenAI: one text part
+_FINISH = r'(?:,"finish_reason":"[a-z_]*")?'
+PLAIN_MESSAGE = (r'\{(?:' + _ROLE + ',"content":' + _STRING + '|"content":' + _STRING + ',' + _ROLE
+                 + '|"content":' + _STRING + '|' + _ROLE + ',' + _TEXT_PARTS + _FINISH + r')\}')
+PLAIN_CHAT = r'\[(?:' + PLAIN_MESSAGE + r',?)+\]'
+MESSAGE_STRUCT = """'[{"role": "VARCHAR", "content": "VARCHAR", "parts": [{"content": "VARCHAR"}]}]'"""
+
+
+def _plain_text(m: str) -> str:
+    """SQL: the text of message M, which PLAIN_MESSAGE matched ('' is none, as in message_text)."""
+    return f"nullif(coalesce(json_extract_string({m}, '$.content'), json_extract_string({m}, '$.parts[0].content')), '')"
+
+
+def _fast(name: str) -> list[tuple[str, str]]:
+    """(condition, SQL result) pairs that answer function NAME on argument x without Python."""
+    text = "json_extract_string(x, '$')"
+    string = rf"json_type(x) = 'VARCHAR' AND NOT regexp_matches({text}, '^\s*[\[{{]')"
+    first_message = "json_extract(x, '$.choices[0].message')"
+    compact = "json_extract(x, '$')::VARCHAR"  # as DuckDB writes JSON: no spaces
+    if name == "output":
+        return [(string, text), (f"regexp_full_match({compact}, '{PLAIN_MESSAGE}')", _plain_text("x")),
+                (f"regexp_full_match({first_message}::VARCHAR, '{PLAIN_MESSAGE}')", _plain_text(first_message))]
+    if name == "message_text":
+        return [(f"regexp_full_match({compact}, '{PLAIN_MESSAGE}')", _plain_text("x"))]
+    if name == "content":
+        return [("json_type(x) = 'VARCHAR'", text)]
+    if name == "prompt":
+        return [(string, text)]
+    if name == "messages":
+        return [(f"regexp_full_match({compact}, '{PLAIN_CHAT}')",
+                 f"to_json(list_transform(from_json(x, {MESSAGE_STRUCT}), lambda m: "
+                 "{'role': m.role, 'content': coalesce(m.content, m.parts[1].content)}))")]
+    return []
+
+
 def define(con: duckdb.DuckDBPyConnection) -> None:
     """Register the functions and macros on CON (again, if a previous ingest on CON did)."""
     for macro in MACROS:  # first: critic_choices reads critic_unstring
@@ -327,5 +370,6 @@ def define(con: duckdb.DuckDBPyConnection) -> None:
         result = "{}" if name in JSON_RESULTS else "json_extract_string({}, '$')"
         # the CASE keeps NULLs out of Python: DuckDB calls the function only on the rows that have a value
         needed = SEVERAL_CHOICES if name == "choices" else "x IS NOT NULL"
-        call_sql = result.format(f"(CASE WHEN {needed} THEN critic_py_{name}(x::VARCHAR) END)::JSON")
-        con.execute(f"CREATE OR REPLACE TEMP MACRO critic_{name}(x) AS {call_sql}")
+        python = result.format(f"critic_py_{name}(x::VARCHAR)::JSON")
+        fast = " ".join(f"WHEN {condition} THEN {sql}" for condition, sql in _fast(name))
+        con.execute(f"CREATE OR REPLACE TEMP MACRO critic_{name}(x) AS CASE {fast} WHEN {needed} THEN {python} END")

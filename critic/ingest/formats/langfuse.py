@@ -86,22 +86,30 @@ def expand(con: duckdb.DuckDBPyConnection) -> None:
 
 def _objects(con: duckdb.DuckDBPyConnection) -> None:
     """lf(src, rn, j, kind): every trace, observation and score, out of pages, downloads and single traces."""
-    con.execute(f"""
+    # which shape each record is, from one parse of it (a page is one large record: each test would parse it again)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE lf_in AS
+        SELECT src, rn, j, CASE WHEN t[1] = 'ARRAY' AND t[2] IS NOT NULL THEN 'page'
+                                WHEN t[4] = 'ARRAY' AND t[6] IS NULL AND (t[3] = 'OBJECT' OR t[5] = 'ARRAY') THEN 'download'
+                                ELSE 'object' END AS shape, t[3] = 'OBJECT' AS has_trace, t[5] = 'ARRAY' AS has_scores
+        FROM (SELECT src, rn, j, json_type(j, ['$.data', '$.meta', '$.trace', '$.observations', '$.scores', '$.id']) AS t
+              FROM claimed WHERE fmt = 'langfuse')
+    """)
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE lf_top AS
-        SELECT src, rn, j FROM claimed WHERE fmt = 'langfuse' AND NOT {_IS_PAGE} AND NOT {_IS_DOWNLOAD}
+        SELECT src, rn, j FROM lf_in WHERE shape = 'object'
         UNION ALL
-        SELECT src, rn, unnest(from_json(j->'data', '["json"]')) AS j FROM claimed WHERE fmt = 'langfuse' AND {_IS_PAGE}
+        SELECT src, rn, unnest(json_extract(j, '$.data[*]')) AS j FROM lf_in WHERE shape = 'page'
         UNION ALL
-        SELECT src, rn, j->'trace' FROM claimed WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD} AND json_type(j->'trace') = 'OBJECT'
+        SELECT src, rn, j->'trace' FROM lf_in WHERE shape = 'download' AND has_trace
         UNION ALL
-        SELECT src, rn, unnest(from_json(j->'scores', '["json"]')) FROM claimed
-        WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD} AND json_type(j->'scores') = 'ARRAY'
+        SELECT src, rn, unnest(json_extract(j, '$.scores[*]')) FROM lf_in WHERE shape = 'download' AND has_scores
         UNION ALL
         SELECT src, rn, json_merge_patch(o, json_object('traceId', coalesce(o->>'traceId', j->'trace'->>'id')))
-        FROM (SELECT src, rn, j, unnest(from_json(j->'observations', '["json"]')) AS o
-              FROM claimed WHERE fmt = 'langfuse' AND {_IS_DOWNLOAD})
+        FROM (SELECT src, rn, j, unnest(json_extract(j, '$.observations[*]')) AS o FROM lf_in WHERE shape = 'download')
         WHERE json_type(o) = 'OBJECT'
     """)
+    con.execute("DROP TABLE lf_in")
     # a single trace (GET /traces/{{id}}) embeds its observations and scores as objects; a page of traces, their ids
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lf AS
@@ -109,12 +117,12 @@ def _objects(con: duckdb.DuckDBPyConnection) -> None:
             SELECT src, rn, j FROM lf_top
             UNION ALL
             SELECT src, rn, json_merge_patch(e, json_object('traceId', coalesce(e->>'traceId', j->>'id')))
-            FROM (SELECT src, rn, j, unnest(from_json(j->'observations', '["json"]')) AS e FROM lf_top
+            FROM (SELECT src, rn, j, unnest(json_extract(j, '$.observations[*]')) AS e FROM lf_top
                   WHERE json_type(j->'observations') = 'ARRAY' AND NOT json_exists(j, '$.traceId'))
             WHERE json_type(e) = 'OBJECT'
             UNION ALL
             SELECT src, rn, json_merge_patch(e, json_object('traceId', coalesce(e->>'traceId', j->>'id')))
-            FROM (SELECT src, rn, j, unnest(from_json(j->'scores', '["json"]')) AS e FROM lf_top
+            FROM (SELECT src, rn, j, unnest(json_extract(j, '$.scores[*]')) AS e FROM lf_top
                   WHERE json_type(j->'scores') = 'ARRAY' AND NOT json_exists(j, '$.traceId'))
             WHERE json_type(e) = 'OBJECT'
         )
@@ -128,47 +136,56 @@ def _objects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE lf_top")
 
 
+# A generation is parsed once into these fields, as JSON values: the SQL below reads o.FIELD
+OBSERVATION = "{" + ", ".join(f'"{name}": "JSON"' for name in (
+    "calculatedTotalCost", "completionTokens", "costDetails", "endTime", "id", "input", "inputUsage",
+    "level", "metadata", "model", "name", "output", "outputUsage", "promptName", "promptTokens",
+    "promptVersion", "providedModelName", "sessionId", "startTime", "statusMessage", "totalCost",
+    "traceId", "traceName", "usage", "usageDetails", "userId",
+)) + "}"
+
+
 def _generations(con: duckdb.DuckDBPyConnection) -> None:
     ms = "epoch_us(TRY_CAST({} AS TIMESTAMPTZ)) / 1000.0"
-    failed = "((o.j->>'level') = 'ERROR')"
-    usage = "o.j->'usageDetails'"
+    failed = "((o.level->>'$') = 'ERROR')"
+    usage = "o.usageDetails"
     con.execute(f"""
         INSERT INTO expanded
         SELECT o.src, o.rn, json_object(
-            'id', o.j->'id',
-            'ts', o.j->'startTime',
-            'latency_ms', {ms.format("o.j->>'endTime'")} - {ms.format("o.j->>'startTime'")},
-            'model', {first_set("o.j->'model'", "o.j->'providedModelName'")},
-            'input', CASE WHEN {_logged("o.j->'input'")} THEN coalesce(critic_messages(o.j->'input'),
-                          critic_transcript(o.j->'input'), to_json(critic_prompt(o.j->'input'))) END,
-            'output', CASE WHEN {_logged("o.j->'output'")} THEN to_json(critic_output(o.j->'output')) END,
-            'has_content', {_logged("o.j->'output'")},  -- a reply not logged (still running, masked) cannot be judged
+            'id', o.id,
+            'ts', o.startTime,
+            'latency_ms', {ms.format("(o.endTime->>'$')")} - {ms.format("(o.startTime->>'$')")},
+            'model', {first_set("o.model", "o.providedModelName")},
+            'input', CASE WHEN {_logged("o.input")} THEN coalesce(critic_messages(o.input),
+                          critic_transcript(o.input), to_json(critic_prompt(o.input))) END,
+            'output', CASE WHEN {_logged("o.output")} THEN to_json(critic_output(o.output)) END,
+            'has_content', {_logged("o.output")},  -- a reply not logged (still running, masked) cannot be judged
             'finish_reason', CASE WHEN {failed} THEN 'error'
-                                  ELSE critic_unstring(o.j->'output')->'choices'->0->>'finish_reason' END,
-            'error', CASE WHEN {failed} THEN coalesce(o.j->>'statusMessage', 'error') END,
-            'input_tokens', {first_set(f"{usage}->'input'", f"{usage}->'prompt_tokens'", "o.j->'usage'->'input'",
-                                    "o.j->'promptTokens'", "o.j->'inputUsage'")},
-            'output_tokens', {first_set(f"{usage}->'output'", f"{usage}->'completion_tokens'", "o.j->'usage'->'output'",
-                                     "o.j->'completionTokens'", "o.j->'outputUsage'")},
-            'cost_usd', {first_set("o.j->'calculatedTotalCost'", "o.j->'totalCost'", "o.j->'costDetails'->'total'")},
+                                  ELSE critic_unstring(o.output)->'choices'->0->>'finish_reason' END,
+            'error', CASE WHEN {failed} THEN coalesce((o.statusMessage->>'$'), 'error') END,
+            'input_tokens', {first_set(f"{usage}->'input'", f"{usage}->'prompt_tokens'", "o.usage->'input'",
+                                    "o.promptTokens", "o.inputUsage")},
+            'output_tokens', {first_set(f"{usage}->'output'", f"{usage}->'completion_tokens'", "o.usage->'output'",
+                                     "o.completionTokens", "o.outputUsage")},
+            'cost_usd', {first_set("o.calculatedTotalCost", "o.totalCost", "o.costDetails->'total'")},
             'context', (SELECT critic_documents(r.j->'output') FROM lf r WHERE r.kind = 'observation'
-                        AND (r.j->>'type') = 'RETRIEVER' AND (r.j->>'traceId') = o.j->>'traceId'
-                        AND (r.j->>'startTime') <= o.j->>'startTime' ORDER BY r.j->>'startTime' DESC LIMIT 1),
-            'session_id', {first_set("t.j->'sessionId'", "o.j->'sessionId'")},
-            'user_id', {first_set("t.j->'userId'", "o.j->'userId'")},
-            'feature', {first_set("t.j->'name'", "o.j->'traceName'")},
-            'prompt_version', CASE WHEN (o.j->>'promptName') IS NOT NULL
-                                   THEN o.j->>'promptName' || '@' || coalesce(o.j->>'promptVersion', '?') END,
-            'metadata', json_merge_patch(CASE WHEN json_type(critic_unstring(o.j->'metadata')) = 'OBJECT'
-                                              THEN critic_unstring(o.j->'metadata') ELSE '{{}}'::JSON END,
+                        AND (r.j->>'type') = 'RETRIEVER' AND (r.j->>'traceId') = (o.traceId->>'$')
+                        AND (r.j->>'startTime') <= (o.startTime->>'$') ORDER BY r.j->>'startTime' DESC LIMIT 1),
+            'session_id', {first_set("t.j->'sessionId'", "o.sessionId")},
+            'user_id', {first_set("t.j->'userId'", "o.userId")},
+            'feature', {first_set("t.j->'name'", "o.traceName")},
+            'prompt_version', CASE WHEN (o.promptName->>'$') IS NOT NULL
+                                   THEN (o.promptName->>'$') || '@' || coalesce((o.promptVersion->>'$'), '?') END,
+            'metadata', json_merge_patch(CASE WHEN json_type(critic_unstring(o.metadata)) = 'OBJECT'
+                                              THEN critic_unstring(o.metadata) ELSE '{{}}'::JSON END,
                                          json_object('source', json_object('format', 'langfuse',
-                                                     'trace_id', o.j->>'traceId', 'observation_id', o.j->>'id'),
-                                                     'observation_name', o.j->>'name',
-                                                     'choices', critic_choices(o.j->'output')))
+                                                     'trace_id', (o.traceId->>'$'), 'observation_id', (o.id->>'$')),
+                                                     'observation_name', (o.name->>'$'),
+                                                     'choices', critic_choices(o.output)))
         ) AS j
-        FROM lf o LEFT JOIN (SELECT j FROM lf WHERE kind = 'trace') t
-             ON (t.j->>'id') = o.j->>'traceId'
-        WHERE o.kind = 'observation' AND (o.j->>'type') = 'GENERATION'
+        FROM (SELECT src, rn, unnest(from_json(j, '{OBSERVATION}')) FROM lf
+              WHERE kind = 'observation' AND (j->>'type') = 'GENERATION') o
+        LEFT JOIN (SELECT j FROM lf WHERE kind = 'trace') t ON (t.j->>'id') = (o.traceId->>'$')
     """)
 
 

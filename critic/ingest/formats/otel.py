@@ -53,7 +53,7 @@ DOCUMENT = r"^retrieval[.]documents[.]([0-9]+)[.]document[.]content$"
 PY_REPR_VALUE = "'" + "'stringValue': '([^']*)'".replace("'", "''") + "'"
 OLD_MESSAGE_EVENT = r"^gen_ai[.](system|user|assistant|tool)[.]message$"
 CHOICE_EVENT = "list_filter(events, lambda e: (e->>'name') = 'gen_ai.choice')[1]"  # a span event
-TEMP_TABLES = ("otel_rs", "otel_spans", "otel_a", "otel_flat", "otel_indexed", "otel_logs", "otel_log_content",
+TEMP_TABLES = ("otel_a", "otel_flat", "otel_indexed", "otel_logs", "otel_log_content",
                "otel_docs", "otel_calls")
 
 
@@ -135,25 +135,31 @@ def expand(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+# A span as DuckDB parses it, once: every later step reads fields of this struct, not the JSON text again.
+_KEY_VALUES = '[{"key": "VARCHAR", "value": "JSON"}]'
+SPAN = ('{"traceId": "VARCHAR", "spanId": "VARCHAR", "name": "VARCHAR", "startTimeUnixNano": "VARCHAR", '
+        '"endTimeUnixNano": "VARCHAR", "status": {"code": "VARCHAR"}, "attributes": ' + _KEY_VALUES
+        + ', "events": ["JSON"]}')
+RESOURCE_SPANS = '{"resourceSpans": [{"resource": {"attributes": ' + _KEY_VALUES + '}, "scopeSpans": [{"spans": [' + SPAN + ']}]}]}'
+
+
 def _spans(con: duckdb.DuckDBPyConnection) -> None:
-    """otel_a: one row per span with its attributes (`attrs`, a map), resource attributes and events."""
-    con.execute("CREATE OR REPLACE TEMP TABLE otel_rs AS SELECT src, rn, unnest(json_extract(j, '$.resourceSpans[*]')) "
-                "AS rs FROM claimed WHERE fmt = 'otel' AND json_exists(j, '$.resourceSpans')")
-    con.execute("CREATE OR REPLACE TEMP TABLE otel_spans AS SELECT src, rn, resource, unnest(spans) AS span FROM "
-                "(SELECT src, rn, rs->'resource' AS resource, json_extract(rs, '$.scopeSpans[*].spans[*]') AS spans "
-                "FROM otel_rs)")
-    # only what later steps read: the span's JSON and the resource are not kept once per span (memory at 1M)
-    feature = f"(map_from_entries({_ENTRIES.format(x='resource')})['service.name']->>'stringValue')"
+    """otel_a: one row per span with its attributes (`attrs`, a map), its resource's service name and its events.
+
+    Each record is parsed once into structs; only what later steps read is kept (memory at 1M).
+    """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_a AS
-        SELECT src, rn, {_hex("span->>'traceId'")} AS trace_id, {_hex("span->>'spanId'")} AS span_id, span->>'name' AS name,
-               TRY_CAST(span->>'startTimeUnixNano' AS HUGEINT) AS start_ns,
-               TRY_CAST(span->>'endTimeUnixNano' AS HUGEINT) AS end_ns, span->'status'->>'code' AS status_code,
-               {feature} AS feature, map_from_entries({_ENTRIES.format(x='span')}) AS attrs,
-               coalesce(from_json(span->'events', '["json"]'), []) AS events
-        FROM otel_spans
+        SELECT src, rn, {_hex("span.traceId")} AS trace_id, {_hex("span.spanId")} AS span_id, span.name AS name,
+               TRY_CAST(span.startTimeUnixNano AS HUGEINT) AS start_ns, TRY_CAST(span.endTimeUnixNano AS HUGEINT) AS end_ns,
+               span.status.code AS status_code, feature, coalesce(map_from_entries(span.attributes), MAP {{}}) AS attrs,
+               coalesce(span.events, []) AS events
+        FROM (SELECT src, rn, feature, unnest(spans) AS span
+              FROM (SELECT src, rn, map_from_entries(rs.resource.attributes)['service.name']->>'stringValue' AS feature,
+                           flatten(list_transform(rs.scopeSpans, lambda s: s.spans)) AS spans
+                    FROM (SELECT src, rn, unnest(from_json(j, '{RESOURCE_SPANS}').resourceSpans) AS rs
+                          FROM claimed WHERE fmt = 'otel' AND json_exists(j, '$.resourceSpans'))))
     """)
-    con.execute("DROP TABLE otel_spans")
 
 
 def _indexed(con: duckdb.DuckDBPyConnection) -> None:
