@@ -49,8 +49,7 @@ TEXT_TYPES = {"text", "input_text", "output_text"}
 MACROS = (
     r"""critic_unstring(x) AS
         CASE WHEN json_type(x) = 'VARCHAR' AND regexp_matches(json_extract_string(x, '$'), '^\s*[\[{]')
-                  AND json_valid(json_extract_string(x, '$'))
-             THEN json_extract_string(x, '$')::JSON ELSE x END""",
+             THEN coalesce(TRY_CAST(json_extract_string(x, '$') AS JSON), x) ELSE x END""",
     """critic_last_turn(msgs) AS list_filter(from_json(msgs, '[{"role": "VARCHAR", "content": "VARCHAR"}]'),
         lambda m: m.role = 'user')[-1].content""",
     """critic_system(msgs) AS nullif(array_to_string(list_transform(list_filter(

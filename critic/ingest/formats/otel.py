@@ -95,7 +95,9 @@ def _n(*keys: str) -> str:
 
 def _j(key: str, attrs: str = "attrs") -> str:
     """An attribute as JSON: a string holding JSON parsed, a structured AnyValue made plain."""
-    return (f"CASE WHEN {_s(key, attrs)} IS NOT NULL THEN critic_unstring(to_json({_s(key, attrs)})) "
+    text = _s(key, attrs)
+    return (f"CASE WHEN regexp_matches({text}, '^\\s*[\\[{{]') THEN coalesce(TRY_CAST({text} AS JSON), to_json({text})) "
+            f"WHEN {text} IS NOT NULL THEN to_json({text}) "
             f"WHEN {attrs}['{key}'] IS NOT NULL THEN critic_otel_plain({attrs}['{key}']::VARCHAR)::JSON END")
 
 
@@ -308,34 +310,33 @@ def _calls(con: duckdb.DuckDBPyConnection) -> None:
     completion_text = (f"CASE WHEN {completion} IS NOT NULL THEN to_json([json_object('role', 'assistant', "
                        f"'content', {completion})]) END")
     langfuse_sdk = _s("langfuse.observation.type")
+    # the GenAI message attributes are read once per span (each read of an attribute parses its JSON again)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE otel_calls AS
-        SELECT *, coalesce(genai_in, {input_value}, critic_messages({_j('langfuse.observation.input')})) AS in_msgs
-        FROM (
-        SELECT a.*, l.system AS log_system, i_out.msgs AS flat_out,
-            coalesce({_array(_j('gen_ai.input.messages'))}, l.in_msgs,
-                     CASE WHEN len(list_filter(events, lambda e: regexp_matches(e->>'name', '{OLD_MESSAGE_EVENT}'))) > 0
-                          THEN {old_in} END,
-                     i_in.msgs, {_array(_j('ai.prompt.messages'))}, critic_events_in({_j('events')}), {prompt_text})
-                AS genai_in,
-            coalesce({_array(_j('gen_ai.output.messages'))}, l.out_msgs, {old_out}, i_out.msgs, {vercel_out},
-                     critic_events_out({_j('events')}), {completion_text}) AS out_msgs,
-            {_s('gen_ai.operation.name')} AS operation, {_s('openinference.span.kind')} AS oi_kind,
-            {_s('ai.operationId')} AS ai_operation, {langfuse_sdk} AS langfuse_type
-        FROM otel_a a LEFT JOIN otel_log_content l USING (span_id)
-        LEFT JOIN otel_indexed i_in ON i_in.span_id = a.span_id AND i_in.side = 'in'
-        LEFT JOIN otel_indexed i_out ON i_out.span_id = a.span_id AND i_out.side = 'out')
-    """)
-    # A span of no convention that still carries GenAI messages is an LLM call; a tool span's
-    # input.value/output.value (Koog, OpenInference without a kind) is not.
-    con.execute(f"""
-        ALTER TABLE otel_calls ADD COLUMN is_llm BOOLEAN;
-        UPDATE otel_calls SET is_llm = coalesce(
+        SELECT *, coalesce(
             oi_kind = 'LLM' OR operation IN {LLM_OPERATIONS} OR ai_operation IN {VERCEL_CALLS}
             OR langfuse_type = 'generation'
             OR (oi_kind IS NULL AND operation IS NULL AND ai_operation IS NULL AND langfuse_type IS NULL
                 AND (genai_in IS NOT NULL OR out_msgs IS NOT NULL OR {_s('llm.request.type')} IN ('chat', 'completion'))),
-            false);
+            false) AS is_llm  -- a span of no convention that still carries GenAI messages is an LLM call
+        FROM (
+        SELECT *, coalesce(genai_in, {input_value}, critic_messages({_j('langfuse.observation.input')})) AS in_msgs
+        FROM (
+        SELECT a.*, l.system AS log_system, i_out.msgs AS flat_out,
+            coalesce({_array('j_input')}, l.in_msgs,
+                     CASE WHEN len(list_filter(events, lambda e: regexp_matches(e->>'name', '{OLD_MESSAGE_EVENT}'))) > 0
+                          THEN {old_in} END,
+                     i_in.msgs, {_array(_j('ai.prompt.messages'))}, critic_events_in({_j('events')}), {prompt_text})
+                AS genai_in,
+            coalesce({_array('j_output')}, l.out_msgs, {old_out}, i_out.msgs, {vercel_out},
+                     critic_events_out({_j('events')}), {completion_text}) AS out_msgs,
+            {_s('gen_ai.operation.name')} AS operation, {_s('openinference.span.kind')} AS oi_kind,
+            {_s('ai.operationId')} AS ai_operation, {langfuse_sdk} AS langfuse_type
+        FROM (SELECT *, {_j('gen_ai.input.messages')} AS j_input, {_j('gen_ai.output.messages')} AS j_output
+              FROM otel_a) a
+        LEFT JOIN otel_log_content l USING (span_id)
+        LEFT JOIN otel_indexed i_in ON i_in.span_id = a.span_id AND i_in.side = 'in'
+        LEFT JOIN otel_indexed i_out ON i_out.span_id = a.span_id AND i_out.side = 'out'))
     """)
 
 
