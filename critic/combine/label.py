@@ -40,6 +40,10 @@ class SourceStats:
     votes_good: int
     faulty: int = 0
     gold_accuracy: float | None = None
+    agreement: float | None = None  # share of its votes the other sources' majority agreed with
+    trusted: bool = True
+    distrusted_because: str | None = None
+    end_weight: float | None = None  # its evidence's standardized weight in the end model
 
 
 @dataclass
@@ -120,6 +124,81 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, st
                               f"{prior:.2f} from the majority vote, no vote counting as fine"), weights
 
 
+MIN_OVERLAP = 20  # votes beside others' (and rows without its vote) before a source's agreement counts
+Z_CONTRADICTED = 2.0  # how far (in standard errors) the others must lean against a source's votes
+
+
+def source_trust(matrix: np.ndarray, accuracy: np.ndarray | None,
+                 prior: float | None = None) -> tuple[list[float | None], dict[int, str]]:
+    """(agreement per source, {column: why it is not trusted}) for the sources the data contradicts.
+
+    A source's agreement is the share of its votes that the majority of the other sources voting
+    on the same interaction agreed with (ties and rows no other source voted on left out). Most
+    sources vote one way only, so agreement is judged against the rows where the source is silent:
+    a source is contradicted when the others call its bad-voted interactions bad *less* often than
+    the interactions it did not vote on (or its good-voted ones bad more often), by at least
+    Z_CONTRADICTED standard errors over MIN_OVERLAP votes. It is also not trusted when the label
+    model estimates its accuracy at or below chance (the class prior for a bad vote, its
+    complement for a good vote).
+    """
+    agreement: list[float | None] = []
+    distrust: dict[int, str] = {}
+    for j in range(matrix.shape[1]):
+        others = np.delete(matrix, j, axis=1)
+        bad, good = (others == BAD).sum(axis=1), (others == GOOD).sum(axis=1)
+        decided = bad != good
+        majority = np.where(bad > good, BAD, GOOD)
+        voted = decided & (matrix[:, j] != ABSTAIN)
+        agree = float((matrix[voted, j] == majority[voted]).mean()) if voted.any() else None
+        agreement.append(None if agree is None else round(agree, 4))
+        why = _contradicted(matrix[:, j], majority, decided)
+        chance = _chance(matrix[:, j], prior)
+        if why is None and accuracy is not None and chance is not None and not np.isnan(accuracy[j]) \
+                and accuracy[j] <= chance:
+            why = f"the label model estimates its accuracy at {accuracy[j]:.2f}, no better than chance ({chance:.2f})"
+        if why is not None:
+            distrust[j] = why
+    return agreement, distrust
+
+
+def _contradicted(votes: np.ndarray, majority: np.ndarray, decided: np.ndarray) -> str | None:
+    silent = decided & (votes == ABSTAIN)
+    if silent.sum() < MIN_OVERLAP:
+        return None
+    base = float((majority[silent] == BAD).mean())
+    for side, word in ((BAD, "bad"), (GOOD, "fine")):
+        rows = decided & (votes == side)
+        if rows.sum() < MIN_OVERLAP:
+            continue
+        rate = float((majority[rows] == BAD).mean())
+        pooled = float((majority[rows | silent] == BAD).mean())
+        se = np.sqrt(pooled * (1 - pooled) * (1 / rows.sum() + 1 / silent.sum())) or 1.0
+        z = (rate - base) / se
+        if (side == BAD and z < -Z_CONTRADICTED) or (side == GOOD and z > Z_CONTRADICTED):
+            return (f"the other sources call {rate:.0%} of what it votes {word} bad, and {base:.0%} of what it "
+                    f"does not vote on ({int(rows.sum())} and {int(silent.sum())} interactions)")
+    return None
+
+
+def _chance(votes: np.ndarray, prior: float | None) -> float | None:
+    """The accuracy a source voting at random with its own mix of bad and good votes would have."""
+    n_bad, n_good = int((votes == BAD).sum()), int((votes == GOOD).sum())
+    if prior is None or n_bad + n_good == 0:
+        return None
+    return (n_bad * prior + n_good * (1 - prior)) / (n_bad + n_good)
+
+
+HEURISTIC_FEATURES = {"truncated_or_empty": "truncated", "judge_manipulation": "manipulation"}
+
+
+def evidence_features(source: str, columns: Any) -> list[str]:
+    """The end model's features that carry SOURCE's evidence (a judge's score, an event's count, a signal)."""
+    kind, _, name = source.partition(":")
+    wanted = {"critic": [f"score:{name}", f"low:{name}", f"missing:{name}"], "event": [f"events:{name}"],
+              "heuristic": [HEURISTIC_FEATURES.get(name, name)]}.get(kind, [])
+    return [f for f in wanted if f in columns]
+
+
 def _prior(voting: np.ndarray, covered: np.ndarray) -> float:
     """P(bad) before evidence: the majority vote's share of bad over all rows, a row with no vote counting as fine."""
     return float(np.clip(np.where(covered, _majority(voting), 0.0).mean(), 0.01, 0.99)) if covered.any() else 0.5
@@ -136,10 +215,24 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     """Fit and store P(bad) for every interaction in WINDOW; per-source statistics in the result."""
     ids, names, matrix, faults = label_matrix(store, config, window)
     votes, model, note, weights = fit_probabilities(matrix)
+    covered = (matrix != ABSTAIN).any(axis=1)
+    agreement, distrust = source_trust(matrix, weights, _prior(matrix, covered) if matrix.size else None)
+    if distrust and model == "snorkel":  # fit again without what the data contradicts
+        trusted = matrix.copy()
+        trusted[:, list(distrust)] = ABSTAIN
+        votes, model, note, weights = fit_probabilities(trusted)
+        note += "; not trusted: " + ", ".join(names[j] for j in distrust)
     stats = _source_stats(names, matrix, weights, faults, _gold(store, ids))
+    for j, s in enumerate(stats):
+        s.agreement, s.trusted, s.distrusted_because = agreement[j], j not in distrust, distrust.get(j)
     if model == "none" or not ids:
         return LabelResult(len(ids), stats, model, note)
-    probs, drivers, end = fit_end_model(features(store).reindex(ids), votes)
+    frame = features(store).reindex(ids)
+    dropped = [f for j in distrust for f in evidence_features(names[j], frame.columns)]
+    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), votes)
+    for s in stats:
+        found = [end.weights[f] for f in evidence_features(s.name, end.weights)]
+        s.end_weight = round(max(found, key=abs), 4) if found else None
     probs, drivers = _failed_calls_are_bad(store, probs, drivers)
     version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[:12]
     result = LabelResult(len(ids), stats, model, note, version, end_model=end)

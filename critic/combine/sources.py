@@ -39,9 +39,16 @@ LATEST_JUDGMENTS = """
                                             OVER (PARTITION BY interaction_id, rubric) > 0)"""
 
 
-DEFAULT_QUANTILES = (0.15, 0.6)  # bad_quantile / good_quantile when a rubric's config gives only one
-# Judges whose scores rank but are not calibrated labels (the embedded judge): they do not vote,
-# since a rank threshold would manufacture a fixed share of "bad"; the end model reads their scores.
+# Every judge also votes by its own distribution, per rubric: the lowest share of its expected
+# scores → bad, the highest → good. A judge whose labels all sit in a narrow band (3–5 on real
+# replies) never reaches an absolute threshold, and its ranking would be thrown away. Ties share a
+# mid-rank, so a judge's whole lowest label votes together or not at all. Measured on real replies
+# (bench/RESULTS.md, *Fusion on real replies*). [label.thresholds.RUBRIC] bad_quantile /
+# good_quantile change the shares; fewer than MIN_RANKED scores vote by absolute score only.
+DEFAULT_QUANTILES = (0.15, 0.85)
+MIN_RANKED = 20
+# Judges whose scores rank but are not calibrated labels (the embedded judge): no absolute
+# threshold (their 1–7 bunches near the bottom on short replies), only the rank vote.
 RELATIVE_JUDGES = ("local",)
 
 
@@ -52,23 +59,18 @@ def thresholds(config: Config, rubric: str) -> tuple[float, float | None]:
     return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), None if good is None else float(good)
 
 
-def quantiles(config: Config, rubric: str) -> tuple[float, float] | None:
-    """(bad_quantile, good_quantile) when [label.thresholds.RUBRIC] votes by rank for every judge, else None."""
+def quantiles(config: Config, rubric: str) -> tuple[float, float]:
+    """(bad_quantile, good_quantile): the shares of a judge's own scores on RUBRIC that vote bad and good."""
     raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
-    if "bad_quantile" not in raw and "good_quantile" not in raw:
-        return None
     return float(raw.get("bad_quantile", DEFAULT_QUANTILES[0])), float(raw.get("good_quantile", DEFAULT_QUANTILES[1]))
 
 
 def _critic_votes(config: Config, rubrics: list[str]) -> str:
-    """SQL for critic votes: by absolute score, or by rank among the same judge's scores on that rubric.
+    """SQL for critic votes: by rank among the same judge's scores on that rubric, and by absolute score.
 
-    The embedded judge's scores are likelihoods mapped onto 1–7 by a fixed curve: they rank
-    outputs (weakly: ROC AUC 0.656 of its tone score on the sample's planted failures, bench/RESULTS.md
-    *Weak supervision*) but bunch up near the bottom of the scale on short replies, so an
-    absolute threshold would call nearly everything bad, and a rank threshold would call a
-    fixed share bad whatever the data. It abstains here (the end model uses its scores as a
-    feature) unless a rubric is configured with bad_quantile/good_quantile, which votes by rank.
+    A score in the judge's lowest share votes bad, in its highest share good (mid-rank of ties,
+    over at least MIN_RANKED scores); a calibrated judge's score at or below `bad` (default 2)
+    votes bad whatever its rank, and at or above `good` (if set) votes good.
     """
     def case(values: dict[str, float | None]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
         return " ".join(f"WHEN '{r.replace(chr(39), chr(39) * 2)}' THEN {'NULL' if v is None else v}"
@@ -76,21 +78,24 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
 
     by_rank = {r: quantiles(config, r) for r in rubrics}
     relative = ", ".join(f"'{j}'" for j in RELATIVE_JUDGES)
+    absolute = f"judge NOT IN ({relative})"
+    ranked = f"n >= {MIN_RANKED}"
     return f"""
         SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
-               CASE WHEN q_bad IS NOT NULL THEN (CASE WHEN rank_q <= q_bad THEN {BAD} WHEN rank_q >= q_good THEN {GOOD} END)
-                    WHEN judge IN ({relative}) THEN NULL
-                    WHEN expected <= t_bad THEN {BAD} WHEN expected >= t_good THEN {GOOD} END AS vote
+               CASE WHEN {absolute} AND expected <= t_bad THEN {BAD}
+                    WHEN {ranked} AND rank_q <= q_bad THEN {BAD}
+                    WHEN {absolute} AND expected >= t_good THEN {GOOD}
+                    WHEN {ranked} AND rank_q >= q_good THEN {GOOD} END AS vote
         FROM (
-            SELECT interaction_id, rubric, judge, expected,
-                   (row_number() OVER (PARTITION BY rubric, judge ORDER BY expected, interaction_id) - 0.5)
-                       / count(*) OVER (PARTITION BY rubric, judge) AS rank_q,
+            SELECT interaction_id, rubric, judge, expected, count(*) OVER w AS n,
+                   -- mid-rank of ties, as a share: (scores below + scores at or below) / 2n
+                   ((rank() OVER o - 1) + cume_dist() OVER o * count(*) OVER w) / (2 * count(*) OVER w) AS rank_q,
                    CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END AS t_bad,
                    CASE rubric {case({r: thresholds(config, r)[1] for r in rubrics})} END AS t_good,
-                   CASE rubric {case({r: q[0] for r, q in by_rank.items() if q})} END AS q_bad,
-                   CASE rubric {case({r: q[1] for r, q in by_rank.items() if q})} END AS q_good
-            FROM judgments WHERE status = 'ok'
-            {LATEST_JUDGMENTS})
+                   CASE rubric {case({r: q[0] for r, q in by_rank.items()})} END AS q_bad,
+                   CASE rubric {case({r: q[1] for r, q in by_rank.items()})} END AS q_good
+            FROM (SELECT * FROM judgments WHERE status = 'ok' {LATEST_JUDGMENTS})
+            WINDOW w AS (PARTITION BY rubric, judge), o AS (PARTITION BY rubric, judge ORDER BY expected))
     """
 
 

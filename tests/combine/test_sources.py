@@ -1,4 +1,4 @@
-"""Critic votes: absolute thresholds for calibrated judges; the embedded judge abstains unless configured."""
+"""Critic votes: by each judge's own distribution, and by absolute score for calibrated judges."""
 
 from __future__ import annotations
 
@@ -23,18 +23,33 @@ def _votes(store: Store, config: Config, judge: str) -> dict[str, int]:
     return dict(rows)
 
 
-def test_embedded_judge_does_not_vote_unless_a_rank_rule_is_configured(store: Store) -> None:
-    scores = [1.37 + i * 0.001 for i in range(100)]  # every score ≤ 2: an absolute threshold would call all bad
+def test_every_judge_votes_by_its_own_distribution(store: Store) -> None:
+    scores = [1.37 + i * 0.001 for i in range(100)]  # the embedded judge: every score ≤ 2, no absolute threshold
     _judged(store, "local", scores)
-    assert _votes(store, Config(), "local") == {}  # no manufactured share of "bad": the end model reads its scores
-    ranked = Config(raw={"label": {"thresholds": {"tone": {"bad_quantile": 0.15, "good_quantile": 0.6}}}})
+    votes = _votes(store, Config(), "local")
+    assert sum(v == BAD for v in votes.values()) == 15 and sum(v == GOOD for v in votes.values()) == 15
+    assert all(votes[f"local-{i:03d}"] == BAD for i in range(15))  # its lowest-scored are the bad ones
+    assert all(votes[f"local-{i:03d}"] == GOOD for i in range(85, 100))
+    ranked = Config(raw={"label": {"thresholds": {"tone": {"bad_quantile": 0.3, "good_quantile": 0.6}}}})
     votes = _votes(store, ranked, "local")
-    assert sum(v == BAD for v in votes.values()) == 15 and sum(v == GOOD for v in votes.values()) == 40
-    assert all(votes[f"local-{i:03d}"] == BAD for i in range(15))  # the lowest-scored are the bad ones
-    assert all(votes[f"local-{i:03d}"] == GOOD for i in range(60, 100))
+    assert sum(v == BAD for v in votes.values()) == 30 and sum(v == GOOD for v in votes.values()) == 40
 
 
-def test_calibrated_judges_vote_by_absolute_score_unless_configured(store: Store) -> None:
+def test_a_narrow_band_judge_votes_with_its_lowest_and_highest_labels(store: Store) -> None:
+    """Labels all in 3–5 never reach `expected ≤ 2`; its 3s vote bad, its 5s good, as whole ties."""
+    _judged(store, "openai:gpt-4.1-mini", [3.0] * 30 + [4.0] * 50 + [5.0] * 20)
+    votes = _votes(store, Config(), "openai:gpt-4.1-mini")
+    assert {i for i, v in votes.items() if v == BAD} == {f"openai:gpt-4.1-mini-{i:03d}" for i in range(30)}
+    assert {i for i, v in votes.items() if v == GOOD} == {f"openai:gpt-4.1-mini-{i:03d}" for i in range(80, 100)}
+
+
+def test_a_tie_too_large_for_the_share_does_not_vote(store: Store) -> None:
+    _judged(store, "openai:gpt-4.1-mini", [4.0] * 60 + [5.0] * 40)  # 60% at its lowest label: no "lowest 15%"
+    votes = _votes(store, Config(), "openai:gpt-4.1-mini")
+    assert BAD not in votes.values()
+
+
+def test_few_scores_vote_by_absolute_score_only(store: Store) -> None:
     _judged(store, "openai:gpt-4.1-mini", [1.0, 2.0, 2.5, 4.0, 6.0, 7.0])
     votes = _votes(store, Config(), "openai:gpt-4.1-mini")
     assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD}  # a high score is no "good" vote
@@ -42,9 +57,6 @@ def test_calibrated_judges_vote_by_absolute_score_unless_configured(store: Store
     assert _votes(store, with_good, "openai:gpt-4.1-mini") == {
         "openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD,
         "openai:gpt-4.1-mini-004": GOOD, "openai:gpt-4.1-mini-005": GOOD}
-    ranked = Config(raw={"label": {"thresholds": {"tone": {"bad_quantile": 0.2, "good_quantile": 0.8}}}})
-    votes = _votes(store, ranked, "openai:gpt-4.1-mini")
-    assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-005": GOOD}
 
 
 def test_after_a_cascade_the_judges_score_wins_where_it_exists(store: Store) -> None:
