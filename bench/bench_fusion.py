@@ -139,7 +139,7 @@ def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def critic(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "critic.cli", *args], check=True, stdout=subprocess.DEVNULL,
+    subprocess.run([sys.executable, "-m", "critic.cli", *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env={"CRITIC_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin"})
 
 
@@ -181,14 +181,17 @@ def measure(store: Store, truth: dict[str, int | None], rubrics: list[str]) -> d
             span = judge_score.max() - judge_score.min() + 1e-9
             out["rule thumbs, then judge"] = auc(y, net + (judge_score - judge_score.min()) / span * 0.5)
     out["singles"] = singles
+    signals = store.con.execute("SELECT * FROM label_signals ORDER BY id").df().set_index("id").reindex(ranked)
+    out["heuristics"] = {name: (int((signals[name] > 0).sum()), float(y[(signals[name] > 0).to_numpy()].mean())
+                                if (signals[name] > 0).any() else float("nan")) for name in signals.columns}
     top = np.argsort(-fused, kind="stable")[: max(1, len(fused) // 10)]
     out["bad_in_top10"] = float(y[top].mean())
     out["likely_bad_share"] = float((np.array(list(labels.values())) > 0.5).mean())
     bins = np.minimum((fused * 10).astype(int), 9)
     out["reliability"] = [(b / 10, int((bins == b).sum()), float(fused[bins == b].mean()), float(y[bins == b].mean()))
                           for b in range(10) if (bins == b).any()]
-    out["sources"] = [{"name": s.name, "accuracy": getattr(s, "accuracy", None), "weight": s.weight,
-                       "trusted": getattr(s, "trusted", True)} for s in result.sources]
+    out["sources"] = [{"name": s.name, "accuracy": s.weight, "end_weight": s.end_weight, "trusted": s.trusted}
+                      for s in result.sources]
     out["end_model"] = result.end_model.as_dict(top=6) if result.end_model else None
     return out
 
@@ -202,8 +205,10 @@ def report(title: str, m: dict[str, Any]) -> None:
     for name, value in sorted(m["singles"].items(), key=lambda kv: -kv[1] if not np.isnan(kv[1]) else 0):
         print(f"  {name:<48} {value:.3f}")
     print("  reliability: " + "; ".join(f"[{lo:.1f}) n={n} mean {p:.2f} bad {obs:.2f}" for lo, n, p, obs in m["reliability"]))
-    print("  sources: " + "; ".join(f"{s['name']} acc={s['accuracy']} w={s['weight']}"
+    print("  sources: " + "; ".join(f"{s['name']} acc={s['accuracy']} end={s['end_weight']}"
                                     + ("" if s["trusted"] else " (not trusted)") for s in m["sources"]))
+    print("  heuristics (fired, precision for bad): " + "; ".join(
+        f"{name} {n} {prec:.2f}" for name, (n, prec) in m["heuristics"].items() if n))
     if m["end_model"]:
         print("  end model: " + ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in m["end_model"]["top_weights"]))
 

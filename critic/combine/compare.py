@@ -60,9 +60,12 @@ def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better:
     rng = np.random.default_rng(seed)
     if len(a) < MIN_N or len(b) < MIN_N:
         return Metric(name, None, None, None, None, None, None, None, "insufficient data", len(a), len(b))
+    paired = pairs is not None and len(pairs[0]) >= 2
+    if pairs is not None and paired:  # the means printed are the means compared: over the paired inputs
+        a, b = pairs
     a_mean, a_ci = _mean_ci(a, rng)
     b_mean, b_ci = _mean_ci(b, rng)
-    if pairs is not None and len(pairs[0]) >= 2:
+    if pairs is not None and paired:
         d = pairs[0] - pairs[1]
         boots = rng.choice(d, size=(N_BOOT, len(d)), replace=True).mean(axis=1)
         diff = float(d.mean())
@@ -76,8 +79,7 @@ def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better:
         verdict = "A better" if a_wins else "B better"
     else:
         verdict = "no detectable difference"
-    return Metric(name, a_mean, a_ci, b_mean, b_ci, diff, ci, p_a_better, verdict, len(a), len(b),
-                  paired=pairs is not None and len(pairs[0]) >= 2)
+    return Metric(name, a_mean, a_ci, b_mean, b_ci, diff, ci, p_a_better, verdict, len(a), len(b), paired=paired)
 
 
 def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[str, ...] = (),

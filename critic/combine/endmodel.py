@@ -115,7 +115,7 @@ def fit_end_model(frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0,
         out[test] = model.predict_proba(z[test])[:, 1]
         coefs.append(model.coef_[0])
     coef = np.mean(coefs, axis=0)
-    drivers = _drivers(z * coef, names)
+    drivers = _drivers(z * coef, names, present=_present(frame[names]))
     note = (f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets "
             f"(no gold labels), cross-fitted in {folds} folds")
     return out, drivers, EndModel("logistic", names, folds, note, dict(zip(names, map(float, coef))))
@@ -145,10 +145,23 @@ def _fit(z: np.ndarray, soft: np.ndarray) -> Any:
     return model
 
 
-def _drivers(contributions: np.ndarray, names: list[str], top: int = 3) -> list[list[str]]:
-    """Per row, the features that pushed P(bad) up most (positive contributions only), largest first."""
+def _present(frame: pd.DataFrame) -> np.ndarray:
+    """Per row and feature: does the interaction have this evidence? A count or a flag (an event, a
+    signal, a missing score) is evidence only where it is there: its absence pushing P(bad) up is
+    not something the interaction has. A score or a length is always there."""
+    counted = [c.startswith(("events:", "missing:")) or c in SIGNALS or c in ("latency_over_p99", "latency_missing")
+               for c in frame.columns]
+    values = frame.to_numpy(float)
+    return np.where(np.array(counted), values > 0, True)
+
+
+def _drivers(contributions: np.ndarray, names: list[str], top: int = 3,
+             present: np.ndarray | None = None) -> list[list[str]]:
+    """Per row, the features the interaction has that pushed P(bad) up most (positive contributions), largest first."""
     if not len(contributions):
         return []
+    if present is not None:
+        contributions = np.where(present, contributions, 0.0)
     k = min(top, contributions.shape[1])
     idx = np.argsort(-contributions, axis=1)[:, :k]
     return [[names[j] for j in row if c[j] > 0.1] for row, c in zip(idx, contributions)]

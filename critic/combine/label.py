@@ -92,6 +92,26 @@ def label_matrix(store: Store, config: Config, window: Window) -> tuple[list[str
     return ids, names, matrix, faults
 
 
+def _fit_trusted(matrix: np.ndarray, names: list[str]) -> tuple[
+        np.ndarray, str, str, np.ndarray | None, list[float | None], dict[int, str]]:
+    """fit_probabilities without the sources the data contradicts: first those the other sources' votes
+    contradict, then those the label model, fitted without them, finds no better than chance."""
+    agreement, distrust = source_trust(matrix)
+    trusted = matrix.copy()
+    trusted[:, list(distrust)] = ABSTAIN
+    votes, model, note, weights = fit_probabilities(trusted)
+    if model == "snorkel":
+        covered = (trusted != ABSTAIN).any(axis=1)
+        more = below_chance(trusted, weights, _prior(trusted[:, (trusted != ABSTAIN).any(axis=0)], covered))
+        if more:
+            distrust.update(more)
+            trusted[:, list(more)] = ABSTAIN
+            votes, model, note, weights = fit_probabilities(trusted)
+    if distrust:
+        note += "; not trusted: " + ", ".join(names[j] for j in sorted(distrust))
+    return votes, model, note, weights, agreement, distrust
+
+
 def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, str, str, np.ndarray | None]:
     """(P(bad) per row, model used, why, learned source weights) — Snorkel where it is identifiable."""
     voting = matrix[:, (matrix != ABSTAIN).any(axis=0)] if matrix.size else matrix
@@ -128,18 +148,15 @@ MIN_OVERLAP = 20  # votes beside others' (and rows without its vote) before a so
 Z_CONTRADICTED = 2.0  # how far (in standard errors) the others must lean against a source's votes
 
 
-def source_trust(matrix: np.ndarray, accuracy: np.ndarray | None,
-                 prior: float | None = None) -> tuple[list[float | None], dict[int, str]]:
-    """(agreement per source, {column: why it is not trusted}) for the sources the data contradicts.
+def source_trust(matrix: np.ndarray) -> tuple[list[float | None], dict[int, str]]:
+    """(agreement per source, {column: why it is not trusted}) for the sources the other sources contradict.
 
     A source's agreement is the share of its votes that the majority of the other sources voting
     on the same interaction agreed with (ties and rows no other source voted on left out). Most
     sources vote one way only, so agreement is judged against the rows where the source is silent:
     a source is contradicted when the others call its bad-voted interactions bad *less* often than
     the interactions it did not vote on (or its good-voted ones bad more often), by at least
-    Z_CONTRADICTED standard errors over MIN_OVERLAP votes. It is also not trusted when the label
-    model estimates its accuracy at or below chance (the class prior for a bad vote, its
-    complement for a good vote).
+    Z_CONTRADICTED standard errors over MIN_OVERLAP votes.
     """
     agreement: list[float | None] = []
     distrust: dict[int, str] = {}
@@ -149,16 +166,25 @@ def source_trust(matrix: np.ndarray, accuracy: np.ndarray | None,
         decided = bad != good
         majority = np.where(bad > good, BAD, GOOD)
         voted = decided & (matrix[:, j] != ABSTAIN)
-        agree = float((matrix[voted, j] == majority[voted]).mean()) if voted.any() else None
-        agreement.append(None if agree is None else round(agree, 4))
+        agreement.append(round(float((matrix[voted, j] == majority[voted]).mean()), 4) if voted.any() else None)
         why = _contradicted(matrix[:, j], majority, decided)
-        chance = _chance(matrix[:, j], prior)
-        if why is None and accuracy is not None and chance is not None and not np.isnan(accuracy[j]) \
-                and accuracy[j] <= chance:
-            why = f"the label model estimates its accuracy at {accuracy[j]:.2f}, no better than chance ({chance:.2f})"
         if why is not None:
             distrust[j] = why
     return agreement, distrust
+
+
+def below_chance(matrix: np.ndarray, accuracy: np.ndarray | None, prior: float) -> dict[int, str]:
+    """{column: why} for sources the label model estimates no better than chance: the class prior for a bad
+    vote, its complement for a good one. When most sources look so, the fit is suspect, not the sources:
+    nothing is returned."""
+    if accuracy is None:
+        return {}
+    found = {}
+    for j in np.flatnonzero(~np.isnan(accuracy)):
+        chance = _chance(matrix[:, j], prior)
+        if chance is not None and accuracy[j] <= chance:
+            found[int(j)] = f"the label model estimates its accuracy at {accuracy[j]:.2f}, no better than chance ({chance:.2f})"
+    return found if 2 * len(found) < int((~np.isnan(accuracy)).sum()) else {}
 
 
 def _contradicted(votes: np.ndarray, majority: np.ndarray, decided: np.ndarray) -> str | None:
@@ -214,14 +240,7 @@ def _majority(matrix: np.ndarray) -> np.ndarray:
 def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     """Fit and store P(bad) for every interaction in WINDOW; per-source statistics in the result."""
     ids, names, matrix, faults = label_matrix(store, config, window)
-    votes, model, note, weights = fit_probabilities(matrix)
-    covered = (matrix != ABSTAIN).any(axis=1)
-    agreement, distrust = source_trust(matrix, weights, _prior(matrix, covered) if matrix.size else None)
-    if distrust and model == "snorkel":  # fit again without what the data contradicts
-        trusted = matrix.copy()
-        trusted[:, list(distrust)] = ABSTAIN
-        votes, model, note, weights = fit_probabilities(trusted)
-        note += "; not trusted: " + ", ".join(names[j] for j in distrust)
+    votes, model, note, weights, agreement, distrust = _fit_trusted(matrix, names)
     stats = _source_stats(names, matrix, weights, faults, _gold(store, ids))
     for j, s in enumerate(stats):
         s.agreement, s.trusted, s.distrusted_because = agreement[j], j not in distrust, distrust.get(j)
@@ -260,11 +279,15 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
 
 def _failed_calls_are_bad(store: Store, probs: np.ndarray,
                           drivers: list[list[str]]) -> tuple[np.ndarray, list[list[str]]]:
-    """P(bad) = 1 for a failed call (finish_reason 'error'): the user got an error, whatever else was seen."""
-    failed = np.asarray(store.con.execute("SELECT failed = 1 FROM label_signals ORDER BY id").fetchnumpy()["(failed = 1)"],
-                        dtype=bool)
-    probs = np.where(failed, 1.0, probs)
-    return probs, [["failed call"] if f else d for f, d in zip(failed, drivers)]
+    """P(bad) = 1 for a failed call (finish_reason 'error') and for an empty reply: the user got an error or
+    nothing, whatever else was seen."""
+    rows = store.con.execute(
+        "SELECT s.failed = 1, coalesce(i.has_content AND s.failed = 0 AND trim(i.output) = '', false) "
+        "FROM label_signals s JOIN interactions i USING (id) ORDER BY id").fetchall()
+    failed = np.array([bool(f) for f, _ in rows], dtype=bool)
+    empty = np.array([bool(e) for _, e in rows], dtype=bool)
+    probs = np.where(failed | empty, 1.0, probs)
+    return probs, [["failed call"] if f else ["empty reply"] if e else d for f, e, d in zip(failed, empty, drivers)]
 
 
 def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def headline(store: Store, period: Period) -> dict[str, Any]:
                (SELECT coalesce(sum(cost_usd), 0) FROM judgments WHERE interaction_id IN (SELECT id FROM w))
         """, [period.start, period.end, BAD]).fetchone() or (0, 0, 0, 0)
     n, bad, judged, cost = row
-    return {"interactions": n, "likely_bad": bad, "share_bad": _share(bad, n), "judged": judged,
+    return {"interactions": n, "likely_bad": bad, "share_bad": _share(bad, n), "threshold": BAD, "judged": judged,
             "judged_share": _share(judged, n), "judge_cost_usd": round(float(cost), 6)}
 
 

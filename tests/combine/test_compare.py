@@ -65,3 +65,26 @@ def test_compare_with_one_variant_says_what_to_log(db_path: Path, tmp_path: Path
     assert result.exit_code == 1 and "found none" in result.stderr and "log prompt_version" in result.stderr
     result = CliRunner().invoke(cli, ["compare", "--db", str(db_path), "--by", "model"])
     assert result.exit_code == 1 and "found only 'gpt-4.1'" in result.stderr
+
+
+def test_the_difference_has_the_sign_of_the_means_printed_beside_it() -> None:
+    """Paired on the shared inputs: the means printed are over those inputs, so A − B is their difference."""
+    rng = np.random.default_rng(2)
+    shared_a, shared_b = rng.normal(5.0, 1, 40), rng.normal(5.6, 1, 40)
+    only_a = np.full(200, 7.0)  # many more A items on inputs B never saw, all scored high
+    m = compare_values("score", np.r_[shared_a, only_a], shared_b, higher_is_better=True, pairs=(shared_a, shared_b))
+    assert m.a_mean is not None and m.b_mean is not None and m.diff is not None
+    assert np.sign(m.diff) == np.sign(m.a_mean - m.b_mean) and abs(m.diff - (m.a_mean - m.b_mean)) < 1e-9
+    assert m.verdict != "A better"
+
+
+def test_random_splits_of_one_variant_rarely_differ() -> None:
+    """100 random splits of one model's P(bad) (skewed: most near 0): differences declared at about the 5% rate."""
+    rng = np.random.default_rng(3)
+    declared = 0
+    for seed in range(100):
+        p_bad = np.where(rng.random(400) < 0.1, rng.beta(5, 2, 400), rng.beta(1, 12, 400))
+        side = rng.random(400) < 0.5
+        m = compare_values("p_bad", p_bad[side], p_bad[~side], higher_is_better=False, seed=seed)
+        declared += m.verdict != "no detectable difference"
+    assert declared <= 10

@@ -1,0 +1,63 @@
+"""Fusion when a judge's labels sit in a narrow band and a heuristic fires on the good replies."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from critic.combine.label import run_label
+from critic.config import Config
+from critic.ingest import ingest_files
+from critic.store import Store, Window
+
+JUDGE = "openai:narrow-judge"
+
+
+def _traffic(store: Store, tmp_path: Path, n: int = 400, seed: int = 0) -> dict[str, int]:
+    """N grounded answers, 30% bad; the judge scores only 3–5; good answers quote figures the context lacks."""
+    rng = random.Random(seed)
+    truth, rows = {}, []
+    for i in range(n):
+        iid = f"i{i:03d}"
+        bad = rng.random() < 0.3
+        truth[iid] = int(bad)
+        figures = not bad and rng.random() < 0.5  # specific figures: what a good answer gives, and a heuristic flags
+        output = "It depends on the plan, really." if bad else "Plan B costs 4,200 per year, 17 of 19 sites." if figures \
+            else "Plan B is cheaper for most teams."
+        output += " Let me know." * rng.randint(0, 3)  # length says nothing about quality here
+        row = {"id": iid, "ts": f"2026-11-{2 + i % 5:02d}T10:00:00Z", "input": "Which plan should we buy?",
+               "context": "Plan A and plan B are both available to teams.", "output": output, "feature": "qa"}
+        rows.append(row)
+        score = (3.0 if rng.random() < 0.7 else 4.0) if bad else rng.choice([4.0, 4.0, 5.0])
+        store.con.execute(
+            "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, expected, status, created_at) "
+            "VALUES (?, 'helpfulness', 'v1', ?, ?, 'ok', now())", [iid, JUDGE, score])
+        thumb = "thumb_down" if bad and rng.random() < 0.15 else "thumb_up" if not bad and rng.random() < 0.15 else None
+        if thumb:
+            rows.append({"interaction_id": iid, "kind": thumb, "ts": f"2026-11-{2 + i % 5:02d}T10:05:00Z"})
+    path = tmp_path / "traffic.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ingest_files(store, [str(path)], Config())
+    return truth
+
+
+def test_a_narrow_band_judge_counts_and_a_contradicted_heuristic_loses_its_say(store: Store, tmp_path: Path) -> None:
+    truth = _traffic(store, tmp_path)
+    result = run_label(store, Config(), Window())
+    sources = {s.name: s for s in result.sources}
+    judge = sources[f"critic:helpfulness@{JUDGE}"]
+    assert judge.votes_bad > 0 and judge.trusted  # labels 3–5 never reach "≤ 2", and still vote
+    heuristic = sources["heuristic:invented_numbers"]
+    assert not heuristic.trusted and heuristic.distrusted_because
+    assert "invented_numbers" not in (result.end_model.weights if result.end_model else {})
+    p_bad = dict(store.con.execute("SELECT interaction_id, p_bad FROM labels").fetchall())
+    scores = dict(store.con.execute("SELECT interaction_id, expected FROM judgments").fetchall())
+    ids = sorted(truth)
+    y = np.array([truth[i] for i in ids])
+    fused = roc_auc_score(y, [p_bad[i] for i in ids])
+    judge_alone = roc_auc_score(y, [-scores[i] for i in ids])
+    assert fused >= judge_alone - 0.01 and fused > 0.8
