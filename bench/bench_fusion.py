@@ -27,7 +27,6 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from critic.combine.label import label_matrix, run_label  # noqa: E402
-from critic.combine.sources import ABSTAIN, BAD  # noqa: E402
+from critic.combine import sources  # noqa: E402
+from critic.combine.sources import ABSTAIN, BAD, DEFAULT_QUANTILES  # noqa: E402
 from critic.config import Config  # noqa: E402
 from critic.store import Store, Window  # noqa: E402
 
@@ -70,7 +70,7 @@ def hh_traffic(pairs: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, i
                     or rejected[-1]["role"] != "assistant" or chosen[-1]["content"] == rejected[-1]["content"]):
                 continue  # the README: a few pairs differ earlier, or not at all
             for side, convo in (("c", chosen), ("r", rejected)):
-                iid = f"hh-{split}-{n}-{side}"
+                iid = f"hh.{split}.{n}.{side}"
                 records.append(_record(iid, convo[:-1], convo[-1]["content"], split, rng))
                 truth[iid] = int(side == "r")
             taken += 1
@@ -82,7 +82,9 @@ def hh_traffic(pairs: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, i
 def oasst_traffic(seed: int) -> tuple[list[dict[str, Any]], dict[str, int | None], list[dict[str, Any]]]:
     """Interactions, truth (1 = lowest-ranked sibling, 0 = best, None = between) and the real thumbs."""
     rng = random.Random(seed)
-    records, truth, events = [], {}, []
+    records: list[dict[str, Any]] = []
+    truth: dict[str, int | None] = {}
+    events: list[dict[str, Any]] = []
 
     def walk(message: dict[str, Any], history: list[dict[str, str]]) -> None:
         turn = {"role": "user" if message["role"] == "prompter" else "assistant", "content": message["text"]}
@@ -98,8 +100,8 @@ def oasst_traffic(seed: int) -> tuple[list[dict[str, Any]], dict[str, int | None
                 truth[iid] = None if rank is None or len(ranked) < 2 else 1 if rank == worst else 0 if rank == 0 else None
                 emojis = reply.get("emojis") or {}
                 for kind, key in (("thumb_up", "+1"), ("thumb_down", "-1")):
-                    events += [{"interaction_id": iid, "kind": kind, "ts": _later(record["ts"], k + 1)}
-                               for k in range(int(emojis.get(key, 0)))]
+                    events.extend({"interaction_id": iid, "kind": kind, "ts": _later(record["ts"], k + 1)}
+                                  for k in range(int(emojis.get(key, 0))))
             walk(reply, history + [turn])
 
     with (DATA / "oasst_en100" / "en_100_tree.jsonl").open() as f:
@@ -174,6 +176,9 @@ def measure(store: Store, truth: dict[str, int | None], rubrics: list[str]) -> d
         score = np.array([-got.get(i, np.nan) for i in ranked])
         score = np.where(np.isnan(score), np.nanmean(score), score)
         singles[f"score {rubric}"] = auc(y, score)
+        for feature in sorted({i.split(".")[1] for i in ranked if i.startswith("hh.")}):
+            part = np.array([i.startswith(f"hh.{feature}.") for i in ranked])
+            singles[f"score {rubric}, {feature} only"] = auc(y[part], score[part])
         judge_score = score if judge_score is None else judge_score
     if net.any():
         singles["thumbs alone"] = auc(y, net)
@@ -197,7 +202,7 @@ def measure(store: Store, truth: dict[str, int | None], rubrics: list[str]) -> d
 
 
 def report(title: str, m: dict[str, Any]) -> None:
-    best = max((v for v in m["singles"].values() if not np.isnan(v)), default=float("nan"))
+    best = max((v for k, v in m["singles"].items() if not np.isnan(v) and "only" not in k), default=float("nan"))
     print(f"\n### {title}: {m['n']} scored interactions, {m['bad']} bad", flush=True)
     print(f"fused AUC {m['fused']:.3f}  label model {m['label_model']:.3f}  best single {best:.3f}  "
           + (f"rule thumbs-then-judge {m['rule thumbs, then judge']:.3f}  " if "rule thumbs, then judge" in m else "")
@@ -234,10 +239,14 @@ def main() -> None:
     parser.add_argument("--rubric", action="append", help="default: helpfulness and tone")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", choices=("hh", "oasst"))
+    parser.add_argument("--good-quantile", type=float, help="also vote good at this rank (measures the default)")
+    parser.add_argument("--bad-quantile", type=float, default=DEFAULT_QUANTILES[0])
     args = parser.parse_args()
+    sources.DEFAULT_QUANTILES = (args.bad_quantile, args.good_quantile)
     rubrics = args.rubric or ["helpfulness", "tone"]
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+    work = ROOT / "bench" / "out" / "fusion"  # kept: a second run reuses the judgments (critic eval skips them)
+    work.mkdir(parents=True, exist_ok=True)
+    if True:
         if args.only in (None, "hh"):
             records, truth = hh_traffic(args.pairs, args.seed)
             times = {r["id"]: r["ts"] for r in records}

@@ -92,28 +92,49 @@ def label_matrix(store: Store, config: Config, window: Window) -> tuple[list[str
     return ids, names, matrix, faults
 
 
-def _fit_trusted(matrix: np.ndarray, names: list[str]) -> tuple[
-        np.ndarray, str, str, np.ndarray | None, list[float | None], dict[int, str]]:
+def _fit_trusted(matrix: np.ndarray, names: list[str], scores: dict[str, np.ndarray]) -> tuple[
+        np.ndarray, str, str, np.ndarray | None, list[float | None], dict[int, str], set[int]]:
     """fit_probabilities without the sources the data contradicts: first those the other sources' votes
-    contradict, then those the label model, fitted without them, finds no better than chance."""
-    agreement, distrust = source_trust(matrix)
+    and the judges' scores contradict (returned apart too: their evidence leaves the end model as well),
+    then those the label model, fitted without them, finds no better than chance (only their votes go:
+    a weak vote may come from a score that still ranks)."""
+    agreement, distrust = source_trust(matrix, names, scores)
+    contradicted = set(distrust)
     trusted = matrix.copy()
     trusted[:, list(distrust)] = ABSTAIN
-    votes, model, note, weights = fit_probabilities(trusted)
+    votes, model, note, weights = fit_probabilities(trusted, prior_votes=_judges_silence(trusted, names, scores))
     if model == "snorkel":
         covered = (trusted != ABSTAIN).any(axis=1)
         more = below_chance(trusted, weights, _prior(trusted[:, (trusted != ABSTAIN).any(axis=0)], covered))
         if more:
             distrust.update(more)
             trusted[:, list(more)] = ABSTAIN
-            votes, model, note, weights = fit_probabilities(trusted)
+            votes, model, note, weights = fit_probabilities(trusted, prior_votes=_judges_silence(trusted, names, scores))
     if distrust:
         note += "; not trusted: " + ", ".join(names[j] for j in sorted(distrust))
-    return votes, model, note, weights, agreement, distrust
+    return votes, model, note, weights, agreement, distrust, contradicted
 
 
-def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, str, str, np.ndarray | None]:
-    """(P(bad) per row, model used, why, learned source weights) — Snorkel where it is identifiable."""
+def _judges_silence(matrix: np.ndarray, names: list[str], scores: dict[str, np.ndarray]) -> np.ndarray:
+    """MATRIX where a judge scored an interaction and did not vote: a "not bad" for the class prior only.
+
+    Each judge's rank vote calls a fixed share bad; three rubrics' lowest shares would make the prior
+    their union. Counting a judge's silence on what it scored, an interaction is bad by majority only
+    when most of what looked at it said so."""
+    votes = matrix.copy()
+    for j, name in enumerate(names):
+        key = name.partition(":")[2]
+        if name.startswith("critic:") and key in scores:
+            votes[np.isfinite(scores[key]) & (votes[:, j] == ABSTAIN), j] = GOOD
+    return votes
+
+
+def fit_probabilities(matrix: np.ndarray, seed: int = 0,
+                      prior_votes: np.ndarray | None = None) -> tuple[np.ndarray, str, str, np.ndarray | None]:
+    """(P(bad) per row, model used, why, learned source weights) — Snorkel where it is identifiable.
+
+    The class prior is the majority vote's share of bad, from PRIOR_VOTES when given (the matrix with
+    a judge's silence on what it scored counted as "not bad"), else from MATRIX."""
     voting = matrix[:, (matrix != ABSTAIN).any(axis=0)] if matrix.size else matrix
     n_sources = voting.shape[1] if voting.ndim == 2 else 0
     if n_sources == 0:
@@ -130,8 +151,9 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, st
 
     # Snorkel assumes balanced classes unless told; most traffic is fine, so the prior comes from
     # the majority vote, a row no source voted on counting as fine (most sources only ever say "bad").
-    covered = (voting != ABSTAIN).any(axis=1)
-    prior = _prior(voting, covered)
+    basis = voting if prior_votes is None else prior_votes
+    prior = _prior(basis, (basis != ABSTAIN).any(axis=1))
+    whence = "" if prior_votes is None else " (a judge that scored an interaction and did not vote bad: not bad)"
     model = LabelModel(cardinality=2, verbose=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -141,14 +163,31 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0) -> tuple[np.ndarray, st
     weights = np.full(matrix.shape[1], np.nan)
     weights[(matrix != ABSTAIN).any(axis=0)] = model.get_weights()
     return probs, "snorkel", (f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = "
-                              f"{prior:.2f} from the majority vote, no vote counting as fine"), weights
+                              f"{prior:.2f} from the majority vote{whence}, no vote counting as fine"), weights
+
+
+FEEDBACK = ("event:thumb_down", "event:thumb_up")  # what the user said, in so many words
+FEEDBACK_WEIGHT = 0.5  # how far a thumb moves the end model's target from the label model's P(bad) to the verdict
+
+
+def feedback_targets(names: list[str], matrix: np.ndarray, soft: np.ndarray) -> np.ndarray:
+    """The end model's targets: the user's own verdict where there is one (thumbs down 1, up 0; both: the
+    label model's), the label model's P(bad) elsewhere. The user is the source of truth: the label model
+    may rate a sparse thumb below a broad judge, but what a judge's score means is learned from them."""
+    target = soft.copy()
+    column = {n: matrix[:, names.index(n)] if n in names else np.full(len(soft), ABSTAIN) for n in FEEDBACK}
+    down, up = column[FEEDBACK[0]] == BAD, column[FEEDBACK[1]] == GOOD
+    target[down & ~up] = FEEDBACK_WEIGHT + (1 - FEEDBACK_WEIGHT) * target[down & ~up]
+    target[up & ~down] = (1 - FEEDBACK_WEIGHT) * target[up & ~down]
+    return target
 
 
 MIN_OVERLAP = 20  # votes beside others' (and rows without its vote) before a source's agreement counts
 Z_CONTRADICTED = 2.0  # how far (in standard errors) the others must lean against a source's votes
 
 
-def source_trust(matrix: np.ndarray) -> tuple[list[float | None], dict[int, str]]:
+def source_trust(matrix: np.ndarray, names: list[str] | None = None,
+                 scores: dict[str, np.ndarray] | None = None) -> tuple[list[float | None], dict[int, str]]:
     """(agreement per source, {column: why it is not trusted}) for the sources the other sources contradict.
 
     A source's agreement is the share of its votes that the majority of the other sources voting
@@ -156,12 +195,17 @@ def source_trust(matrix: np.ndarray) -> tuple[list[float | None], dict[int, str]
     sources vote one way only, so agreement is judged against the rows where the source is silent:
     a source is contradicted when the others call its bad-voted interactions bad *less* often than
     the interactions it did not vote on (or its good-voted ones bad more often), by at least
-    Z_CONTRADICTED standard errors over MIN_OVERLAP votes.
+    Z_CONTRADICTED standard errors over MIN_OVERLAP votes. SCORES ({"RUBRIC@JUDGE": expected score per
+    row, NaN where none}) speak too, as a vote each: below the judge's median bad, above it fine — a
+    judge's ranking counts even where its votes are silent (not against that judge's own source).
     """
+    names = names or [""] * matrix.shape[1]
+    split = {key: _median_votes(values) for key, values in (scores or {}).items()}
     agreement: list[float | None] = []
     distrust: dict[int, str] = {}
     for j in range(matrix.shape[1]):
-        others = np.delete(matrix, j, axis=1)
+        own = names[j].partition(":")[2]
+        others = np.column_stack([np.delete(matrix, j, axis=1)] + [v for k, v in split.items() if k != own])
         bad, good = (others == BAD).sum(axis=1), (others == GOOD).sum(axis=1)
         decided = bad != good
         majority = np.where(bad > good, BAD, GOOD)
@@ -185,6 +229,12 @@ def below_chance(matrix: np.ndarray, accuracy: np.ndarray | None, prior: float) 
         if chance is not None and accuracy[j] <= chance:
             found[int(j)] = f"the label model estimates its accuracy at {accuracy[j]:.2f}, no better than chance ({chance:.2f})"
     return found if 2 * len(found) < int((~np.isnan(accuracy)).sum()) else {}
+
+
+def _median_votes(values: np.ndarray) -> np.ndarray:
+    """A judge's scores as votes for judging other sources: below its median bad, above fine, else silent."""
+    median = np.nanmedian(values) if np.isfinite(values).any() else np.nan
+    return np.where(values < median, BAD, np.where(values > median, GOOD, ABSTAIN))
 
 
 def _contradicted(votes: np.ndarray, majority: np.ndarray, decided: np.ndarray) -> str | None:
@@ -240,15 +290,18 @@ def _majority(matrix: np.ndarray) -> np.ndarray:
 def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     """Fit and store P(bad) for every interaction in WINDOW; per-source statistics in the result."""
     ids, names, matrix, faults = label_matrix(store, config, window)
-    votes, model, note, weights, agreement, distrust = _fit_trusted(matrix, names)
+    frame = features(store).reindex(ids) if ids else None
+    scores = {c.partition(":")[2]: np.where(frame[f"missing:{c.partition(':')[2]}"] > 0, np.nan, frame[c])
+              for c in (frame.columns if frame is not None else []) if c.startswith("score:")}
+    votes, model, note, weights, agreement, distrust, contradicted = _fit_trusted(matrix, names, scores)
     stats = _source_stats(names, matrix, weights, faults, _gold(store, ids))
     for j, s in enumerate(stats):
         s.agreement, s.trusted, s.distrusted_because = agreement[j], j not in distrust, distrust.get(j)
     if model == "none" or not ids:
         return LabelResult(len(ids), stats, model, note)
-    frame = features(store).reindex(ids)
-    dropped = [f for j in distrust for f in evidence_features(names[j], frame.columns)]
-    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), votes)
+    assert frame is not None
+    dropped = [f for j in contradicted for f in evidence_features(names[j], frame.columns)]
+    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), feedback_targets(names, matrix, votes))
     for s in stats:
         found = [end.weights[f] for f in evidence_features(s.name, end.weights)]
         s.end_weight = round(max(found, key=abs), 4) if found else None

@@ -39,13 +39,15 @@ LATEST_JUDGMENTS = """
                                             OVER (PARTITION BY interaction_id, rubric) > 0)"""
 
 
-# Every judge also votes by its own distribution, per rubric: the lowest share of its expected
-# scores → bad, the highest → good. A judge whose labels all sit in a narrow band (3–5 on real
-# replies) never reaches an absolute threshold, and its ranking would be thrown away. Ties share a
-# mid-rank, so a judge's whole lowest label votes together or not at all. Measured on real replies
-# (bench/RESULTS.md, *Fusion on real replies*). [label.thresholds.RUBRIC] bad_quantile /
-# good_quantile change the shares; fewer than MIN_RANKED scores vote by absolute score only.
-DEFAULT_QUANTILES = (0.15, 0.85)
+# A judge also votes by its own distribution, per rubric: the lowest share of its expected scores
+# → bad. A judge whose labels all sit in a narrow band (3–5 on real replies) never reaches an
+# absolute threshold, and its ranking would be thrown away: the embedded judge always votes so, a
+# calibrated judge when its scores at or below `bad` are fewer than that share. Ties share a mid-rank, so a judge's
+# whole lowest label votes together or not at all. No "good" vote by rank unless configured, for the
+# reason above: a rubric's best scores say nothing of failures it is blind to (measured:
+# bench/RESULTS.md, *Fusion on real replies*). [label.thresholds.RUBRIC] bad_quantile /
+# good_quantile set the shares; a judge with fewer than MIN_RANKED scores votes by absolute score only.
+DEFAULT_QUANTILES: tuple[float, float | None] = (0.15, None)
 MIN_RANKED = 20
 # Judges whose scores rank but are not calibrated labels (the embedded judge): no absolute
 # threshold (their 1–7 bunches near the bottom on short replies), only the rank vote.
@@ -59,17 +61,19 @@ def thresholds(config: Config, rubric: str) -> tuple[float, float | None]:
     return float(raw.get("bad", DEFAULT_THRESHOLDS[0])), None if good is None else float(good)
 
 
-def quantiles(config: Config, rubric: str) -> tuple[float, float]:
-    """(bad_quantile, good_quantile): the shares of a judge's own scores on RUBRIC that vote bad and good."""
+def quantiles(config: Config, rubric: str) -> tuple[float, float | None]:
+    """(bad_quantile, good_quantile or None): the shares of a judge's own scores on RUBRIC that vote bad and good."""
     raw = config.raw.get("label", {}).get("thresholds", {}).get(rubric, {})
-    return float(raw.get("bad_quantile", DEFAULT_QUANTILES[0])), float(raw.get("good_quantile", DEFAULT_QUANTILES[1]))
+    good = raw.get("good_quantile", DEFAULT_QUANTILES[1])
+    return float(raw.get("bad_quantile", DEFAULT_QUANTILES[0])), None if good is None else float(good)
 
 
 def _critic_votes(config: Config, rubrics: list[str]) -> str:
     """SQL for critic votes: by rank among the same judge's scores on that rubric, and by absolute score.
 
-    A score in the judge's lowest share votes bad, in its highest share good (mid-rank of ties,
-    over at least MIN_RANKED scores); a calibrated judge's score at or below `bad` (default 2)
+    A score in the judge's lowest share votes bad, in its highest share good if configured (mid-rank
+    of ties, over at least MIN_RANKED scores; for a calibrated judge only when its absolute votes
+    reach less than that share); a calibrated judge's score at or below `bad` (default 2)
     votes bad whatever its rank, and at or above `good` (if set) votes good.
     """
     def case(values: dict[str, float | None]) -> str:  # CASE rubric arms; a CASE needs one arm, so a dummy if none
@@ -79,7 +83,8 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
     by_rank = {r: quantiles(config, r) for r in rubrics}
     relative = ", ".join(f"'{j}'" for j in RELATIVE_JUDGES)
     absolute = f"judge NOT IN ({relative})"
-    ranked = f"n >= {MIN_RANKED}"
+    # by rank: the embedded judge always; a calibrated judge where its absolute votes reach less than the share
+    ranked = f"n >= {MIN_RANKED} AND (judge IN ({relative}) OR share_low < q_bad)"
     return f"""
         SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
                CASE WHEN {absolute} AND expected <= t_bad THEN {BAD}
@@ -88,6 +93,8 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
                     WHEN {ranked} AND rank_q >= q_good THEN {GOOD} END AS vote
         FROM (
             SELECT interaction_id, rubric, judge, expected, count(*) OVER w AS n,
+                   avg(CASE WHEN expected <= CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END
+                            THEN 1 ELSE 0 END) OVER w AS share_low,
                    -- mid-rank of ties, as a share: (scores below + scores at or below) / 2n
                    ((rank() OVER o - 1) + cume_dist() OVER o * count(*) OVER w) / (2 * count(*) OVER w) AS rank_q,
                    CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END AS t_bad,

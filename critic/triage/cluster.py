@@ -97,7 +97,8 @@ def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member],
             if not is_weak(signature):
                 cluster.topics = [{"members": [members[idx[j]] for j in t]} for t in topics]
             clusters.append(cluster)
-    clusters.sort(key=lambda c: (-c.expected_bad, min(m.id for m in c.members)))
+    # a problem with a named root cause before a weak group (a low score, user signals only); then by expected count
+    clusters.sort(key=lambda c: (is_weak(c.signature), -c.expected_bad, min(m.id for m in c.members)))
     for c in clusters:
         c.members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
         c.sources = dict(Counter(s for m in c.members for s in m.sources).most_common())

@@ -14,6 +14,7 @@ from critic.store import Store
 from critic.triage.period import span_period, week_period
 from critic.triage.render import render_html, render_md
 from critic.triage.report import build_report, dumps
+from critic.triage.signature import is_weak
 
 WEEK = week_period("2026-W47")
 ALL = span_period("2026-10-26", "2026-11-23")
@@ -30,8 +31,8 @@ def test_json_contract(labelled_store: Store) -> None:
     for c in clusters:
         assert {"key", "name", "size", "share_bad", "status", "interaction_ids", "lift"} <= set(c)
         assert c["size"] == len(c["interaction_ids"]) and 3 <= len(c["examples"]) <= 5 or c["size"] < 3
-    bad = [c["expected_bad"] for c in clusters]
-    assert bad == sorted(bad, reverse=True), "clusters are ordered worst first"
+    order = [(is_weak(c["signature"]), -c["expected_bad"]) for c in clusters]
+    assert order == sorted(order), "problems with a named cause first, then worst first"
     members = [i for c in clusters for i in c["interaction_ids"]]
     assert len(members) == len(set(members)), "an interaction belongs to one cluster"
     assert len(members) + report["clustering"]["unclustered"] == report["headline"]["likely_bad"]["value"]
