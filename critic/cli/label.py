@@ -53,7 +53,8 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, ex
         _write_rows(Path(out), result.rows)
     payload = result.as_dict()
     payload["sources"] = [{k: s[k] for k in ("name", "coverage", "overlaps", "conflicts", "weight", "votes_bad",
-                                             "votes_good", "faulty", "gold_accuracy")} for s in payload["sources"]]
+                                             "votes_good", "faulty", "gold_accuracy", "agreement", "trusted",
+                                             "distrusted_because", "end_weight")} for s in payload["sources"]]
     emit(payload["sources"] if fmt == "csv" else payload, fmt, lambda _d: _label_text(result))
 
 
@@ -76,17 +77,20 @@ def _explain_text(d: dict[str, Any]) -> str:
 
 def _label_text(r: LabelResult) -> str:
     lines = [f"{r.interactions} interactions, label model: {r.label_model} ({r.note})",
-             f"likely bad (P(bad) > 0.5): {r.likely_bad}"]
+             f"likely bad (P(bad) > 0.5): {r.likely_bad} of {r.interactions} ({r.likely_bad / max(r.interactions, 1):.1%})"]
     if r.end_model:
         weights = ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in r.end_model.as_dict(5)["top_weights"])
         lines.append(f"end model: {r.end_model.note}" + (f"; largest weights: {weights}" if weights else ""))
-    lines += ["",
-             f"{'source':<34} {'coverage':>8} {'overlaps':>8} {'conflicts':>9} {'weight':>7} {'bad':>5} {'good':>5}"]
+    lines += ["", f"{'source':<34} {'coverage':>8} {'conflicts':>9} {'accuracy':>8} {'agrees':>6} {'end wt':>7} "
+                  f"{'bad':>5} {'good':>5}"]
     for s in r.sources:
-        weight = "-" if s.weight is None else f"{s.weight:.3f}"
+        accuracy = "-" if s.weight is None else f"{s.weight:.3f}"
+        agrees = "-" if s.agreement is None else f"{s.agreement:.2f}"
+        end = "-" if s.end_weight is None else f"{s.end_weight:+.2f}"
         extra = (f"  faulty {s.faulty}" if s.faulty else "") + (
-            f"  gold accuracy {s.gold_accuracy:.3f}" if s.gold_accuracy is not None else "")
-        lines.append(f"{s.name:<34} {s.coverage:>8.3f} {s.overlaps:>8.3f} {s.conflicts:>9.3f} {weight:>7} "
+            f"  gold accuracy {s.gold_accuracy:.3f}" if s.gold_accuracy is not None else "") + (
+            f"  NOT TRUSTED: {s.distrusted_because}" if not s.trusted else "")
+        lines.append(f"{s.name:<34} {s.coverage:>8.3f} {s.conflicts:>9.3f} {accuracy:>8} {agrees:>6} {end:>7} "
                      f"{s.votes_bad:>5} {s.votes_good:>5}{extra}")
     return "\n".join(lines)
 

@@ -28,6 +28,19 @@ EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon"
 # 0.842 with good votes at ≥ 6, 0.935 without. Set `good` per rubric to have it vote good.
 DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
 
+# Heuristics earn their vote on real replies: precision for "the reply people rejected or ranked lowest"
+# where each fired (fired, precision; bench/RESULTS.md, *Fusion on real replies*: HH-RLHF 1,800 and
+# OpenAssistant 424 replies). Below 0.9 a heuristic does not vote bad; it stays a feature of the end
+# model and a triage signature. Refusal is the exception, kept voting: most of its fires there are
+# refusals of harmful requests, the answer people chose (harmless-base), while a refusal of an ordinary
+# request is a failure; without its vote the sample's end-model AUC fell from 0.958 to 0.939. Not
+# measured (too rare there): truncated by length (a fact of the call), wrong_language (1 fire), latency
+# (simulated there). An empty reply is bad whatever votes (critic.combine.label).
+HEURISTIC_PRECISION = {"refusal": (11, 0.45), "invented_numbers": (9, 0.56), "judge_manipulation": (7, 0.43)}
+KEEPS_VOTE = ("refusal",)
+NO_VOTE = tuple(name for name, (_fired, precision) in HEURISTIC_PRECISION.items()
+                if precision < 0.9 and name not in KEEPS_VOTE)
+
 UserSource = Callable[[dict[str, Any]], int]
 
 # The judgments labeling reads: each judge's latest on a rubric, and a student's only where no
@@ -124,7 +137,7 @@ def votes_sql(store: Store, config: Config) -> str:
             UNPIVOT (SELECT id, truncated AS truncated_or_empty, refusal, manipulation AS judge_manipulation, wrong_language,
                             (invented_numbers > 0)::INTEGER AS invented_numbers FROM label_signals)
             ON truncated_or_empty, refusal, judge_manipulation, wrong_language, invented_numbers INTO NAME signal VALUE fired)
-        WHERE fired = 1
+        WHERE fired = 1 AND signal NOT IN ({", ".join(f"'{h}'" for h in NO_VOTE)})
         UNION ALL
         SELECT id, 'heuristic:latency_over_p99', {BAD} FROM (
             SELECT id, latency_ms, quantile_cont(latency_ms, 0.99) OVER (PARTITION BY feature) AS p99

@@ -45,15 +45,22 @@ def _traffic(store: Store, tmp_path: Path, n: int = 400, seed: int = 0) -> dict[
     return truth
 
 
-def test_a_narrow_band_judge_counts_and_a_contradicted_heuristic_loses_its_say(store: Store, tmp_path: Path) -> None:
+def fires_on_figures(row: dict[str, object]) -> int:
+    """A team's own heuristic: "specific figures are made up" — here it fires on the good answers."""
+    return 1 if any(ch.isdigit() for ch in str(row["output"])) else -1
+
+
+def test_a_narrow_band_judge_counts_and_a_contradicted_source_loses_its_say(store: Store, tmp_path: Path) -> None:
     truth = _traffic(store, tmp_path)
-    result = run_label(store, Config(), Window())
+    config = Config(raw={"label": {"sources": ["tests.combine.test_fusion:fires_on_figures"]}})
+    result = run_label(store, config, Window())
     sources = {s.name: s for s in result.sources}
     judge = sources[f"critic:helpfulness@{JUDGE}"]
     assert judge.votes_bad > 0 and judge.trusted  # labels 3–5 never reach "≤ 2", and still vote
-    heuristic = sources["heuristic:invented_numbers"]
-    assert not heuristic.trusted and heuristic.distrusted_because
-    assert "invented_numbers" not in (result.end_model.weights if result.end_model else {})
+    contradicted = sources["user:fires_on_figures"]
+    assert contradicted.votes_bad > 50 and not contradicted.trusted and contradicted.distrusted_because
+    assert "not trusted: " in result.note and "user:fires_on_figures" in result.note
+    assert "heuristic:invented_numbers" not in sources  # precision 0.56 on real replies: it does not vote
     p_bad = dict(store.con.execute("SELECT interaction_id, p_bad FROM labels").fetchall())
     scores = dict(store.con.execute("SELECT interaction_id, expected FROM judgments").fetchall())
     ids = sorted(truth)
