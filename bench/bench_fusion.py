@@ -37,11 +37,11 @@ from sklearn.metrics import roc_auc_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.combine.label import label_matrix, run_label  # noqa: E402
-from critic.combine import sources  # noqa: E402
-from critic.combine.sources import ABSTAIN, BAD, DEFAULT_QUANTILES  # noqa: E402
-from critic.config import Config  # noqa: E402
-from critic.store import Store, Window  # noqa: E402
+from critic.combine import sources
+from critic.combine.label import label_matrix, run_label
+from critic.combine.sources import ABSTAIN, BAD, DEFAULT_QUANTILES
+from critic.config import Config
+from critic.store import Store, Window
 
 DATA = ROOT.parent / "shared" / "datasets"
 HH_SPLITS = ("helpful-online", "helpful-rejection-sampled", "harmless-base")
@@ -163,7 +163,7 @@ def measure(store: Store, truth: dict[str, int | None], rubrics: list[str]) -> d
         "SELECT interaction_id, sum(CASE kind WHEN 'thumb_down' THEN 1 WHEN 'thumb_up' THEN -1 ELSE 0 END) "
         "FROM events GROUP BY 1").fetchall())
     net = np.array([float(thumbs.get(i, 0)) for i in ranked])
-    out: dict[str, Any] = {"n": int(len(y)), "bad": int(y.sum()), "fused": auc(y, fused),
+    out: dict[str, Any] = {"n": len(y), "bad": int(y.sum()), "fused": auc(y, fused),
                            "label_model": auc(y, np.array([votes[i] for i in ranked]))}
     singles: dict[str, float] = {}
     for j, name in enumerate(names):

@@ -81,8 +81,9 @@ def _label_text(r: LabelResult) -> str:
     if r.end_model:
         weights = ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in r.end_model.as_dict(5)["top_weights"])
         lines.append(f"end model: {r.end_model.note}" + (f"; largest weights: {weights}" if weights else ""))
-    lines += ["", f"{'source':<34} {'coverage':>8} {'conflicts':>9} {'accuracy':>8} {'agrees':>6} {'end wt':>7} "
-                  f"{'bad':>5} {'good':>5}"]
+    header = (f"{'source':<34} {'coverage':>8} {'conflicts':>9} {'accuracy':>8} {'agrees':>6} {'end wt':>7} "
+              f"{'bad':>5} {'good':>5}")
+    lines += ["", header]
     for s in r.sources:
         accuracy = "-" if s.weight is None else f"{s.weight:.3f}"
         agrees = "-" if s.agreement is None else f"{s.agreement:.2f}"

@@ -287,24 +287,27 @@ def _majority(matrix: np.ndarray) -> np.ndarray:
     return np.where(total > 0, bad / np.maximum(total, 1), 0.5)
 
 
+def _judge_scores(frame: Any) -> dict[str, np.ndarray]:
+    """{"RUBRIC@JUDGE": the end model's score feature per row, NaN where that judge did not score it}."""
+    keys = [c.partition(":")[2] for c in frame.columns if c.startswith("score:")]
+    return {k: np.where(frame[f"missing:{k}"] > 0, np.nan, frame[f"score:{k}"]).astype(float) for k in keys}
+
+
 def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     """Fit and store P(bad) for every interaction in WINDOW; per-source statistics in the result."""
     ids, names, matrix, faults = label_matrix(store, config, window)
-    frame = features(store).reindex(ids) if ids else None
-    scores = {c.partition(":")[2]: np.where(frame[f"missing:{c.partition(':')[2]}"] > 0, np.nan, frame[c])
-              for c in (frame.columns if frame is not None else []) if c.startswith("score:")}
-    votes, model, note, weights, agreement, distrust, contradicted = _fit_trusted(matrix, names, scores)
+    frame = features(store).reindex(ids)
+    votes, model, note, weights, agreement, distrust, contradicted = _fit_trusted(matrix, names, _judge_scores(frame))
     stats = _source_stats(names, matrix, weights, faults, _gold(store, ids))
     for j, s in enumerate(stats):
         s.agreement, s.trusted, s.distrusted_because = agreement[j], j not in distrust, distrust.get(j)
     if model == "none" or not ids:
         return LabelResult(len(ids), stats, model, note)
-    assert frame is not None
     dropped = [f for j in contradicted for f in evidence_features(names[j], frame.columns)]
     probs, drivers, end = fit_end_model(frame.drop(columns=dropped), feedback_targets(names, matrix, votes))
     for s in stats:
-        found = [end.weights[f] for f in evidence_features(s.name, end.weights)]
-        s.end_weight = round(max(found, key=abs), 4) if found else None
+        found: list[float] = sorted((end.weights[f] for f in evidence_features(s.name, end.weights)), key=abs)
+        s.end_weight = round(found[-1], 4) if found else None
     probs, drivers = _failed_calls_are_bad(store, probs, drivers)
     version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[:12]
     result = LabelResult(len(ids), stats, model, note, version, end_model=end)
@@ -374,7 +377,7 @@ def _source_stats(names: list[str], matrix: np.ndarray, weights: np.ndarray | No
     with warnings.catch_warnings():  # scipy warns about a dtype cast inside Snorkel's sparse matrix code
         warnings.simplefilter("ignore", FutureWarning)
         coverage, overlaps, conflicts = analysis.lf_coverages(), analysis.lf_overlaps(), analysis.lf_conflicts()
-    accuracy = [None] * len(names)
+    accuracy: list[float | None] = [None] * len(names)
     if gold is not None:
         rows = gold != ABSTAIN
         with np.errstate(invalid="ignore"):  # a source that never voted on a gold row has no accuracy

@@ -348,9 +348,9 @@ def _fast(name: str) -> list[tuple[str, str]]:
     if name == "prompt":
         return [(string, text)]
     if name == "messages":
+        as_critic = ("{'role': m.role, 'content': coalesce(m.content, m.parts[1].content)}")
         return [(f"regexp_full_match({compact}, '{PLAIN_CHAT}')",
-                 f"to_json(list_transform(from_json(x, {MESSAGE_STRUCT}), lambda m: "
-                 "{'role': m.role, 'content': coalesce(m.content, m.parts[1].content)}))")]
+                 f"to_json(list_transform(from_json(x, {MESSAGE_STRUCT}), lambda m: {as_critic}))")]
     return []
 
 
