@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from critic.combine.label import label_matrix
 from critic.combine.sources import ABSTAIN, BAD
 from critic.config import Config
 from critic.store import Store, Window
+from critic.store.signals import SIGNALS, signals_sql
 from tests.conftest import SAMPLE
 
 
@@ -64,3 +66,18 @@ def test_explain_names_what_pushed_p_bad_up(judged_sample: Store) -> None:
     worst = judged_sample.con.execute("SELECT interaction_id FROM labels ORDER BY p_bad DESC LIMIT 1").fetchone()
     found = explain_label(judged_sample, worst[0])
     assert found["p_bad"] > 0.5 and found["drivers"] and all(isinstance(d, str) for d in found["drivers"])
+
+
+def test_drivers_name_only_evidence_the_interaction_has(judged_sample: Store) -> None:
+    """A driver is an event the interaction received or a signal that fired on it, never the absence of one
+    (before: "pushed up by events:thumb_up" on interactions without a thumbs-up)."""
+
+    events = {(i, f"events:{k}") for i, k in judged_sample.con.execute("SELECT interaction_id, kind FROM events").fetchall()}
+    judged_sample.con.execute("CREATE OR REPLACE TEMP TABLE all_ids AS SELECT id FROM interactions")
+    fired = {(row[0], name) for row in judged_sample.con.execute(f"SELECT * FROM ({signals_sql('all_ids')})").fetchall()
+             for name, value in zip(SIGNALS, row[1:]) if value}
+    named = [(i, d) for i, drivers in judged_sample.con.execute("SELECT interaction_id, drivers FROM labels").fetchall()
+             for d in json.loads(drivers or "[]")]
+    assert any(d.startswith("events:") for _, d in named)  # events do drive some
+    assert all((i, d) in events for i, d in named if d.startswith("events:"))
+    assert all((i, d) in fired for i, d in named if d in SIGNALS and d != "failed")
