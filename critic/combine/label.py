@@ -102,10 +102,10 @@ def _fit_trusted(matrix: np.ndarray, names: list[str], scores: dict[str, np.ndar
     contradicted = set(distrust)
     trusted = matrix.copy()
     trusted[:, list(distrust)] = ABSTAIN
-    votes, model, note, weights = fit_probabilities(trusted, prior_votes=_judges_silence(trusted, names, scores))
+    silence = _judges_silence(trusted, names, scores)
+    votes, model, note, weights = fit_probabilities(trusted, prior_votes=silence)
     if model == "snorkel":
-        covered = (trusted != ABSTAIN).any(axis=1)
-        more = below_chance(trusted, weights, _prior(trusted[:, (trusted != ABSTAIN).any(axis=0)], covered))
+        more = below_chance(trusted, weights, _prior(silence, (silence != ABSTAIN).any(axis=1)))  # the fit's prior
         if more:
             distrust.update(more)
             trusted[:, list(more)] = ABSTAIN

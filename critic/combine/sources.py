@@ -33,7 +33,7 @@ DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
 # OpenAssistant 424 replies). Below 0.9 a heuristic does not vote bad; it stays a feature of the end
 # model and a triage signature. Refusal is the exception, kept voting: most of its fires there are
 # refusals of harmful requests, the answer people chose (harmless-base), while a refusal of an ordinary
-# request is a failure; without its vote the sample's end-model AUC fell from 0.958 to 0.939. Not
+# request is a failure; without its vote the sample's end-model AUC fell from 0.965 to 0.949. Not
 # measured (too rare there): truncated by length (a fact of the call), wrong_language (1 fire), latency
 # (simulated there). An empty reply is bad whatever votes (critic.combine.label).
 HEURISTIC_PRECISION = {"refusal": (11, 0.45), "invented_numbers": (9, 0.56), "judge_manipulation": (7, 0.43)}
