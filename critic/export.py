@@ -32,6 +32,7 @@ from typing import Any, TextIO
 
 from critic import __version__
 from critic.store import Store, Window
+from critic.store.views import LIKELY_BAD_ABOVE, latest_judgments
 
 TARGETS = ("langfuse-scores", "otel", "jsonl")
 BATCH = 500  # log records per OTLP export request
@@ -58,8 +59,7 @@ def verdicts(store: Store, window: Window) -> Iterator[Verdict]:
             SELECT interaction_id, list({{'rubric': rubric, 'rubric_version': rubric_version, 'judge': judge,
                                           'label': label, 'expected': round(expected, 4),
                                           'created_at': created_at}} ORDER BY rubric, judge) AS judgments
-            FROM (SELECT * FROM judgments WHERE status = 'ok'
-                  QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1)
+            FROM {latest_judgments()}
             GROUP BY 1
         )
         SELECT i.id, i.metadata->'source', i.ts, l.p_bad, coalesce(j.judgments, []), l.created_at
@@ -106,7 +106,7 @@ def _otel(found: Iterator[Verdict], out: TextIO) -> int:
                                        {"critic.judge": j["judge"], "critic.rubric_version": j["rubric_version"]}))
         if v.p_bad is not None:
             at = v.ts or v.labelled_at or datetime.now(UTC)
-            records.append(_log_record(v, "critic.p_bad", v.p_bad, "likely bad" if v.p_bad > 0.5 else "fine", at, {}))
+            records.append(_log_record(v, "critic.p_bad", v.p_bad, "likely bad" if v.p_bad > LIKELY_BAD_ABOVE else "fine", at, {}))
         while len(records) >= BATCH:
             written += _flush(records[:BATCH], out)
             records = records[BATCH:]

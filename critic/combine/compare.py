@@ -15,6 +15,7 @@ import numpy as np
 from critic.combine import DIMENSIONS
 from critic.errors import CriticError
 from critic.store import Store
+from critic.store.views import latest_judgments, shown_judgments
 
 N_BOOT = 2000
 MIN_N = 5  # below this on either side a bootstrap interval means nothing
@@ -110,10 +111,10 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
         result.metrics.append(_metric(store, by, a, b, "p_bad",
                                       "SELECT i.input, i.{by}, l.p_bad FROM labels l JOIN interactions i ON i.id = l.interaction_id",
                                       [], higher_is_better=False))
-    for rubric, judge, version in judged_rubrics(store, rubrics, judge):
-        sql = ("SELECT i.input, i.{by}, j.expected FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
-               "WHERE j.status = 'ok' AND j.rubric = ? AND j.judge = ? AND j.rubric_version = ?")
-        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, [rubric, judge, version],
+    for rubric, scored_by, version in judged_rubrics(store, rubrics, judge):
+        judged = latest_judgments("rubric = ? AND judge = ? AND rubric_version = ?").replace("{", "{{").replace("}", "}}")
+        sql = f"SELECT i.input, i.{{by}}, j.expected FROM {judged} j JOIN interactions i ON i.id = j.interaction_id"
+        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, [rubric, scored_by, version],
                                       higher_is_better=True))
     if not result.metrics:
         raise CriticError("nothing to compare: run critic eval and/or critic label first")
@@ -121,11 +122,12 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
 
 
 def judged_rubrics(store: Store, rubrics: tuple[str, ...] = (), judge: str | None = None) -> list[tuple[str, str, str]]:
-    """(rubric, judge, rubric version) to compare per rubric: the latest ok judgments of logged traffic."""
+    """(rubric, judge, rubric version) to compare per rubric: the rubric's primary judge (critic.store.views, the
+    judge the report shows) or JUDGE, and the version it judged last, on logged traffic."""
+    only = "interaction_id IN (SELECT id FROM interactions) AND (? IS NULL OR judge = ?)"
     rows = store.con.execute(
-        "SELECT j.rubric, arg_max(j.judge, j.created_at), arg_max(j.rubric_version, j.created_at) "
-        "FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
-        "WHERE j.status = 'ok' AND (? IS NULL OR j.judge = ?) GROUP BY 1 ORDER BY 1", [judge, judge]).fetchall()
+        f"SELECT rubric, judge, arg_max(rubric_version, created_at) FROM {shown_judgments(only)} GROUP BY 1, 2 ORDER BY 1",
+        [judge, judge]).fetchall()
     found = {r: (r, j, v) for r, j, v in rows}
     missing = [r for r in rubrics if r not in found]
     if missing:

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from critic.combine.sources import EVENT_VOTES, LATEST_JUDGMENTS, RELATIVE_JUDGES
+from critic.combine.sources import EVENT_VOTES, RELATIVE_JUDGES
 from critic.store import Store
 from critic.store.signals import SIGNALS
+from critic.store.views import latest_judgments
 
 FOLDS = 5
 MIN_ROWS = 50  # fewer rows than this: keep the LabelModel's P(bad), and say so
@@ -73,8 +74,7 @@ def features(store: Store) -> pd.DataFrame:
     scores = con.execute(f"""
         SELECT interaction_id AS id, rubric || '@' || judge AS key, expected,
                coalesce((probs->>'1')::DOUBLE, 0) + coalesce((probs->>'2')::DOUBLE, 0) AS low
-        FROM judgments WHERE status = 'ok' AND interaction_id IN (SELECT id FROM {ids_table})
-        {LATEST_JUDGMENTS}""").df()
+        FROM {latest_judgments(f"interaction_id IN (SELECT id FROM {ids_table})")}""").df()
     frame = base.set_index("id")
     if len(events):
         frame = frame.join(events.pivot(index="id", columns="name", values="value")).fillna(

@@ -25,6 +25,7 @@ from critic.config import Config
 from critic.errors import CriticError
 from critic.store import Store, Window
 from critic.store.signals import signals_sql
+from critic.store.views import LIKELY_BAD_ABOVE
 
 
 @dataclass
@@ -326,7 +327,7 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
         con.execute("INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [now, version, model, note, len(ids), json.dumps([asdict(s) for s in stats]),
                      json.dumps(end.as_dict())])
-    result.likely_bad = int((probs > 0.5).sum())
+    result.likely_bad = int((probs > LIKELY_BAD_ABOVE).sum())
     result.rows = [{"id": r["interaction_id"], "p_bad": r["p_bad"], "p_bad_votes": r["p_bad_votes"],
                     "sources_bad": r["sources_bad"], "sources_good": r["sources_good"], "drivers": r["drivers"]}
                    for r in rows]

@@ -18,6 +18,7 @@ import numpy as np
 from critic.config import Config
 from critic.errors import ConfigError
 from critic.store import Store
+from critic.store.views import latest_judgments
 
 BAD, GOOD, ABSTAIN = 1, 0, -1
 EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon": BAD, "edit": BAD,
@@ -42,15 +43,6 @@ NO_VOTE = tuple(name for name, (_fired, precision) in HEURISTIC_PRECISION.items(
                 if precision < 0.9 and name not in KEEPS_VOTE)
 
 UserSource = Callable[[dict[str, Any]], int]
-
-# The judgments labeling reads: each judge's latest on a rubric, and a student's only where no
-# other judge scored that interaction on that rubric (after `critic eval --cascade`, the judge's
-# score wins on the escalated and audited items, the student's stands elsewhere).
-LATEST_JUDGMENTS = """
-    QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1
-        AND NOT (judge LIKE 'student:%' AND sum(CASE WHEN judge NOT LIKE 'student:%' THEN 1 ELSE 0 END)
-                                            OVER (PARTITION BY interaction_id, rubric) > 0)"""
-
 
 # A judge also votes by its own distribution, per rubric: the lowest share of its expected scores
 # → bad. A judge whose labels all sit in a narrow band (3–5 on real replies) never reaches an
@@ -114,7 +106,7 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
                    CASE rubric {case({r: thresholds(config, r)[1] for r in rubrics})} END AS t_good,
                    CASE rubric {case({r: q[0] for r, q in by_rank.items()})} END AS q_bad,
                    CASE rubric {case({r: q[1] for r, q in by_rank.items()})} END AS q_good
-            FROM (SELECT * FROM judgments WHERE status = 'ok' {LATEST_JUDGMENTS})
+            FROM {latest_judgments()}
             WINDOW w AS (PARTITION BY rubric, judge), o AS (PARTITION BY rubric, judge ORDER BY expected))
     """
 

@@ -14,6 +14,7 @@ from critic.config import Config
 from critic.embed import embed
 from critic.errors import ConfigError
 from critic.store import Store
+from critic.store.views import shown_judgments
 from critic.triage import MAX_CLUSTERED, sections
 from critic.triage.cluster import (
     CONTEXT_FIELDS,
@@ -31,7 +32,7 @@ from critic.triage.state import assign_state
 
 EXAMPLES = 5
 # Each interaction's lowest critic score (s.lowest): ties in P(bad) go to the worse-scored.
-LOWEST_SCORE = ("LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM judgments WHERE status = 'ok' "
+LOWEST_SCORE = (f"LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM {shown_judgments()} "
                 "GROUP BY interaction_id) s ON s.interaction_id = i.id")
 TREND_SIMILARITY = 0.75  # a last-period bad interaction counts toward the cluster whose centroid is this close
 
@@ -185,9 +186,8 @@ def _examples(store: Store, members: list[Member]) -> list[dict[str, Any]]:
         "(SELECT unnest(?))", [ids]).fetchall()}
     scores: dict[str, dict[str, float]] = {}
     for iid, rubric, expected in store.con.execute(
-            "SELECT interaction_id, rubric, expected FROM judgments WHERE status = 'ok' AND interaction_id IN "
-            "(SELECT unnest(?)) QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric "
-            "ORDER BY created_at DESC) = 1", [ids]).fetchall():
+            f"SELECT interaction_id, rubric, expected FROM {shown_judgments()} WHERE interaction_id IN (SELECT unnest(?))",
+            [ids]).fetchall():
         scores.setdefault(iid, {})[rubric] = round(float(expected), 2)
     turns = {m.id: user_turns(rows[m.id][7]) for m in members}
     return [{"id": m.id, "p_bad": round(m.p_bad, 4), "input": turns[m.id][-1] if turns[m.id] else rows[m.id][1],

@@ -7,9 +7,10 @@ from typing import Any
 
 from critic.config import PRICES, Config, price
 from critic.store import Store
+from critic.store.views import IN_PERIOD, LIKELY_BAD_ABOVE, shown_judgments
 from critic.triage.period import Period
 
-BAD = 0.5  # P(bad) above which an interaction counts as likely bad
+BAD = LIKELY_BAD_ABOVE
 
 
 def headline(store: Store, period: Period) -> dict[str, Any]:
@@ -50,11 +51,8 @@ def daily(store: Store, period: Period) -> list[dict[str, Any]]:
 def score_histogram(store: Store, period: Period) -> dict[str, list[int]]:
     """Per rubric: how many judged interactions in PERIOD got each label 1..7 (the latest ok judgment)."""
     rows = store.con.execute(
-        """
-        SELECT rubric, label, count(*) FROM (
-            SELECT j.rubric, j.label FROM judgments j JOIN interactions i ON i.id = j.interaction_id
-            WHERE j.status = 'ok' AND i.ts >= ? AND i.ts < ?
-            QUALIFY row_number() OVER (PARTITION BY j.interaction_id, j.rubric ORDER BY j.created_at DESC) = 1)
+        f"""
+        SELECT rubric, label, count(*) FROM {shown_judgments(IN_PERIOD)}
         GROUP BY ALL ORDER BY ALL
         """, [period.start, period.end]).fetchall()
     hist: dict[str, list[int]] = {}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from critic.store import Store
 from critic.store.signals import signals_sql
+from critic.store.views import IN_PERIOD, shown_judgments
 
 USER_ONLY = "user signals"
 LOW_RANK = 0.1
@@ -43,13 +44,10 @@ def signatures(store: Store, ids: list[str], since: object, until: object) -> di
     con.execute("CREATE OR REPLACE TEMP TABLE signature_ids AS SELECT unnest(?) AS id", [ids])
     signals = {r[0]: dict(zip(ORDER + WEAK, r[1:])) for r in con.execute(
         f"SELECT id, {', '.join(ORDER + WEAK)} FROM ({signals_sql('signature_ids')})").fetchall()}
-    low = dict(con.execute("""
+    low = dict(con.execute(f"""
         WITH j AS (
-            SELECT j.interaction_id, j.rubric, j.expected,
-                   percent_rank() OVER (PARTITION BY j.rubric, j.judge ORDER BY j.expected) AS r
-            FROM judgments j JOIN interactions i ON i.id = j.interaction_id
-            WHERE j.status = 'ok' AND i.ts >= ? AND i.ts < ?
-            QUALIFY row_number() OVER (PARTITION BY j.interaction_id, j.rubric, j.judge ORDER BY j.created_at DESC) = 1)
+            SELECT interaction_id, rubric, expected, percent_rank() OVER (PARTITION BY rubric ORDER BY expected) AS r
+            FROM {shown_judgments(IN_PERIOD)})
         SELECT interaction_id, arg_min(rubric, r) FROM j JOIN signature_ids s ON s.id = j.interaction_id
         WHERE r <= ? OR expected <= 2 GROUP BY 1""", [since, until, LOW_RANK]).fetchall())
     return {i: _signature(signals.get(i, {}), low.get(i)) for i in ids}

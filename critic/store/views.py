@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Which judgments a stage reads, and what "likely bad" means: written once, read by every stage.
+
+- `latest_judgments(where)`: each judge's latest ok judgment per (interaction, rubric); a student's
+  (`student:…`) only where no other judge scored that interaction on that rubric (after
+  `critic eval --cascade` the judge's score wins where it exists). Label reads every judge as its
+  own source; export lists them all.
+- `shown_judgments(where)`: the same, one judge per rubric — the rubric's *primary* judge, the one
+  with the most of those judgments (ties: the one that judged last). What a stage shows per rubric
+  (the report's scores, histogram and "low score" signatures, the worst-score tie-break, compare's
+  default) comes from it, so a store judged by two judges never mixes them in one figure.
+- `LIKELY_BAD`: the predicate on a label's P(bad).
+"""
+
+from __future__ import annotations
+
+LIKELY_BAD_ABOVE = 0.5  # P(bad) above which an interaction counts as likely bad
+LIKELY_BAD = f"p_bad > {LIKELY_BAD_ABOVE}"
+IN_PERIOD = "interaction_id IN (SELECT id FROM interactions WHERE ts >= ? AND ts < ?)"  # a WHERE; params: start, end
+
+_LATEST = """
+    SELECT * FROM judgments WHERE status = 'ok' AND ({where})
+    QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1
+        AND NOT (judge LIKE 'student:%' AND sum(CASE WHEN judge NOT LIKE 'student:%' THEN 1 ELSE 0 END)
+                                            OVER (PARTITION BY interaction_id, rubric) > 0)"""
+
+
+def latest_judgments(where: str = "TRUE") -> str:
+    """SQL (a subquery, parenthesised): the latest ok judgment per (interaction, rubric, judge) among the
+    judgments WHERE selects (a condition on the judgments table's own columns)."""
+    return f"({_LATEST.format(where=where)})"
+
+
+def shown_judgments(where: str = "TRUE") -> str:
+    """SQL (a subquery): latest_judgments of each rubric's primary judge only: one judgment per (interaction, rubric)."""
+    return f"""(
+        WITH latest AS {latest_judgments(where)},
+        primary_judge AS (
+            SELECT rubric, arg_max(judge, (n, last)) AS judge
+            FROM (SELECT rubric, judge, count(*) AS n, max(created_at) AS last FROM latest GROUP BY ALL)
+            GROUP BY rubric)
+        SELECT latest.* FROM latest JOIN primary_judge USING (rubric, judge))"""
