@@ -220,7 +220,7 @@ def report(title: str, m: dict[str, Any]) -> None:
 
 def run_dataset(name: str, records: list[dict[str, Any]], truth: dict[str, Any], settings: dict[str, list[dict[str, Any]]],
                 rubrics: list[str], work: Path) -> None:
-    db = work / f"{name}.duckdb"
+    db = work / f"{name}-{'+'.join(rubrics)}.duckdb"  # a store per rubric set: label reads every judgment it holds
     critic("ingest", str(_write(work / f"{name}.jsonl", records)), "--db", str(db))
     rubric_args = [a for r in rubrics for a in ("--rubric", r)]
     critic("eval", "--db", str(db), "--judge", "local", *rubric_args)
