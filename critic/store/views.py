@@ -9,13 +9,12 @@
   with the most of those judgments (ties: the one that judged last). What a stage shows per rubric
   (the report's scores, histogram and "low score" signatures, the worst-score tie-break, compare's
   default) comes from it, so a store judged by two judges never mixes them in one figure.
-- `LIKELY_BAD`: the predicate on a label's P(bad).
+- `LIKELY_BAD_ABOVE`: the P(bad) above which an interaction counts as likely bad, everywhere.
 """
 
 from __future__ import annotations
 
 LIKELY_BAD_ABOVE = 0.5  # P(bad) above which an interaction counts as likely bad
-LIKELY_BAD = f"p_bad > {LIKELY_BAD_ABOVE}"
 IN_PERIOD = "interaction_id IN (SELECT id FROM interactions WHERE ts >= ? AND ts < ?)"  # a WHERE; params: start, end
 
 _LATEST = """
