@@ -246,15 +246,14 @@ def main() -> None:
     rubrics = args.rubric or ["helpfulness", "tone"]
     work = ROOT / "bench" / "out" / "fusion"  # kept: a second run reuses the judgments (critic eval skips them)
     work.mkdir(parents=True, exist_ok=True)
-    if True:
-        if args.only in (None, "hh"):
-            records, truth = hh_traffic(args.pairs, args.seed)
-            times = {r["id"]: r["ts"] for r in records}
-            settings = {f"thumbs on {c:.0%}": simulated_thumbs(truth, c, args.seed, times) for c in (0.0, 0.05, 0.15)}
-            run_dataset("hh-rlhf", records, truth, settings, rubrics, work)
-        if args.only in (None, "oasst"):
-            records, truth, events = oasst_traffic(args.seed)
-            run_dataset("oasst", records, truth, {"no thumbs": [], "real thumbs": events}, rubrics, work)
+    if args.only in (None, "hh"):
+        hh, truth = hh_traffic(args.pairs, args.seed)
+        times = {r["id"]: r["ts"] for r in hh}
+        settings = {f"thumbs on {c:.0%}": simulated_thumbs(truth, c, args.seed, times) for c in (0.0, 0.05, 0.15)}
+        run_dataset("hh-rlhf", hh, truth, settings, rubrics, work)
+    if args.only in (None, "oasst"):
+        oasst, ranked, events = oasst_traffic(args.seed)
+        run_dataset("oasst", oasst, ranked, {"no thumbs": [], "real thumbs": events}, rubrics, work)
 
 
 if __name__ == "__main__":

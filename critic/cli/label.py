@@ -11,6 +11,7 @@ import click
 
 from critic.cli._common import TIME, Choice, db_option, emit, format_option
 from critic.combine import DIMENSIONS
+from critic.store.views import LIKELY_BAD_ABOVE
 
 if TYPE_CHECKING:
     from critic.combine.compare import Comparison
@@ -77,7 +78,7 @@ def _explain_text(d: dict[str, Any]) -> str:
 
 def _label_text(r: LabelResult) -> str:
     lines = [f"{r.interactions} interactions, label model: {r.label_model} ({r.note})",
-             f"likely bad (P(bad) > 0.5): {r.likely_bad} of {r.interactions} ({r.likely_bad / max(r.interactions, 1):.1%})"]
+             f"likely bad (P(bad) > {LIKELY_BAD_ABOVE}): {r.likely_bad} of {r.interactions} ({r.likely_bad / max(r.interactions, 1):.1%})"]
     if r.end_model:
         weights = ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in r.end_model.as_dict(5)["top_weights"])
         lines.append(f"end model: {r.end_model.note}" + (f"; largest weights: {weights}" if weights else ""))

@@ -66,8 +66,8 @@ def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better:
         a, b = pairs
     a_mean, a_ci = _mean_ci(a, rng)
     b_mean, b_ci = _mean_ci(b, rng)
-    if pairs is not None and paired:
-        d = pairs[0] - pairs[1]
+    if paired:
+        d = a - b
         boots = rng.choice(d, size=(N_BOOT, len(d)), replace=True).mean(axis=1)
         diff = float(d.mean())
     else:
@@ -108,13 +108,13 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
     result = Comparison(by, a, b)
     labelled = store.con.execute("SELECT count(*) FROM labels").fetchone()
     if labelled and labelled[0]:
-        result.metrics.append(_metric(store, by, a, b, "p_bad",
-                                      "SELECT i.input, i.{by}, l.p_bad FROM labels l JOIN interactions i ON i.id = l.interaction_id",
+        result.metrics.append(_metric(store, a, b, "p_bad",
+                                      f"SELECT i.input, i.{by}, l.p_bad FROM labels l JOIN interactions i ON i.id = l.interaction_id",
                                       [], higher_is_better=False))
     for rubric, scored_by, version in judged_rubrics(store, rubrics, judge):
-        judged = latest_judgments("rubric = ? AND judge = ? AND rubric_version = ?").replace("{", "{{").replace("}", "}}")
-        sql = f"SELECT i.input, i.{{by}}, j.expected FROM {judged} j JOIN interactions i ON i.id = j.interaction_id"
-        result.metrics.append(_metric(store, by, a, b, f"score:{rubric}", sql, [rubric, scored_by, version],
+        judged = latest_judgments("rubric = ? AND judge = ? AND rubric_version = ?")
+        sql = f"SELECT i.input, i.{by}, j.expected FROM {judged} j JOIN interactions i ON i.id = j.interaction_id"
+        result.metrics.append(_metric(store, a, b, f"score:{rubric}", sql, [rubric, scored_by, version],
                                       higher_is_better=True))
     if not result.metrics:
         raise CriticError("nothing to compare: run critic eval and/or critic label first")
@@ -137,9 +137,10 @@ def judged_rubrics(store: Store, rubrics: tuple[str, ...] = (), judge: str | Non
     return [found[r] for r in (rubrics or tuple(found))]
 
 
-def _metric(store: Store, by: str, a: str, b: str, name: str, sql: str, params: list[str], *,
+def _metric(store: Store, a: str, b: str, name: str, sql: str, params: list[str], *,
             higher_is_better: bool) -> Metric:
-    df = store.con.execute(sql.format(by=by), params).df()
+    """SQL selects (input, variant, value) rows; BY (a DIMENSIONS name, checked by compare) is already in it."""
+    df = store.con.execute(sql, params).df()
     df.columns = ["input", "variant", "value"]
     side_a = df[df.variant == a]
     side_b = df[df.variant == b]

@@ -17,6 +17,7 @@ from critic.combine.sources import (
     ABSTAIN,
     BAD,
     GOOD,
+    HEURISTICS,
     load_user_sources,
     user_votes,
     votes_sql,
@@ -187,8 +188,8 @@ MIN_OVERLAP = 20  # votes beside others' (and rows without its vote) before a so
 Z_CONTRADICTED = 2.0  # how far (in standard errors) the others must lean against a source's votes
 
 
-def source_trust(matrix: np.ndarray, names: list[str] | None = None,
-                 scores: dict[str, np.ndarray] | None = None) -> tuple[list[float | None], dict[int, str]]:
+def source_trust(matrix: np.ndarray, names: list[str],
+                 scores: dict[str, np.ndarray]) -> tuple[list[float | None], dict[int, str]]:
     """(agreement per source, {column: why it is not trusted}) for the sources the other sources contradict.
 
     A source's agreement is the share of its votes that the majority of the other sources voting
@@ -200,8 +201,7 @@ def source_trust(matrix: np.ndarray, names: list[str] | None = None,
     row, NaN where none}) speak too, as a vote each: below the judge's median bad, above it fine — a
     judge's ranking counts even where its votes are silent (not against that judge's own source).
     """
-    names = names or [""] * matrix.shape[1]
-    split = {key: _median_votes(values) for key, values in (scores or {}).items()}
+    split = {key: _median_votes(values) for key, values in scores.items()}
     agreement: list[float | None] = []
     distrust: dict[int, str] = {}
     for j in range(matrix.shape[1]):
@@ -257,22 +257,19 @@ def _contradicted(votes: np.ndarray, majority: np.ndarray, decided: np.ndarray) 
     return None
 
 
-def _chance(votes: np.ndarray, prior: float | None) -> float | None:
+def _chance(votes: np.ndarray, prior: float) -> float | None:
     """The accuracy a source voting at random with its own mix of bad and good votes would have."""
     n_bad, n_good = int((votes == BAD).sum()), int((votes == GOOD).sum())
-    if prior is None or n_bad + n_good == 0:
+    if n_bad + n_good == 0:
         return None
     return (n_bad * prior + n_good * (1 - prior)) / (n_bad + n_good)
-
-
-HEURISTIC_FEATURES = {"truncated_or_empty": "truncated", "judge_manipulation": "manipulation"}
 
 
 def evidence_features(source: str, columns: Any) -> list[str]:
     """The end model's features that carry SOURCE's evidence (a judge's score, an event's count, a signal)."""
     kind, _, name = source.partition(":")
     wanted = {"critic": [f"score:{name}", f"low:{name}", f"missing:{name}"], "event": [f"events:{name}"],
-              "heuristic": [HEURISTIC_FEATURES.get(name, name)]}.get(kind, [])
+              "heuristic": [HEURISTICS.get(name, name)]}.get(kind, [])
     return [f for f in wanted if f in columns]
 
 

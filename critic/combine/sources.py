@@ -29,6 +29,11 @@ EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon"
 # 0.842 with good votes at ≥ 6, 0.935 without. Set `good` per rubric to have it vote good.
 DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
 
+# The heuristic sources: source name (heuristic:NAME) → the text signal it votes with (critic.store.signals);
+# also the end model's feature carrying its evidence. latency_over_p99 is computed apart (below).
+HEURISTICS = {"truncated_or_empty": "truncated", "refusal": "refusal", "judge_manipulation": "manipulation",
+              "wrong_language": "wrong_language", "invented_numbers": "invented_numbers"}
+
 # Heuristics earn their vote on real replies: precision for "the reply people rejected or ranked lowest"
 # where each fired (fired, precision; bench/RESULTS.md, *Fusion on real replies*: HH-RLHF 1,800 and
 # OpenAssistant 424 replies). Below 0.9 a heuristic does not vote bad; it stays a feature of the end
@@ -88,6 +93,7 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
     by_rank = {r: quantiles(config, r) for r in rubrics}
     relative = ", ".join(f"'{j}'" for j in RELATIVE_JUDGES)
     absolute = f"judge NOT IN ({relative})"
+    t_bad = f"CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END"
     # by rank: the embedded judge always; a calibrated judge where its absolute votes reach less than the share
     ranked = f"n >= {MIN_RANKED} AND (judge IN ({relative}) OR share_low < q_bad)"
     return f"""
@@ -98,11 +104,10 @@ def _critic_votes(config: Config, rubrics: list[str]) -> str:
                     WHEN {ranked} AND rank_q >= q_good THEN {GOOD} END AS vote
         FROM (
             SELECT interaction_id, rubric, judge, expected, count(*) OVER w AS n,
-                   avg(CASE WHEN expected <= CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END
-                            THEN 1 ELSE 0 END) OVER w AS share_low,
+                   avg(CASE WHEN expected <= {t_bad} THEN 1 ELSE 0 END) OVER w AS share_low,
                    -- mid-rank of ties, as a share: (scores below + scores at or below) / 2n
                    ((rank() OVER o - 1) + cume_dist() OVER o * count(*) OVER w) / (2 * count(*) OVER w) AS rank_q,
-                   CASE rubric {case({r: thresholds(config, r)[0] for r in rubrics})} END AS t_bad,
+                   {t_bad} AS t_bad,
                    CASE rubric {case({r: thresholds(config, r)[1] for r in rubrics})} END AS t_good,
                    CASE rubric {case({r: q[0] for r, q in by_rank.items()})} END AS q_bad,
                    CASE rubric {case({r: q[1] for r, q in by_rank.items()})} END AS q_good
@@ -119,6 +124,7 @@ def votes_sql(store: Store, config: Config) -> str:
     """
     rubrics = [r[0] for r in store.con.execute("SELECT DISTINCT rubric FROM judgments ORDER BY 1").fetchall()]
     event_case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in EVENT_VOTES.items())
+    fired = ", ".join(f"({column} > 0)::INTEGER AS {name}" for name, column in HEURISTICS.items())
     return f"""
         {_critic_votes(config, rubrics)}
         UNION ALL
@@ -126,9 +132,7 @@ def votes_sql(store: Store, config: Config) -> str:
         FROM events WHERE kind IN ({", ".join(f"'{k}'" for k in EVENT_VOTES)})
         UNION ALL
         SELECT id, 'heuristic:' || signal, {BAD} FROM (
-            UNPIVOT (SELECT id, truncated AS truncated_or_empty, refusal, manipulation AS judge_manipulation, wrong_language,
-                            (invented_numbers > 0)::INTEGER AS invented_numbers FROM label_signals)
-            ON truncated_or_empty, refusal, judge_manipulation, wrong_language, invented_numbers INTO NAME signal VALUE fired)
+            UNPIVOT (SELECT id, {fired} FROM label_signals) ON {", ".join(HEURISTICS)} INTO NAME signal VALUE fired)
         WHERE fired = 1 AND signal NOT IN ({", ".join(f"'{h}'" for h in NO_VOTE)})
         UNION ALL
         SELECT id, 'heuristic:latency_over_p99', {BAD} FROM (

@@ -45,16 +45,16 @@ def compact(value: Any) -> str:
 
 
 TEXT_TYPES = {"text", "input_text", "output_text"}
+JSON_START = r"'^\s*[\[{]'"  # SQL: a string that may hold a JSON object or list (Python: unstring)
+CHAT = """'[{"role": "VARCHAR", "content": "VARCHAR"}]'"""  # critic_messages' output, as DuckDB's type
 
 MACROS = (
-    r"""critic_unstring(x) AS
-        CASE WHEN json_type(x) = 'VARCHAR' AND regexp_matches(json_extract_string(x, '$'), '^\s*[\[{]')
+    f"""critic_unstring(x) AS
+        CASE WHEN json_type(x) = 'VARCHAR' AND regexp_matches(json_extract_string(x, '$'), {JSON_START})
              THEN coalesce(TRY_CAST(json_extract_string(x, '$') AS JSON), x) ELSE x END""",
-    """critic_last_turn(msgs) AS list_filter(from_json(msgs, '[{"role": "VARCHAR", "content": "VARCHAR"}]'),
-        lambda m: m.role = 'user')[-1].content""",
-    """critic_system(msgs) AS nullif(array_to_string(list_transform(list_filter(
-        from_json(msgs, '[{"role": "VARCHAR", "content": "VARCHAR"}]'), lambda m: m.role IN ('system', 'developer')),
-        lambda m: m.content), chr(10) || chr(10)), '')""",
+    f"""critic_last_turn(msgs) AS list_filter(from_json(msgs, {CHAT}), lambda m: m.role = 'user')[-1].content""",
+    f"""critic_system(msgs) AS nullif(array_to_string(list_transform(list_filter(
+        from_json(msgs, {CHAT}), lambda m: m.role IN ('system', 'developer')), lambda m: m.content), chr(10) || chr(10)), '')""",
 )
 
 
@@ -335,7 +335,7 @@ def _plain_text(m: str) -> str:
 def _fast(name: str) -> list[tuple[str, str]]:
     """(condition, SQL result) pairs that answer function NAME on argument x without Python."""
     text = "json_extract_string(x, '$')"
-    string = rf"json_type(x) = 'VARCHAR' AND NOT regexp_matches({text}, '^\s*[\[{{]')"
+    string = f"json_type(x) = 'VARCHAR' AND NOT regexp_matches({text}, {JSON_START})"
     first_message = "json_extract(x, '$.choices[0].message')"
     compact = "json_extract(x, '$')::VARCHAR"  # as DuckDB writes JSON: no spaces
     if name == "output":

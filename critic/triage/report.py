@@ -14,7 +14,7 @@ from critic.config import Config
 from critic.embed import embed
 from critic.errors import ConfigError
 from critic.store import Store
-from critic.store.views import shown_judgments
+from critic.store.views import LIKELY_BAD_ABOVE, shown_judgments
 from critic.triage import MAX_CLUSTERED, sections
 from critic.triage.cluster import (
     CONTEXT_FIELDS,
@@ -94,7 +94,7 @@ def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member
             {LOWEST_SCORE}
             WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?)
         SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
-        """, [period.start, period.end, sections.BAD, limit]).fetchall()
+        """, [period.start, period.end, LIKELY_BAD_ABOVE, limit]).fetchall()
     found = signatures(store, [r[0] for r in rows], period.start, period.end)
     members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]), dict(zip(CONTEXT_FIELDS, r[5:9])),
                       found[r[0]]) for r in rows]
@@ -109,7 +109,7 @@ def _beyond_sample(store: Store, period: Period, members: list[Member], bad_tota
     seen = {m.id for m in members}
     ids = [r[0] for r in store.con.execute(
         "SELECT l.interaction_id FROM labels l JOIN interactions i ON i.id = l.interaction_id "
-        "WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ? ORDER BY 1", [period.start, period.end, sections.BAD]).fetchall()
+        "WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ? ORDER BY 1", [period.start, period.end, LIKELY_BAD_ABOVE]).fetchall()
         if r[0] not in seen]
     out: dict[str, list[str]] = {}
     for iid, signature in signatures(store, ids, period.start, period.end).items():
@@ -126,7 +126,7 @@ def worst_list(store: Store, period: Period, top: int) -> list[tuple[str, float,
         {LOWEST_SCORE}
         WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?
         ORDER BY l.p_bad DESC, coalesce(s.lowest, 8), i.id LIMIT ?
-        """, [period.start, period.end, sections.BAD, top]).fetchall()
+        """, [period.start, period.end, LIKELY_BAD_ABOVE, top]).fetchall()
 
 
 def _add_lift(store: Store, period: Period, clusters: list[Cluster]) -> None:

@@ -10,8 +10,6 @@ from critic.store import Store
 from critic.store.views import IN_PERIOD, LIKELY_BAD_ABOVE, shown_judgments
 from critic.triage.period import Period
 
-BAD = LIKELY_BAD_ABOVE
-
 
 def headline(store: Store, period: Period) -> dict[str, Any]:
     """Interactions, share likely bad, judged share and judge cost in PERIOD."""
@@ -23,10 +21,10 @@ def headline(store: Store, period: Period) -> dict[str, Any]:
                (SELECT count(DISTINCT interaction_id) FROM judgments
                  WHERE status = 'ok' AND interaction_id IN (SELECT id FROM w)),
                (SELECT coalesce(sum(cost_usd), 0) FROM judgments WHERE interaction_id IN (SELECT id FROM w))
-        """, [period.start, period.end, BAD]).fetchone() or (0, 0, 0, 0)
+        """, [period.start, period.end, LIKELY_BAD_ABOVE]).fetchone() or (0, 0, 0, 0)
     n, bad, judged, cost = row
-    return {"interactions": n, "likely_bad": bad, "share_bad": _share(bad, n), "threshold": BAD, "judged": judged,
-            "judged_share": _share(judged, n), "judge_cost_usd": round(float(cost), 6)}
+    return {"interactions": n, "likely_bad": bad, "share_bad": _share(bad, n), "threshold": LIKELY_BAD_ABOVE,
+            "judged": judged, "judged_share": _share(judged, n), "judge_cost_usd": round(float(cost), 6)}
 
 
 def with_change(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +41,7 @@ def daily(store: Store, period: Period) -> list[dict[str, Any]]:
                quantile_cont(i.latency_ms, 0.5), quantile_cont(i.latency_ms, 0.9), quantile_cont(i.latency_ms, 0.99)
         FROM interactions i LEFT JOIN labels l ON l.interaction_id = i.id
         WHERE i.ts >= ? AND i.ts < ? GROUP BY day ORDER BY day
-        """, [BAD, period.start, period.end]).fetchall()
+        """, [LIKELY_BAD_ABOVE, period.start, period.end]).fetchall()
     return [{"day": str(d), "interactions": n, "share_bad": _round(s), "mean_p_bad": _round(p),
              "p50_ms": _round(a, 1), "p90_ms": _round(b, 1), "p99_ms": _round(c, 1)} for d, n, s, p, a, b, c in rows]
 

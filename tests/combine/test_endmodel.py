@@ -46,8 +46,8 @@ def test_end_model_beats_the_label_model_and_every_single_source(judged_sample: 
         planted = {r["id"]: bool(r["failure_mode"]) for r in csv.DictReader(f)}
     ids, names, matrix, _ = label_matrix(judged_sample, Config(), Window())
     y = np.array([planted[i] for i in ids])
-    got = dict((i, (p, v)) for i, p, v in judged_sample.con.execute(
-        "SELECT interaction_id, p_bad, p_bad_votes FROM labels").fetchall())
+    got = {i: (p, v) for i, p, v in judged_sample.con.execute(
+        "SELECT interaction_id, p_bad, p_bad_votes FROM labels").fetchall()}
     end = roc_auc_score(y, [got[i][0] for i in ids])
     votes = roc_auc_score(y, [got[i][1] for i in ids])
     single = [roc_auc_score(y, np.where(matrix[:, j] == ABSTAIN, 0.5, matrix[:, j] == BAD)) for j in range(len(names))]

@@ -40,6 +40,8 @@ from typing import Any
 import duckdb
 from duckdb.sqltypes import VARCHAR
 
+from critic.ingest.shapes import JSON_START
+
 CLAIM = "list_has_any(k, ['resourceSpans', 'resourceLogs'])"  # k: the record's top-level keys
 _ENTRIES = "list_transform(from_json({x}->'attributes', '[\"json\"]'), lambda a: {{'k': a->>'key', 'v': a->'value'}})"
 LLM_OPERATIONS = "('chat', 'text_completion', 'generate_content')"
@@ -96,7 +98,7 @@ def _n(*keys: str) -> str:
 def _j(key: str, attrs: str = "attrs") -> str:
     """An attribute as JSON: a string holding JSON parsed, a structured AnyValue made plain."""
     text = _s(key, attrs)
-    return (f"CASE WHEN regexp_matches({text}, '^\\s*[\\[{{]') THEN coalesce(TRY_CAST({text} AS JSON), to_json({text})) "
+    return (f"CASE WHEN regexp_matches({text}, {JSON_START}) THEN coalesce(TRY_CAST({text} AS JSON), to_json({text})) "
             f"WHEN {text} IS NOT NULL THEN to_json({text}) "
             f"WHEN {attrs}['{key}'] IS NOT NULL THEN critic_otel_plain({attrs}['{key}']::VARCHAR)::JSON END")
 
