@@ -126,7 +126,8 @@ def _judges_silence(matrix: np.ndarray, names: list[str], scores: dict[str, np.n
     votes = matrix.copy()
     for j, name in enumerate(names):
         key = name.partition(":")[2]
-        if name.startswith("critic:") and key in scores:
+        trusted = (matrix[:, j] != ABSTAIN).any()  # a judge not trusted (all its votes withdrawn) says nothing here
+        if name.startswith("critic:") and key in scores and trusted:
             votes[np.isfinite(scores[key]) & (votes[:, j] == ABSTAIN), j] = GOOD
     return votes
 

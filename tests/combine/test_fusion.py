@@ -68,3 +68,13 @@ def test_a_narrow_band_judge_counts_and_a_contradicted_source_loses_its_say(stor
     fused = roc_auc_score(y, [p_bad[i] for i in ids])
     judge_alone = roc_auc_score(y, [-scores[i] for i in ids])
     assert fused >= judge_alone - 0.01 and fused > 0.8
+
+
+def test_a_judge_not_trusted_says_nothing_to_the_class_prior() -> None:
+    from critic.combine.label import _judges_silence
+
+    matrix = np.array([[1, -1], [-1, -1], [-1, -1]])  # column 1: a judge whose votes were withdrawn
+    scores = {"tone@a": np.array([1.0, 2.0, 3.0]), "tone@b": np.array([1.0, 2.0, 3.0])}
+    silence = _judges_silence(matrix, ["critic:tone@a", "critic:tone@b"], scores)
+    assert silence[:, 0].tolist() == [1, 0, 0]  # a trusted judge's silence on what it scored: "not bad"
+    assert silence[:, 1].tolist() == [-1, -1, -1]  # not counted as "not bad" where it scored
