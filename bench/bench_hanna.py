@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from critic.calibrate.hanna import CRITERIA, score_rows
-from critic.calibrate.metrics import Scale
+from critic.agreement import Scale
 from critic.calibrate.scores import ScoreRow, calibrate_scores
 
 

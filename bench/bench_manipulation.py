@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 
 from critic.data import resource
-from critic.store.manipulation import is_manipulation, reasons
+from critic.signals.manipulation import is_manipulation, reasons
 
 FILES = ("attacks.jsonl", "attacks_holdout.jsonl", "attacks_holdout2.jsonl", "ordinary.jsonl", "hard_negatives.jsonl",
          "hard_negatives2.jsonl")

@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT / "datasets"))
 
 import train_students
 
-from critic.calibrate.metrics import grouped
-from critic.distill import features
-from critic.distill.model import train
+from critic.agreement import grouped
+from critic.judge.backends.student import features
+from critic.judge.backends.student.model import train
 from critic.judge.backends.local import shipped_student
 
 SHARED = ROOT.parent / "shared" / "datasets"

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from critic.calibrate.live import judge_human
-from critic.calibrate.metrics import Scale
+from critic.agreement import Scale
 from critic.calibrate.scores import calibrate_scores
 from critic.config import Config
 from critic.judge.backends import resolve_judge

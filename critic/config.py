@@ -84,7 +84,6 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 # (input, output) USD per million tokens, list prices as of 2026; override under [prices."SPEC"].
 PRICES: dict[str, tuple[float, float]] = {
-    "local": (0.0, 0.0),
     "openai:gpt-4.1": (2.00, 8.00),
     "openai:gpt-4.1-mini": (0.40, 1.60),
     "openai:gpt-4.1-nano": (0.10, 0.40),
@@ -95,19 +94,22 @@ PRICES: dict[str, tuple[float, float]] = {
 }
 
 
-def price(spec: str, config: Config) -> tuple[float, float] | None:
-    """(input, output) USD per million tokens for a judge SPEC, or None if unknown."""
-    if spec.startswith("student:"):  # runs in-process
-        return 0.0, 0.0
+def listed_price(spec: str, config: Config) -> tuple[float, float] | None:
+    """(input, output) USD per million tokens for a model SPEC from [prices] or PRICES, or None if unknown.
+
+    A judge's price: critic.judge.backends.price (a backend that runs here is free)."""
     override = config.prices.get(spec)
     if override:
         return float(override.get("input", 0.0)), float(override.get("output", 0.0))
     return PRICES.get(spec)
 
 
-def cost_usd(spec: str, config: Config, input_tokens: int, output_tokens: int) -> float:
-    """Cost of one call; 0 for a model with no known price (the run warns once)."""
+def price(spec: str, config: Config) -> tuple[float, float] | None:  # TEMP: until run.py/batch.py move
+    if spec.startswith(("student:", "local")):
+        return 0.0, 0.0
+    return listed_price(spec, config)
+
+
+def cost_usd(spec: str, config: Config, input_tokens: int, output_tokens: int) -> float:  # TEMP
     known = price(spec, config)
-    if known is None:
-        return 0.0
-    return (input_tokens * known[0] + output_tokens * known[1]) / 1e6
+    return 0.0 if known is None else (input_tokens * known[0] + output_tokens * known[1]) / 1e6

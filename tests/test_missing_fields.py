@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 
 from critic.cli import cli
 from critic.combine.endmodel import features
-from critic.store import Store
-from critic.store.signals import SIGNALS, signals_sql
+from critic.store import Store, Window
+from critic.signals import NAMES as SIGNALS
+from critic.store.labels import choose_for_label
+from critic.store.signals import signals_sql
 from tests.conftest import SAMPLE
 from tests.fakes.provider import ProviderServer
 
@@ -102,8 +104,7 @@ def test_every_stage_runs_whatever_optional_field_is_missing(data: tuple[list[di
         failed = store.con.execute("SELECT count(*) FROM labels l JOIN interactions i ON i.id = l.interaction_id "
                                    "WHERE i.finish_reason = 'error' AND l.p_bad < 1").fetchone()
         assert failed == (0,)
-        store.con.execute("CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions ORDER BY id")
-        store.con.execute(f"CREATE OR REPLACE TEMP TABLE label_signals AS {signals_sql('label_ids')}")
+        choose_for_label(store, Window())
         assert not features(store).isna().any().any()
     code, out = _run(["triage", "--db", db, "--since", "2000-01-01", "--until", "2099-01-01", "--out",
                       str(folder / "report"), "--format", "json"], server)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from critic import jsonl
-from critic.calibrate.metrics import SEVEN, Scale, agreement
+from critic.agreement import SEVEN, Scale, agreement
 from critic.errors import InputError
 from critic.store import Store
+from critic.store.kept import calibrations, write_calibrations
 
 REQUIRED = ("id", "criterion", "judge", "score", "human")
 
@@ -58,18 +58,12 @@ def calibrate_scores(rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_
 
 def record(store: Store, results: list[dict[str, Any]], source: str, versions: dict[str, str] | None = None) -> None:
     """Keep each result with its judge, rubric version (by criterion, when judged now) and date, for `--history`."""
-    with store.transaction() as con:
-        for r in results:
-            con.execute("INSERT INTO calibrations VALUES (now(), ?, ?, ?, ?, ?)",
-                        [r["judge"], r["criterion"], (versions or {}).get(r["criterion"]), source, json.dumps(r)])
+    write_calibrations(store, results, source, versions)
 
 
 def history(store: Store) -> list[dict[str, Any]]:
-    rows = store.con.execute("SELECT created_at, judge, criterion, rubric_version, source, result FROM calibrations "
-                             "ORDER BY judge, criterion, created_at").fetchall()
     out = []
-    for created, judge, criterion, version, source, result in rows:
-        r = json.loads(result)
+    for created, judge, criterion, version, source, r in calibrations(store):
         out.append({"date": str(created), "judge": judge, "criterion": criterion, "rubric_version": version,
                     "source": source, "n": r["n"], "mae": r["mae"], "within_1": r["within_1"], "spearman": r["spearman"],
                     "kendall": r["kendall"]})

@@ -9,7 +9,6 @@ worst regressions. The verdict and the exit code come from the same GateResult.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from critic.errors import CriticError, InputError
 from critic.judge.items import Items, expected_scores, read_items
 from critic.rubrics import Rubric
 from critic.store import Store
+from critic.store.kept import check_run_items, recent_check_runs, write_check_run
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,7 @@ class GateResult:
 def record_check(store: Store, candidate: str, items: Items) -> str:
     """Keep this check's candidate outputs under a new run id (a later `--baseline RUN_ID`); return the id."""
     run_id = "check-" + uuid.uuid4().hex[:10]
-    store.con.execute("INSERT INTO check_runs VALUES (?, now(), ?, ?)",
-                      [run_id, candidate, json.dumps({k: {"id": v["id"], "output": v["output"]} for k, v in items.items()})])
+    write_check_run(store, run_id, candidate, {k: {"id": v["id"], "output": v["output"]} for k, v in items.items()})
     return run_id
 
 
@@ -78,13 +77,12 @@ def read_side(store: Store, value: str) -> Items:
     """{id: record} from a JSONL file, or from the candidate of a recorded check run id."""
     if Path(value).is_file():
         return read_items(value)
-    row = store.con.execute("SELECT items FROM check_runs WHERE run_id = ?", [value]).fetchone()
-    if row is None:
-        recent = [r[0] for r in store.con.execute(
-            "SELECT run_id FROM check_runs ORDER BY created_at DESC LIMIT 3").fetchall()]
+    kept = check_run_items(store, value)
+    if kept is None:
+        recent = recent_check_runs(store)
         hint = f"recent check runs: {', '.join(recent)}" if recent else "no check runs are recorded in this store"
         raise InputError(value, None, f"neither a file nor a check run id in the store ({hint})")
-    return json.loads(row[0])
+    return kept
 
 
 def gate(store: Store, judge_spec: str, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],

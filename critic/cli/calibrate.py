@@ -47,7 +47,7 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
     Example: critic calibrate --scores recorded.jsonl --human-scale 1-5 --judge-scale 1-5
     Example: critic calibrate --human rated.jsonl --rubric accuracy --judge openai:gpt-4.1-mini --human-scale 1-5
     """
-    from critic.calibrate.metrics import Scale
+    from critic.agreement import Scale
     from critic.calibrate.scores import calibrate_scores, history, read_scores, record
     from critic.store import Store
 

@@ -11,11 +11,18 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from critic.combine import DIMENSIONS
 from critic.errors import CriticError
 from critic.store import Store
-from critic.store.views import latest_judgments, shown_judgments
+from critic.store.labels import labelled_count
+from critic.store.variants import (
+    p_bad_by_variant,
+    primary_judges,
+    scores_by_variant,
+    variants,
+)
 
 N_BOOT = 2000
 MIN_N = 5  # below this on either side a bootstrap interval means nothing
@@ -92,30 +99,24 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
     """
     if by not in DIMENSIONS:
         raise CriticError(f"--by must be one of {', '.join(DIMENSIONS)}")
-    variants = [r[0] for r in store.con.execute(
-        f"SELECT {by} FROM interactions WHERE {by} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1").fetchall()]
-    if len(variants) < 2:
-        found = f"only {variants[0]!r}" if variants else "none"
-        raise CriticError(f"compare needs two values of {by} in the store, found {found}; log "
+    found = variants(store, by)
+    if len(found) < 2:
+        shown = f"only {found[0]!r}" if found else "none"
+        raise CriticError(f"compare needs two values of {by} in the store, found {shown}; log "
                           f"{by} with each interaction (critic ingest reads it as a field), or compare by another of "
                           f"{', '.join(DIMENSIONS)}")
-    a = a or str(variants[0])
-    b = b or str(next(v for v in variants if v != a))
-    if a not in variants or b not in variants:
-        missing = a if a not in variants else b
+    a = a or found[0]
+    b = b or next(v for v in found if v != a)
+    if a not in found or b not in found:
+        missing = a if a not in found else b
         raise CriticError(f"no interactions with {by} = {missing!r}; the values in the store are "
-                          f"{', '.join(map(repr, variants))}")
+                          f"{', '.join(map(repr, found))}")
     result = Comparison(by, a, b)
-    labelled = store.con.execute("SELECT count(*) FROM labels").fetchone()
-    if labelled and labelled[0]:
-        result.metrics.append(_metric(store, a, b, "p_bad",
-                                      f"SELECT i.input, i.{by}, l.p_bad FROM labels l JOIN interactions i ON i.id = l.interaction_id",
-                                      [], higher_is_better=False))
+    if labelled_count(store):
+        result.metrics.append(_metric(p_bad_by_variant(store, by), a, b, "p_bad", higher_is_better=False))
     for rubric, scored_by, version in judged_rubrics(store, rubrics, judge):
-        judged = latest_judgments("rubric = ? AND judge = ? AND rubric_version = ?")
-        sql = f"SELECT i.input, i.{by}, j.expected FROM {judged} j JOIN interactions i ON i.id = j.interaction_id"
-        result.metrics.append(_metric(store, a, b, f"score:{rubric}", sql, [rubric, scored_by, version],
-                                      higher_is_better=True))
+        result.metrics.append(_metric(scores_by_variant(store, by, rubric, scored_by, version), a, b,
+                                      f"score:{rubric}", higher_is_better=True))
     if not result.metrics:
         raise CriticError("nothing to compare: run critic eval and/or critic label first")
     return result
@@ -124,11 +125,7 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
 def judged_rubrics(store: Store, rubrics: tuple[str, ...] = (), judge: str | None = None) -> list[tuple[str, str, str]]:
     """(rubric, judge, rubric version) to compare per rubric: the rubric's primary judge (critic.store.views, the
     judge the report shows) or JUDGE, and the version it judged last, on logged traffic."""
-    only = "interaction_id IN (SELECT id FROM interactions) AND (? IS NULL OR judge = ?)"
-    rows = store.con.execute(
-        f"SELECT rubric, judge, arg_max(rubric_version, created_at) FROM {shown_judgments(only)} GROUP BY 1, 2 ORDER BY 1",
-        [judge, judge]).fetchall()
-    found = {r: (r, j, v) for r, j, v in rows}
+    found = {r: (r, j, v) for r, j, v in primary_judges(store, judge)}
     missing = [r for r in rubrics if r not in found]
     if missing:
         by = f" by {judge}" if judge else ""
@@ -137,11 +134,8 @@ def judged_rubrics(store: Store, rubrics: tuple[str, ...] = (), judge: str | Non
     return [found[r] for r in (rubrics or tuple(found))]
 
 
-def _metric(store: Store, a: str, b: str, name: str, sql: str, params: list[str], *,
-            higher_is_better: bool) -> Metric:
-    """SQL selects (input, variant, value) rows; BY (a DIMENSIONS name, checked by compare) is already in it."""
-    df = store.con.execute(sql, params).df()
-    df.columns = ["input", "variant", "value"]
+def _metric(df: pd.DataFrame, a: str, b: str, name: str, *, higher_is_better: bool) -> Metric:
+    """Variants A and B compared on DF's (input, variant, value) rows: paired by input where most inputs are shared."""
     side_a = df[df.variant == a]
     side_b = df[df.variant == b]
     both = side_a.groupby("input").value.mean().to_frame("a").join(side_b.groupby("input").value.mean().to_frame("b"),

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from critic.combine.sources import EVENT_VOTES, RELATIVE_JUDGES
+from critic.signals import NAMES as SIGNALS
 from critic.store import Store
-from critic.store.signals import SIGNALS
-from critic.store.views import latest_judgments
+from critic.store.labels import base_features, event_counts, judge_scores
 
 FOLDS = 5
 MIN_ROWS = 50  # fewer rows than this: keep the LabelModel's P(bad), and say so
@@ -51,30 +51,12 @@ class EndModel:
 def features(store: Store) -> pd.DataFrame:
     """One row per interaction being labelled (label_ids, ordered by id), one column per feature.
 
-    Reads the temp tables label_ids and label_signals that critic.combine.label.label_matrix makes.
+    Reads the interactions critic.store.labels.choose_for_label chose (critic.combine.label.label_matrix).
     """
-    con = store.con
-    ids_table = "label_ids"
-    base = con.execute(f"""
-        WITH p AS (SELECT feature, median(latency_ms) AS p50, quantile_cont(latency_ms, 0.99) AS p99
-              FROM interactions WHERE latency_ms > 0 GROUP BY feature)
-        SELECT i.id, s.* EXCLUDE (id),
-               ln(1 + length(i.output)) AS log_output_chars,
-               CASE WHEN i.latency_ms > 0 AND p.p50 > 0 THEN ln(i.latency_ms / p.p50) ELSE 0 END AS log_latency_rel,
-               coalesce(i.latency_ms > p.p99, false)::INTEGER AS latency_over_p99,
-               (i.latency_ms IS NULL)::INTEGER AS latency_missing
-        FROM interactions i JOIN {ids_table} USING (id) JOIN label_signals s USING (id)
-        LEFT JOIN p ON p.feature IS NOT DISTINCT FROM i.feature  -- interactions without a feature are one group
-        ORDER BY i.id""").df()
+    base = base_features(store)
     base["invented_numbers"] = np.log1p(base["invented_numbers"].astype(float))
-    kinds = ", ".join(f"'{k}'" for k in EVENT_VOTES)
-    events = con.execute(f"""
-        SELECT interaction_id AS id, 'events:' || kind AS name, count(*)::DOUBLE AS value FROM events
-        WHERE kind IN ({kinds}) AND interaction_id IN (SELECT id FROM {ids_table}) GROUP BY ALL""").df()
-    scores = con.execute(f"""
-        SELECT interaction_id AS id, rubric || '@' || judge AS key, expected,
-               coalesce((probs->>'1')::DOUBLE, 0) + coalesce((probs->>'2')::DOUBLE, 0) AS low
-        FROM {latest_judgments(f"interaction_id IN (SELECT id FROM {ids_table})")}""").df()
+    events = event_counts(store, list(EVENT_VOTES))
+    scores = judge_scores(store)
     frame = base.set_index("id")
     if len(events):
         frame = frame.join(events.pivot(index="id", columns="name", values="value")).fillna(

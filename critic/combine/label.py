@@ -10,22 +10,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from critic.combine.endmodel import EndModel, features, fit_end_model
 from critic.combine.sources import (
     ABSTAIN,
     BAD,
     GOOD,
-    HEURISTICS,
     load_user_sources,
     user_votes,
-    votes_sql,
+    vote_rules,
 )
 from critic.config import Config
 from critic.errors import CriticError
+from critic.signals import HEURISTICS
 from critic.store import Store, Window
-from critic.store.signals import signals_sql
+from critic.store.labels import (
+    choose_for_label,
+    chosen_interactions,
+    failed_or_empty,
+    gold_marks,
+    label_of,
+    vote_matrix,
+    write_labels,
+)
 from critic.store.views import LIKELY_BAD_ABOVE
 
 
@@ -70,26 +77,12 @@ class LabelResult:
 
 def label_matrix(store: Store, config: Config, window: Window) -> tuple[list[str], list[str], np.ndarray, dict[str, int]]:
     """(interaction ids, source names, matrix with one row per interaction, faults per user source)."""
-    where, params = window.where()
-    con = store.con
-    con.execute(f"CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions WHERE {where} ORDER BY id", params)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE label_signals AS {signals_sql('label_ids')}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE label_votes AS SELECT * FROM ({votes_sql(store, config)}) "
-                "WHERE vote IS NOT NULL AND interaction_id IN (SELECT id FROM label_ids)")
-    names = [r[0] for r in con.execute("SELECT DISTINCT source FROM label_votes ORDER BY source").fetchall()]
-    ids = [r[0] for r in con.execute("SELECT id FROM label_ids").fetchall()]
-    if names:
-        columns = ", ".join(f"coalesce(max(v.vote) FILTER (WHERE v.source = ?), {ABSTAIN})" for _ in names)
-        rows = con.execute(f"SELECT {columns} FROM label_ids i LEFT JOIN label_votes v ON v.interaction_id = i.id "
-                           "GROUP BY i.id ORDER BY i.id", names).fetchnumpy()
-        matrix = np.column_stack([np.asarray(rows[k], dtype=int) for k in rows]) if ids else np.empty((0, len(names)), int)
-    else:
-        matrix = np.empty((len(ids), 0), dtype=int)
+    ids = choose_for_label(store, window)
+    names, matrix = vote_matrix(store, vote_rules(store, config), ABSTAIN)
     user = load_user_sources(config)
     faults: dict[str, int] = {}
     if user and ids:
-        records = con.execute("SELECT * FROM interactions i JOIN label_ids USING (id) ORDER BY id").df().to_dict("records")
-        extra, faults = user_votes(records, user)
+        extra, faults = user_votes(chosen_interactions(store), user)
         matrix, names = np.hstack([matrix, extra]), names + list(user)
     return ids, names, matrix, faults
 
@@ -297,7 +290,7 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     ids, names, matrix, faults = label_matrix(store, config, window)
     frame = features(store).reindex(ids)
     votes, model, note, weights, agreement, distrust, contradicted = _fit_trusted(matrix, names, _judge_scores(frame))
-    stats = _source_stats(names, matrix, weights, faults, _gold(store, ids))
+    stats = _source_stats(names, matrix, weights, faults, _gold(store))
     for j, s in enumerate(stats):
         s.agreement, s.trusted, s.distrusted_because = agreement[j], j not in distrust, distrust.get(j)
     if model == "none" or not ids:
@@ -316,15 +309,9 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
              "sources_good": json.dumps([n for n, v in zip(names, r) if v == GOOD]),
              "created_at": now, "p_bad_votes": float(pv), "drivers": json.dumps(d)}
             for i, p, pv, d, r in zip(ids, probs, votes, drivers, matrix.tolist())]
-    with store.transaction() as con:
-        con.execute("DELETE FROM labels WHERE interaction_id IN (SELECT id FROM label_ids)")
-        con.register("new_labels", pa.Table.from_pylist(rows))
-        con.execute("INSERT INTO labels SELECT interaction_id, p_bad, label_model, model_version, sources_bad, "
-                    "sources_good, created_at, p_bad_votes, drivers FROM new_labels")
-        con.unregister("new_labels")
-        con.execute("INSERT INTO label_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [now, version, model, note, len(ids), json.dumps([asdict(s) for s in stats]),
-                     json.dumps(end.as_dict())])
+    write_labels(store, rows, {"created_at": now, "model_version": version, "label_model": model, "note": note,
+                               "interactions": len(ids), "sources": [asdict(s) for s in stats],
+                               "end_model": end.as_dict()})
     result.likely_bad = int((probs > LIKELY_BAD_ABOVE).sum())
     result.rows = [{"id": r["interaction_id"], "p_bad": r["p_bad"], "p_bad_votes": r["p_bad_votes"],
                     "sources_bad": r["sources_bad"], "sources_good": r["sources_good"], "drivers": r["drivers"]}
@@ -336,9 +323,7 @@ def _failed_calls_are_bad(store: Store, probs: np.ndarray,
                           drivers: list[list[str]]) -> tuple[np.ndarray, list[list[str]]]:
     """P(bad) = 1 for a failed call (finish_reason 'error') and for an empty reply: the user got an error or
     nothing, whatever else was seen."""
-    rows = store.con.execute(
-        "SELECT s.failed = 1, coalesce(i.has_content AND s.failed = 0 AND trim(i.output) = '', false) "
-        "FROM label_signals s JOIN interactions i USING (id) ORDER BY id").fetchall()
+    rows = failed_or_empty(store)
     failed = np.array([bool(f) for f, _ in rows], dtype=bool)
     empty = np.array([bool(e) for _, e in rows], dtype=bool)
     probs = np.where(failed | empty, 1.0, probs)
@@ -347,21 +332,19 @@ def _failed_calls_are_bad(store: Store, probs: np.ndarray,
 
 def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:
     """Why one interaction got its P(bad): both probabilities, the sources that voted, the end model's drivers."""
-    row = store.con.execute("SELECT p_bad, p_bad_votes, sources_bad, sources_good, drivers FROM labels "
-                            "WHERE interaction_id = ?", [interaction_id]).fetchone()
+    row = label_of(store, interaction_id)
     if row is None:
         raise CriticError(f"no label for {interaction_id!r} in {store.path}; check the id, or run critic label first")
-    p_bad, votes, bad, good, drivers = row
+    p_bad, votes, bad, good, drivers = row.values()
     return {"id": interaction_id, "p_bad": p_bad, "p_bad_votes": p_bad if votes is None else votes,
             "sources_bad": json.loads(bad or "[]"), "sources_good": json.loads(good or "[]"),
             "drivers": json.loads(drivers or "[]")}
 
 
-def _gold(store: Store, ids: list[str]) -> np.ndarray | None:
+def _gold(store: Store) -> np.ndarray | None:
     """Gold labels from metadata.gold ('bad'/'good', 1/0), where any interaction carries one."""
-    rows = store.con.execute(
-        "SELECT lower(metadata->>'gold') FROM label_ids LEFT JOIN interactions USING (id) ORDER BY id").fetchall()
-    gold = np.array([BAD if g in ("bad", "1") else GOOD if g in ("good", "0") else ABSTAIN for (g,) in rows])
+    marks = gold_marks(store)
+    gold = np.array([BAD if g in ("bad", "1") else GOOD if g in ("good", "0") else ABSTAIN for g in marks])
     return gold if (gold != ABSTAIN).any() else None
 
 

@@ -5,17 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
-from critic.calibrate.metrics import Scale, agreement
-from critic.distill import features
-from critic.distill.model import Student, train
+from critic.agreement import Scale, agreement
 from critic.errors import CriticError
+from critic.judge.backends.student import features
+from critic.judge.backends.student.model import Student, train
 from critic.rubrics import Rubric
 from critic.store import Store
+from critic.store.kept import (
+    students,
+    teacher_judgments,
+    write_student,
+)
 
 MIN_ROWS = 30
 CV_FIGURES = ("n", "spearman", "kendall", "mae", "within_1")
@@ -32,11 +36,7 @@ class Rows:
 
 def teacher_rows(store: Store, rubric: Rubric, teacher: str) -> Rows:
     """The TEACHER's ok judgments of logged traffic on this rubric version; grouped by session (else interaction)."""
-    rows = store.con.execute(
-        "SELECT i.input, i.output, i.context, i.reference, i.finish_reason, coalesce(i.session_id, i.id), j.expected "
-        "FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
-        "WHERE j.judge = ? AND j.rubric = ? AND j.rubric_version = ? AND j.status = 'ok' ORDER BY i.id",
-        [teacher, rubric.name, rubric.version]).fetchall()
+    rows = teacher_judgments(store, teacher, rubric.name, rubric.version)
     keys = ("input", "output", "context", "reference", "finish_reason")
     return Rows([dict(zip(keys, r[:5])) for r in rows], np.array([r[6] for r in rows], float),
                 np.array([str(r[5]) for r in rows]))
@@ -63,27 +63,13 @@ def distill(store: Store, rows: Rows, *, name: str, rubric: Rubric, teacher: str
     digest = hashlib.sha256(json.dumps([features.VERSION, rubric.version, teacher, rows.y.round(4).tolist(),
                                         [f.get("output") for f in rows.fields]]).encode()).hexdigest()[:12]
     student = replace(student, version=digest, cv=cv)
-    with store.transaction() as con:
-        con.execute("INSERT OR REPLACE INTO students VALUES (?, ?, ?, ?, ?, ?)",
-                    [name, student.version, rubric.name, teacher, datetime.now(UTC), student.to_json()])
+    write_student(store, name, student.version, rubric.name, teacher, student.to_json())
     return student
-
-
-def load_student(store: Store, name: str, version: str | None = None) -> Student:
-    """The student NAME (its latest version unless VERSION) from the store."""
-    row = store.con.execute("SELECT model FROM students WHERE name = ? AND (? IS NULL OR version = ?) "
-                            "ORDER BY created_at DESC LIMIT 1", [name, version, version]).fetchone()
-    if row is None:
-        known = [r[0] for r in store.con.execute("SELECT DISTINCT name FROM students ORDER BY 1").fetchall()]
-        raise CriticError(f"no student {name!r}{' version ' + version if version else ''} in {store.path} "
-                          f"(students: {', '.join(known) or 'none'}); train one with `critic distill --name {name}`")
-    return Student.from_json(row[0])
 
 
 def list_students(store: Store) -> list[dict[str, Any]]:
     """Every stored student version, newest first, with its CV figures."""
-    rows = store.con.execute("SELECT name, version, rubric, teacher, created_at, model FROM students "
-                             "ORDER BY created_at DESC").fetchall()
+    rows = students(store)
     return [{"name": n, "version": v, "rubric": r, "teacher": t, "created_at": str(c),
              "n": json.loads(m)["n"], **{f"cv_{k}": json.loads(m)["cv"].get(k) for k in ("spearman", "mae", "within_1")}}
             for n, v, r, t, c, m in rows]

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from critic.calibrate.metrics import agreement
+from critic.agreement import agreement
 from critic.config import Config
 from critic.judge.backends.base import Judge
 from critic.judge.run import Runner, RunResult, Selection, WorkItem, select_work

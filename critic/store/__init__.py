@@ -14,7 +14,7 @@ import duckdb
 from duckdb.sqltypes import BOOLEAN, VARCHAR
 
 from critic.errors import ConfigError, StoreError, StoreLockedError
-from critic.store.manipulation import is_manipulation_past_gate
+from critic.signals.manipulation import is_manipulation_past_gate
 from critic.store.migrations import apply_migrations
 
 DEFAULT_DB = "critic.duckdb"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from critic.calibrate.metrics import Scale, agreement, quadratic_kappa
+from critic.agreement import Scale, agreement, quadratic_kappa
 from critic.cli import cli
 from tests.conftest import DATA
 

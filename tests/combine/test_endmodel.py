@@ -14,7 +14,8 @@ from critic.combine.label import label_matrix
 from critic.combine.sources import ABSTAIN, BAD
 from critic.config import Config
 from critic.store import Store, Window
-from critic.store.signals import SIGNALS, signals_sql
+from critic.signals import NAMES as SIGNALS
+from critic.store.signals import signals_sql
 from tests.conftest import SAMPLE
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from critic.combine.sources import BAD, GOOD, votes_sql
+from critic.combine.sources import BAD, GOOD, vote_rules
 from critic.config import Config
 from critic.store import Store
-from critic.store.signals import signals_sql
+from critic.store.labels import all_votes
 
 
 def _judged(store: Store, judge: str, scores: list[float], rubric: str = "tone") -> None:
@@ -16,11 +16,8 @@ def _judged(store: Store, judge: str, scores: list[float], rubric: str = "tone")
 
 
 def _votes(store: Store, config: Config, judge: str) -> dict[str, int]:
-    store.con.execute("CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions")  # as label_matrix does
-    store.con.execute(f"CREATE OR REPLACE TEMP TABLE label_signals AS {signals_sql('label_ids')}")
-    rows = store.con.execute(f"SELECT interaction_id, vote FROM ({votes_sql(store, config)}) "
-                             "WHERE source LIKE 'critic:%' AND vote IS NOT NULL AND source LIKE ?", [f"%@{judge}"]).fetchall()
-    return dict(rows)
+    return {i: vote for i, source, vote in all_votes(store, vote_rules(store, config))
+            if source.startswith("critic:") and source.endswith(f"@{judge}")}
 
 
 def test_every_judge_votes_by_its_own_distribution(store: Store) -> None:

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from critic.cli import cli
-from critic.distill.features import NAMES, featurize
+from critic.judge.backends.student.features import NAMES, featurize
 from critic.store import Store
 from tests.conftest import SAMPLE
 from tests.fakes.provider import ProviderServer

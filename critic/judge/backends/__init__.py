@@ -19,15 +19,14 @@ if TYPE_CHECKING:
     from critic.judge.backends.base import Judge
     from critic.store import Store
 
-# provider → "module:class"; the class takes (model or None, *, base_url, timeout_s) and sets `spec`.
+# provider → "module:class": the class states its own facts (critic.judge.backends.base.Judge: usage,
+# model optional, needs a store, priced, canonical name); adding a backend is its module and one line here.
 BACKENDS: dict[str, str] = {
     "local": "critic.judge.backends.local:LocalJudge",
     "openai": "critic.judge.backends.openai:OpenAIJudge",
     "anthropic": "critic.judge.backends.anthropic:AnthropicJudge",
     "student": "critic.judge.backends.student:StudentJudge",
 }
-MODEL_OPTIONAL = {"local"}
-NEEDS_STORE = {"student"}  # backends whose model lives in the store
 DEFAULT_TIMEOUT_S = 60.0
 
 
@@ -36,21 +35,32 @@ def judge_spec(spec: str | None = None, config: Config | None = None) -> str:
     return spec or os.environ.get("CRITIC_JUDGE") or (config.judge if config else None) or "local"
 
 
+def backend_class(provider: str) -> type[Judge]:
+    """The backend class registered for PROVIDER (its module is imported now, and its SDK with it)."""
+    module, _, cls = BACKENDS[provider].partition(":")
+    found: type[Judge] = getattr(importlib.import_module(module), cls)
+    return found
+
+
+def _backend(name: str) -> tuple[type[Judge], str | None]:
+    """(the backend class, the model or None) for a judge NAME; an unknown name fails listing the known ones."""
+    provider, _, model = name.partition(":")
+    backend = backend_class(provider) if provider in BACKENDS else None
+    if backend is None or (not model and not backend.model_optional):
+        known = ", ".join(repr(backend_class(p).usage) for p in BACKENDS)
+        raise JudgeError(f"unknown judge {name!r}; use one of {known}")
+    return backend, model or None
+
+
 def resolve_judge(spec: str | None = None, config: Config | None = None, *, base_url: str | None = None,
                   timeout_s: float | None = None, store: Store | None = None) -> Judge:
     """The backend for SPEC ('local', 'openai:gpt-4.1-mini', ...), with its canonical spec.
 
     The per-call timeout is TIMEOUT_S, else $CRITIC_JUDGE_TIMEOUT, else 60 s.
     """
-    name = judge_spec(spec, config)
-    provider, _, model = name.partition(":")
-    if provider not in BACKENDS or (not model and provider not in MODEL_OPTIONAL):
-        raise JudgeError(f"unknown judge {name!r}; use one of 'local', 'openai:MODEL' (any OpenAI-compatible "
-                         "server with --base-url), 'anthropic:MODEL' or 'student:NAME'")
-    module, _, cls = BACKENDS[provider].partition(":")
-    backend = getattr(importlib.import_module(module), cls)
-    extra = {"store": store} if provider in NEEDS_STORE else {}
-    return backend(model or None, base_url=base_url, timeout_s=timeout_s or judge_timeout(), **extra)  # type: ignore[no-any-return]
+    backend, model = _backend(judge_spec(spec, config))
+    extra = {"store": store} if backend.needs_store else {}
+    return backend(model, base_url=base_url, timeout_s=timeout_s or judge_timeout(), **extra)  # type: ignore[call-arg]
 
 
 def canonical_spec(spec: str | None = None, config: Config | None = None, store: Store | None = None) -> str:
@@ -58,20 +68,27 @@ def canonical_spec(spec: str | None = None, config: Config | None = None, store:
 
     'local:gemma-3-270m' → 'local'; 'student:NAME' → 'student:NAME@VERSION' of its latest version (needs STORE).
     """
-    name = judge_spec(spec, config)
-    provider, _, model = name.partition(":")
-    if provider == "local":
-        from critic.judge.backends.local import canonical
+    backend, model = _backend(judge_spec(spec, config))
+    return backend.canonical(model, store)
 
-        return canonical(model or None)
-    if provider == "student":
-        if store is None:
-            raise JudgeError(f"{name} lives in a store: give the --db it was trained in")
-        from critic.distill.train import load_student
 
-        student_name, _, version = model.partition("@")
-        return load_student(store, student_name, version or None).spec
-    return name
+def price(spec: str, config: Config) -> tuple[float, float] | None:
+    """(input, output) USD per million tokens for a judge SPEC: 0 for a backend that runs here, else its list
+    price (critic.config.PRICES, or [prices] in critic.toml), or None if unknown."""
+    provider = spec.partition(":")[0]
+    if provider in BACKENDS and not backend_class(provider).priced:
+        return 0.0, 0.0
+    from critic.config import listed_price
+
+    return listed_price(spec, config)
+
+
+def cost_usd(spec: str, config: Config, input_tokens: int, output_tokens: int) -> float:
+    """Cost of one call; 0 for a model with no known price (the run warns once)."""
+    known = price(spec, config)
+    if known is None:
+        return 0.0
+    return (input_tokens * known[0] + output_tokens * known[1]) / 1e6
 
 
 def judge_timeout() -> float:

@@ -20,6 +20,9 @@ from critic.judge.records import JudgeReply, JudgeRequest
 class AnthropicJudge(Judge):
     """Asks for one token; the score is the label alone."""
 
+    provider = "anthropic"
+    usage = "anthropic:MODEL"
+
     def __init__(self, model: str, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.model = model
         self.spec = f"anthropic:{model}"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from critic.errors import JudgeError
 from critic.judge.records import JudgeReply, JudgeRequest
 from critic.rubrics import Rubric
+
+if TYPE_CHECKING:
+    from critic.store import Store
 
 
 class TransientError(Exception):
@@ -34,6 +37,17 @@ class Judge(ABC):
     spec: str
     model: str
     max_concurrency: int = 64  # a local model runs one call at a time
+    # The backend's facts, read by critic.judge.backends (resolve_judge, canonical_spec, price):
+    provider: ClassVar[str]  # the name before the colon: `openai` in openai:MODEL
+    usage: ClassVar[str]  # how a user names it, for the "unknown judge" message: 'openai:MODEL'
+    model_optional: ClassVar[bool] = False  # the provider alone names a judge (`local`)
+    needs_store: ClassVar[bool] = False  # its model lives in the store: the constructor takes store=
+    priced: ClassVar[bool] = True  # its calls cost money per token (critic.config.PRICES); else free
+
+    @classmethod
+    def canonical(cls, model: str | None, store: Store | None = None) -> str:
+        """The one name judgments by this backend and MODEL are stored under (no client is built)."""
+        return f"{cls.provider}:{model}"
 
     @abstractmethod
     async def judge(self, request: JudgeRequest) -> JudgeReply:

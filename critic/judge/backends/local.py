@@ -33,14 +33,17 @@ import threading
 import time
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from critic.data import resource
-from critic.distill.features import FeatureCache
-from critic.distill.model import Student
 from critic.errors import JudgeError
 from critic.judge.backends.base import Judge
+from critic.judge.backends.student.features import FeatureCache
+from critic.judge.backends.student.model import Student
 from critic.judge.records import JudgeReply, JudgeRequest, to_distribution
+
+if TYPE_CHECKING:
+    from critic.store import Store
 
 MODEL_NAME = "gemma-3-270m"
 MAX_MATERIAL_TOKENS = 360  # per judged field, keeps one call near a third of a second on 2 cores
@@ -162,6 +165,14 @@ class LocalJudge(Judge):
     """Gemma 3 270M in-process; the score is the likelihood of the reply under the rubric."""
 
     max_concurrency = 1
+    provider = "local"
+    usage = "local"
+    model_optional = True
+    priced = False
+
+    @classmethod
+    def canonical(cls, model: str | None, store: Store | None = None) -> str:
+        return canonical(model)
 
     def __init__(self, model: str | None = None, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.spec = canonical(model)

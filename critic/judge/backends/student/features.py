@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from critic.store.signals import ENGLISH, FOREIGN, REFUSAL
+from critic.signals.patterns import ENGLISH, FOREIGN, REFUSAL
 
 VERSION = "f2"  # part of a student's version: changing a feature changes every student trained on it
 NAMES = (
