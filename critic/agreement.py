@@ -16,14 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import kendalltau, pearsonr, spearmanr
 
+from critic import scale
 from critic.errors import ConfigError
 
-LABELS = np.arange(1, 8)
+LABELS = np.array(scale.LABELS)
 
 
 @dataclass(frozen=True)
 class Scale:
-    """A human rating scale [low, high], mapped linearly onto 1–7."""
+    """A human rating scale [low, high], mapped linearly onto critic's (critic.scale)."""
 
     low: float
     high: float
@@ -39,10 +40,11 @@ class Scale:
         return cls(low, high)
 
     def to_seven(self, values: np.ndarray) -> np.ndarray:
-        return 1.0 + 6.0 * (values - self.low) / (self.high - self.low)
+        span = scale.HIGH - scale.LOW
+        return scale.LOW + span * (values - self.low) / (self.high - self.low)
 
 
-SEVEN = Scale(1, 7)
+SEVEN = Scale(scale.LOW, scale.HIGH)
 
 
 def _corr(func: object, a: np.ndarray, b: np.ndarray) -> float | None:
@@ -54,11 +56,12 @@ def _corr(func: object, a: np.ndarray, b: np.ndarray) -> float | None:
 
 def quadratic_kappa(a: np.ndarray, b: np.ndarray) -> float | None:
     """Cohen's κ with quadratic weights over the labels 1–7 (inputs rounded to labels)."""
-    a_lab = np.clip(np.rint(a), 1, 7).astype(int) - 1
-    b_lab = np.clip(np.rint(b), 1, 7).astype(int) - 1
-    observed = np.zeros((7, 7))
+    a_lab = np.clip(np.rint(a), scale.LOW, scale.HIGH).astype(int) - scale.LOW
+    b_lab = np.clip(np.rint(b), scale.LOW, scale.HIGH).astype(int) - scale.LOW
+    n = len(scale.LABELS)
+    observed = np.zeros((n, n))
     np.add.at(observed, (a_lab, b_lab), 1)
-    weights = np.array([[(i - j) ** 2 / 36 for j in range(7)] for i in range(7)])
+    weights = np.array([[(i - j) ** 2 / (n - 1) ** 2 for j in range(n)] for i in range(n)])
     expected = np.outer(observed.sum(1), observed.sum(0)) / max(len(a), 1)
     denominator = (weights * expected).sum()
     if denominator == 0:
@@ -68,9 +71,9 @@ def quadratic_kappa(a: np.ndarray, b: np.ndarray) -> float | None:
 
 def confusion(judge: np.ndarray, human: np.ndarray) -> list[list[int]]:
     """7×7 counts: rows the human label, columns the judge label (both rounded to 1–7)."""
-    matrix = np.zeros((7, 7), dtype=int)
-    j = np.clip(np.rint(judge), 1, 7).astype(int) - 1
-    h = np.clip(np.rint(human), 1, 7).astype(int) - 1
+    matrix = np.zeros((len(scale.LABELS), len(scale.LABELS)), dtype=int)
+    j = np.clip(np.rint(judge), scale.LOW, scale.HIGH).astype(int) - scale.LOW
+    h = np.clip(np.rint(human), scale.LOW, scale.HIGH).astype(int) - scale.LOW
     np.add.at(matrix, (h, j), 1)
     return matrix.tolist()
 

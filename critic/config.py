@@ -102,14 +102,3 @@ def listed_price(spec: str, config: Config) -> tuple[float, float] | None:
     if override:
         return float(override.get("input", 0.0)), float(override.get("output", 0.0))
     return PRICES.get(spec)
-
-
-def price(spec: str, config: Config) -> tuple[float, float] | None:  # TEMP: until run.py/batch.py move
-    if spec.startswith(("student:", "local")):
-        return 0.0, 0.0
-    return listed_price(spec, config)
-
-
-def cost_usd(spec: str, config: Config, input_tokens: int, output_tokens: int) -> float:  # TEMP
-    known = price(spec, config)
-    return 0.0 if known is None else (input_tokens * known[0] + output_tokens * known[1]) / 1e6

@@ -20,11 +20,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from critic.data import resource
 from critic.errors import RubricError
+from critic.scale import LEVELS
 
 BUILTIN_DIR = resource("rubrics")
 READABLE_FIELDS = ("input", "output", "reference", "context")
 KEYS = ("name", "description", "reads", "levels", "template")
-LEVELS = (7, 6, 5, 4, 3, 2, 1)
 
 # Judged text sits between these marks; the marks are stripped from the text itself, so
 # nothing inside can close its block or open a new one.

@@ -21,8 +21,8 @@ from critic.data import resource
 from critic.judge.backends.base import Judge
 from critic.judge.items import expected_scores, golden, judge_pairs, store_sides
 from critic.rubrics import Rubric
-from critic.store import Store
 from critic.signals.manipulation import is_manipulation
+from critic.store import Store
 
 FILLER = (" To add some further context, it is worth noting that this answer has been written with care, and "
           "that all of the points above apply in general, in most cases, and under the usual conditions.")

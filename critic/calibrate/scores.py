@@ -10,7 +10,7 @@ from critic import jsonl
 from critic.agreement import SEVEN, Scale, agreement
 from critic.errors import InputError
 from critic.store import Store
-from critic.store.kept import calibrations, write_calibrations
+from critic.store.kept import calibrations
 
 REQUIRED = ("id", "criterion", "judge", "score", "human")
 
@@ -54,11 +54,6 @@ def calibrate_scores(rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_
                             human_scale=human_scale, groups=groups)
         results.append({"criterion": criterion, "judge": judge, **figures})
     return results
-
-
-def record(store: Store, results: list[dict[str, Any]], source: str, versions: dict[str, str] | None = None) -> None:
-    """Keep each result with its judge, rubric version (by criterion, when judged now) and date, for `--history`."""
-    write_calibrations(store, results, source, versions)
 
 
 def history(store: Store) -> list[dict[str, Any]]:

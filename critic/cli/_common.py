@@ -45,7 +45,7 @@ def db_option(func: F) -> F:
     )(func)
 
 
-class Choice(click.Choice):  # type: ignore[type-arg]
+class Choice(click.Choice):
     """click.Choice whose 'missing' message is one line ("choose from a, b, c")."""
 
     def get_missing_message(self, param: click.Parameter, ctx: click.Context | None) -> str:

@@ -48,16 +48,17 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
     Example: critic calibrate --human rated.jsonl --rubric accuracy --judge openai:gpt-4.1-mini --human-scale 1-5
     """
     from critic.agreement import Scale
-    from critic.calibrate.scores import calibrate_scores, history, read_scores, record
+    from critic.calibrate.scores import calibrate_scores, history, read_scores
     from critic.store import Store
+    from critic.store.kept import write_calibrations
 
     if not show_history and bool(scores_file) == bool(human_file):
         raise click.UsageError("give one of --scores FILE (recorded judge and human scores) or --human FILE "
                                "(items people scored, judged now), or --history")
     with Store.open(db) as store:
         if show_history:
-            rows = history(store)
-            emit(rows, fmt, lambda rs: "\n".join(
+            kept = history(store)
+            emit(kept, fmt, lambda rs: "\n".join(
                 f"{r['date'][:19]}  {r['judge']:<24} {r['criterion']:<14} n={r['n']:<5} MAE {_f(r['mae'])}  "
                 f"within-1 {_f(r['within_1'])}  ρ {_f(r['spearman'])}" for r in rs) or "no calibration results stored")
             return
@@ -67,7 +68,7 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
         else:
             rows, source, version = read_scores(scores_file or ""), scores_file or "", None
         results = calibrate_scores(rows, judge_scale=Scale.parse(judge_scale), human_scale=Scale.parse(human_scale))
-        record(store, results, source, version)
+        write_calibrations(store, results, source, version)
     emit(results if fmt == "csv" else {"criteria": results}, fmt, lambda d: _text(d["criteria"]))
 
 

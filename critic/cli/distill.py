@@ -44,8 +44,8 @@ def distill_cmd(rubric_name: str | None, teacher: str | None, human_file: str | 
         return
     if not rubric_name or not name or bool(teacher) == bool(human_file):
         raise click.UsageError("give --rubric R, --name NAME and one of --teacher JUDGE or --human FILE (or --list)")
-    from critic.calibrate.live import read_human
     from critic.agreement import Scale
+    from critic.calibrate.live import read_human
     from critic.config import load_config
     from critic.distill.train import distill, human_rows, teacher_rows
     from critic.judge.backends import canonical_spec

@@ -62,6 +62,7 @@ def features(store: Store) -> pd.DataFrame:
         frame = frame.join(events.pivot(index="id", columns="name", values="value")).fillna(
             {c: 0.0 for c in events.name.unique()})
     for key, group in scores.groupby("key"):
+        key = str(key)
         relative = key.split("@", 1)[1] in RELATIVE_JUDGES
         g = group.set_index("id")
         # An uncalibrated judge (the embedded one) is used by rank: only its ordering carries signal.

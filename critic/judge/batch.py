@@ -11,15 +11,15 @@ submits the same prompt twice.
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from critic.config import cost_usd
 from critic.errors import JudgeError
+from critic.judge.backends import cost_usd
 from critic.judge.backends.base import PermanentError, TransientError
 from critic.judge.records import JudgeReply
 from critic.judge.run import Runner, RunResult, WorkItem, estimate_tokens
+from critic.store.judgments import batches_in_flight, close_batch, record_batch
 
 BATCH_DISCOUNT = 0.5  # OpenAI Batch and Anthropic Message Batches cost half the list price
 
@@ -74,22 +74,19 @@ class BatchRunner(Runner):
         return run
 
     async def _collect(self, fresh: dict[str, WorkItem], run: BatchRun) -> set[str]:
-        """Read every ended batch of this judge into judgments; the prompt hashes still in flight."""
-        rows = self.store.con.execute(
-            "SELECT batch_id, prompt_hashes FROM batches WHERE judge = ? AND status = 'submitted' ORDER BY submitted_at",
-            [self.judge.spec]).fetchall()
+        """Write the judgments of every ended batch of this judge; the prompt hashes still in flight."""
         in_flight: set[str] = set()
-        for batch_id, hashes in rows:
+        for batch_id, hashes in batches_in_flight(self.store, self.judge.spec):
             try:
                 status = await self.judge.batch_status(batch_id)
             except (TransientError, PermanentError):
                 status = "running"  # cannot tell now: try again next run
             if status == "running":
-                in_flight.update(json.loads(hashes))
+                in_flight.update(hashes)
                 run.running.append(batch_id)
                 continue
             results = await self.judge.batch_results(batch_id) if status == "ended" else {}
-            self._record_results(fresh, results, json.loads(hashes))
+            self._record_results(fresh, results, hashes)
             self._close(batch_id, status)
             (run.collected if status == "ended" else run.failed).append(batch_id)
         return in_flight
@@ -122,9 +119,7 @@ class BatchRunner(Runner):
             self.progress(1)
 
     def _remember(self, batch_id: str, hashes: list[str]) -> None:
-        self.store.con.execute("INSERT INTO batches VALUES (?, ?, now(), 'submitted', ?, NULL)",
-                               [batch_id, self.judge.spec, json.dumps(hashes)])
+        record_batch(self.store, batch_id, self.judge.spec, hashes)
 
     def _close(self, batch_id: str, status: str) -> None:
-        self.store.con.execute("UPDATE batches SET status = ?, finished_at = now() WHERE batch_id = ?",
-                               [status, batch_id])
+        close_batch(self.store, batch_id, status)

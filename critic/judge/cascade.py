@@ -23,6 +23,8 @@ from critic.judge.backends.base import Judge
 from critic.judge.run import Runner, RunResult, Selection, WorkItem, select_work
 from critic.rubrics import Rubric
 from critic.store import Store
+from critic.store.judgments import judgment_probs, paired_scores
+from critic.store.kept import write_calibrations
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class CascadeResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"items": self.items, "escalated": self.escalated, "audited": self.audited,
-                "teacher_calls": self.teacher.judged, "teacher_reused": self.teacher.cached, "agreement": self.agreement}
+                "teacher_calls": self.teacher.judged, "teacher_reused": self.teacher.cached,
+                "agreement": self.agreement}
 
 
 def uncertainty(probs: str | None) -> float:
@@ -80,9 +83,7 @@ def run_cascade(store: Store, student: Judge, teacher: Judge, config: Config, ru
     every = select_work(store, rubrics, student.spec, selection, finished=True)
     keys = [(w.interaction_id, w.rubric.name) for w in every]
     versions = [r.version for r in rubrics]
-    spread = {(i, r): uncertainty(p) for i, r, p in store.con.execute(
-        "SELECT interaction_id, rubric, probs FROM judgments WHERE judge = ? AND status = 'ok' "
-        "AND list_contains(?, rubric_version)", [student.spec, versions]).fetchall()}
+    spread = {(i, r): uncertainty(p) for i, r, p in judgment_probs(store, student.spec, versions)}
     escalated, audited = choose(keys, spread, plan)
     chosen = escalated | audited
     todo: list[WorkItem] = [w for w in select_work(store, rubrics, teacher.spec, selection)
@@ -97,14 +98,9 @@ def _audit(store: Store, student: str, teacher: str, rubrics: list[Rubric], audi
            record_it: bool) -> dict[str, Any]:
     """Student–teacher agreement on the audited items, per rubric; recorded as a calibration of the student
     when the teacher judged anything new (a re-run that calls nobody adds no history row)."""
-    from critic.calibrate.scores import record
-
     found: dict[str, dict[str, Any]] = {}
     for rubric in rubrics:
-        rows = store.con.execute(
-            "SELECT s.interaction_id, s.expected, t.expected FROM judgments s JOIN judgments t USING (interaction_id, "
-            "rubric, rubric_version) WHERE s.judge = ? AND t.judge = ? AND s.rubric = ? AND s.rubric_version = ? "
-            "AND s.status = 'ok' AND t.status = 'ok'", [student, teacher, rubric.name, rubric.version]).fetchall()
+        rows = paired_scores(store, student, teacher, rubric.name, rubric.version)
         pairs = [(s, t) for i, s, t in rows if (i, rubric.name) in audited]
         if len(pairs) < 2:
             found[rubric.name] = {"n": len(pairs)}
@@ -112,6 +108,6 @@ def _audit(store: Store, student: str, teacher: str, rubrics: list[Rubric], audi
         figures = agreement([s for s, _ in pairs], [t for _, t in pairs])
         found[rubric.name] = {k: figures[k] for k in ("n", "spearman", "mae", "within_1")}
         if record_it:
-            record(store, [{"judge": student, "criterion": rubric.name, **figures}], f"cascade audit vs {teacher}",
+            write_calibrations(store, [{"judge": student, "criterion": rubric.name, **figures}], f"cascade audit vs {teacher}",
                    {rubric.name: rubric.version})
     return found

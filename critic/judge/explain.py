@@ -6,6 +6,7 @@ from critic.errors import CriticError
 from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.rubrics import Rubric
 from critic.store import Store
+from critic.store.judgments import interaction_fields, stored_judgments
 
 ASK = ("\n\nDo not answer with a label yet. In at most five sentences, say which level of the scale fits the "
        "material best and why, quoting the parts that decide it. End with 'Label: N'.")
@@ -13,15 +14,10 @@ ASK = ("\n\nDo not answer with a label yet. In at most five sentences, say which
 
 async def explain(store: Store, interaction_id: str, rubric: Rubric, judge: Judge) -> str:
     """The stored judgments of one interaction for RUBRIC, then the judge's explanation."""
-    row = store.con.execute("SELECT input, output, reference, context FROM interactions WHERE id = ? UNION ALL "
-                            "SELECT input, output, reference, context FROM eval_items WHERE id = ?",
-                            [interaction_id, interaction_id]).fetchone()
-    if row is None:
+    fields = interaction_fields(store, interaction_id)
+    if fields is None:
         raise CriticError(f"no interaction {interaction_id!r} in {store.path}; check the id (critic ingest first)")
-    fields = dict(zip(("input", "output", "reference", "context"), row))
-    stored = store.con.execute(
-        "SELECT judge, rubric_version, status, label, round(expected, 2) FROM judgments "
-        "WHERE interaction_id = ? AND rubric = ? ORDER BY created_at", [interaction_id, rubric.name]).fetchall()
+    stored = stored_judgments(store, interaction_id, rubric.name)
     lines = [f"stored: {j} {v}: {s} label={lab} expected={e}" for j, v, s, lab, e in stored] or ["stored: none"]
     try:
         text = await judge.explain(rubric.render(fields) + ASK)

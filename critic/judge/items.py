@@ -23,6 +23,7 @@ from critic.judge.backends.base import Judge
 from critic.judge.run import Runner, Selection, select_work
 from critic.rubrics import Rubric
 from critic.store import Store
+from critic.store.judgments import item_scores, write_eval_items
 
 CONTEXT_FIELDS = ("input", "reference", "context")
 Items = dict[str, dict[str, Any]]
@@ -82,16 +83,14 @@ def item_id(item: str, output: str) -> str:
 def store_items(store: Store, records: list[dict[str, Any]]) -> list[str]:
     """Keep {id, output, input?, reference?, context?} records as evaluation items; their item ids, in order."""
     now = datetime.now(UTC)
-    rows: dict[str, list[Any]] = {}
+    rows: dict[str, dict[str, Any]] = {}
     ids = []
     for record in records:
         iid = item_id(str(record["id"]), record["output"])
-        rows[iid] = [iid, now, record["output"],
-                     *(record[k] if isinstance(record.get(k), str) else None for k in CONTEXT_FIELDS)]
+        rows[iid] = {"id": iid, "created_at": now, "output": record["output"],
+                     **{k: record[k] if isinstance(record.get(k), str) else None for k in CONTEXT_FIELDS}}
         ids.append(iid)
-    with store.transaction() as con:
-        con.executemany("INSERT INTO eval_items (id, created_at, output, input, reference, context) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", list(rows.values()))
+    write_eval_items(store, list(rows.values()))
     return ids
 
 
@@ -121,7 +120,4 @@ def judge_pairs(store: Store, judge: Judge, config: Config, rubrics: list[Rubric
 
 def expected_scores(store: Store, judge_spec: str, rubric: Rubric, ids: list[str]) -> dict[str, float]:
     """{id: expected score} of the ok judgments of IDS by JUDGE_SPEC on this rubric version."""
-    return dict(store.con.execute(
-        "SELECT interaction_id, expected FROM judgments WHERE judge = ? AND rubric = ? AND rubric_version = ? "
-        "AND status = 'ok' AND list_contains(?, interaction_id)",
-        [judge_spec, rubric.name, rubric.version, ids]).fetchall())
+    return item_scores(store, judge_spec, rubric.name, rubric.version, ids)

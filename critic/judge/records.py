@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from critic.rubrics import Rubric
+from critic.scale import LABELS
 
-LABELS = (1, 2, 3, 4, 5, 6, 7)
 _LABEL = re.compile(r"^\s*([1-7])\s*[.)]?\s*$")
 
 

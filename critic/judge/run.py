@@ -21,26 +21,25 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import pyarrow as pa
-
-from critic.config import Config, cost_usd, price
+from critic.config import Config
+from critic.judge.backends import cost_usd, price
 from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.records import JudgeReply, JudgeRequest, verdict
 from critic.rubrics import Rubric
 from critic.secrets import known_secrets, scrub
-from critic.store import PROCESS, Store, Window
+from critic.store import Store, Window
+from critic.store.judgments import (
+    finish_run,
+    finished_judgments,
+    items_to_judge,
+    judged_prompts,
+    start_run,
+    write_judgments,
+)
 
 MAX_ATTEMPTS = 6
 FLUSH_ROWS, FLUSH_SECONDS = 256, 0.5
 SAMPLING = {"temperature": 0, "max_tokens": 1}  # part of the cache key: changing them re-judges
-COLUMNS = ("interaction_id", "rubric", "rubric_version", "judge", "label", "probs", "expected", "method", "raw",
-           "status", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "run_id", "created_at", "prompt_hash")
-
-
-# A failed call and a call logged without its content have no reply to judge: never judged.
-TABLES = {"interactions": "(SELECT * FROM interactions WHERE has_content AND finish_reason IS DISTINCT FROM 'error')",
-          "eval_items": "(SELECT id, created_at AS ts, input, output, reference, context, NULL AS finish_reason "
-                        "FROM eval_items)"}
 
 
 @dataclass(frozen=True)
@@ -92,23 +91,13 @@ class Work(list[WorkItem]):
 
 def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection, *,
                 finished: bool = False) -> Work:
-    """Every selected interaction × rubric without a finished judgment by this judge and rubric version (FINISHED: all)."""
-    window, window_params = Window(selection.since, selection.until).where()
-    params: list[Any] = list(window_params)
-    where = [window]
-    if selection.ids:
-        where.append("list_contains(?, id)")
-        params.append(list(selection.ids))
-    order = f"hash(id || '{int(selection.seed)}')" if selection.sample else "ts, id"
-    limit = selection.sample or selection.limit
-    source = TABLES[selection.table]
-    sql = (f"SELECT id, input, output, reference, context, finish_reason FROM {source} WHERE {' AND '.join(where)} "
-           f"ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else ""))
-    rows = store.con.execute(sql, params).fetchall()
-    done = set() if finished else _finished(store, rubrics, judge_spec)
+    """Every selected interaction × rubric without a finished judgment by this judge and rubric version
+    (FINISHED: all)."""
+    rows = items_to_judge(store, selection.table, Window(selection.since, selection.until), ids=selection.ids,
+                          limit=selection.sample or selection.limit, seed=selection.seed if selection.sample else None)
+    done = set() if finished else finished_judgments(store, judge_spec, [r.version for r in rubrics])
     work = Work()
-    for iid, inp, out, ref, ctx, finish in rows:
-        fields = {"input": inp, "output": out, "reference": ref, "context": ctx, "finish_reason": finish}
+    for iid, fields in rows:
         for rubric in rubrics:
             if (iid, rubric.name, rubric.version) in done:
                 work.already_judged += 1
@@ -117,25 +106,6 @@ def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection:
             key = hashlib.sha256(json.dumps([judge_spec, SAMPLING, prompt]).encode()).hexdigest()
             work.append(WorkItem(iid, rubric, JudgeRequest(prompt, rubric, fields), key))
     return work
-
-
-def judged_prompts(store: Store, judge_spec: str, hashes: list[str]) -> dict[str, dict[str, Any]]:
-    """Finished judgments by this judge for any of these prompt hashes: hash → the stored verdict."""
-    rows = store.con.execute(
-        "SELECT prompt_hash, label, probs, expected, method, raw, status FROM judgments "
-        "WHERE judge = ? AND status IN ('ok', 'unparseable') AND list_contains(?, prompt_hash)",
-        [judge_spec, hashes]).fetchall()
-    keys = ("label", "probs", "expected", "method", "raw", "status")
-    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
-
-
-def _finished(store: Store, rubrics: list[Rubric], judge_spec: str) -> set[tuple[str, str, str]]:
-    rows = store.con.execute(
-        "SELECT interaction_id, rubric, rubric_version FROM judgments "
-        "WHERE judge = ? AND status IN ('ok', 'unparseable') AND list_contains(?, rubric_version)",
-        [judge_spec, [r.version for r in rubrics]],
-    ).fetchall()
-    return {(a, b, c) for a, b, c in rows}
 
 
 class AdaptiveLimit:
@@ -208,13 +178,7 @@ class Writer:
         secrets = known_secrets()  # read the environment once per batch, not once per row
         for row in rows:  # a provider's error body may echo the request's key: nothing unscrubbed is stored
             row["raw"] = scrub(row["raw"], secrets)
-        con = self.store.con
-        con.register("pending_judgments", pa.Table.from_pylist(rows))
-        try:
-            con.execute(f"INSERT OR REPLACE INTO judgments ({', '.join(COLUMNS)}) "
-                        f"SELECT {', '.join(COLUMNS)} FROM pending_judgments")
-        finally:
-            con.unregister("pending_judgments")
+        write_judgments(self.store, rows)
 
 
 class Runner:
@@ -322,8 +286,9 @@ class Runner:
                 self._write(failed, label=None, probs=None, expected=None, method=None, raw=error, status="error")
             return
         v = verdict(reply)
-        stored: dict[str, Any] = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None, "expected": v.expected,
-                  "method": reply.method if v.status == "ok" else None, "raw": reply.text, "status": v.status}
+        stored: dict[str, Any] = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None,
+                                  "expected": v.expected, "method": reply.method if v.status == "ok" else None,
+                                  "raw": reply.text, "status": v.status}
         for twin in self._followers.get(item.prompt_hash, []):
             self._write_copy(twin, stored)
         cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens) * self.price_factor
@@ -355,14 +320,10 @@ class Runner:
 
     def _start_run(self, work: list[WorkItem]) -> None:
         rubrics = sorted({f"{w.rubric.name}@{w.rubric.version}" for w in work})
-        self.store.con.execute("INSERT INTO runs VALUES (?, now(), NULL, ?, ?, 'running', ?)",
-                               [self.result.run_id, self.judge.spec, json.dumps(rubrics),
-                                json.dumps({"process": PROCESS})])
+        start_run(self.store, self.result.run_id, self.judge.spec, rubrics)
 
     def _finish_run(self) -> None:
-        status = self.result.stopped or "done"
-        self.store.con.execute("UPDATE runs SET finished_at = now(), status = ?, stats = ? WHERE run_id = ?",
-                               [status, json.dumps(self.result.as_dict()), self.result.run_id])
+        finish_run(self.store, self.result.run_id, self.result.stopped or "done", self.result.as_dict())
 
 
 def estimate_tokens(text: str) -> int:

@@ -154,7 +154,7 @@ def is_manipulation(text: str | None) -> bool:
 
 def is_manipulation_past_gate(text: str | None) -> bool:
     """is_manipulation for a text that already passed GATE (or is not ASCII): the store's SQL ran the gate."""
-    return bool(text) and bool(_matches(text))  # type: ignore[arg-type]
+    return bool(text) and bool(_matches(text or ""))
 
 
 # A necessary condition for every pattern on ASCII text (its own text, or read as leetspeak), in

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 from duckdb.sqltypes import BOOLEAN, VARCHAR
 
-from critic.errors import ConfigError, StoreError, StoreLockedError
+from critic.errors import ConfigError, CriticError, StoreError, StoreLockedError
 from critic.signals.manipulation import is_manipulation_past_gate
 from critic.store.migrations import apply_migrations
 
@@ -117,6 +117,16 @@ class Store:
     def meta(self, key: str) -> str | None:
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
+
+    def columns(self, table: str, names: tuple[str, ...]) -> tuple[str, ...]:
+        """NAMES, checked to be columns of TABLE (they are about to be written into SQL)."""
+        known = {r[0] for r in self.con.execute("SELECT column_name FROM information_schema.columns "
+                                                "WHERE table_name = ?", [table]).fetchall()}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise CriticError(f"{', '.join(unknown)}: not a column of the {table}; use one of "
+                              f"{', '.join(sorted(known))}")
+        return names
 
     def count(self, table: str) -> int:
         """Rows in one of the store's tables."""

@@ -41,8 +41,9 @@ def student_names(store: Store) -> list[str]:
 
 def students(store: Store) -> list[tuple[str, str, str, str, datetime, str]]:
     """(name, version, rubric, teacher, created_at, model JSON) of every stored student version, newest first."""
-    return [tuple(r) for r in store.con.execute(  # type: ignore[misc]
-        "SELECT name, version, rubric, teacher, created_at, model FROM students ORDER BY created_at DESC").fetchall()]
+    rows = store.con.execute("SELECT name, version, rubric, teacher, created_at, model FROM students "
+                             "ORDER BY created_at DESC").fetchall()
+    return [(str(n), str(v), str(r), str(t), c, str(m)) for n, v, r, t, c, m in rows]
 
 
 def write_check_run(store: Store, run_id: str, candidate: str, items: dict[str, Any]) -> None:

@@ -90,7 +90,7 @@ def all_votes(store: Store, rules: VoteRules) -> list[tuple[str, str, int]]:
 def chosen_interactions(store: Store) -> list[dict[str, Any]]:
     """Every column of the chosen interactions, one dict each, in id order (what user sources read)."""
     frame = store.con.execute("SELECT * FROM interactions i JOIN label_ids USING (id) ORDER BY id").df()
-    return list(frame.to_dict("records"))
+    return [{str(k): v for k, v in record.items()} for record in frame.to_dict("records")]
 
 
 def failed_or_empty(store: Store) -> list[tuple[bool, bool]]:

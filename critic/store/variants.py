@@ -7,18 +7,13 @@ from typing import Any
 
 import pandas as pd
 
-from critic.errors import CriticError
 from critic.store import Store, Window
 from critic.store.views import latest_judgments, shown_judgments
 
 
 def _column(store: Store, by: str) -> str:
-    """BY, checked to be a column of the interactions table (it is written into SQL)."""
-    columns = [r[0] for r in store.con.execute("SELECT column_name FROM information_schema.columns "
-                                               "WHERE table_name = 'interactions'").fetchall()]
-    if by not in columns:
-        raise CriticError(f"{by!r} is not a column of the interactions; use one of {', '.join(sorted(columns))}")
-    return by
+    (column,) = store.columns("interactions", (by,))
+    return column
 
 
 def variants(store: Store, by: str) -> list[str]:

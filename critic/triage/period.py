@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from critic.errors import ConfigError, OptionError
 from critic.store import Store, Window
+from critic.store.triage import latest_ts
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -63,8 +64,7 @@ def span_period(since: str, until: str) -> Period:
 
 def last_full_week(store: Store) -> Period:
     """The last ISO week whose Sunday is on or before the day of the newest interaction."""
-    row = store.con.execute("SELECT max(ts) FROM interactions").fetchone()
-    newest = row[0] if row else None
+    newest = latest_ts(store)
     if newest is None:
         raise ConfigError("the store has no interactions; run `critic ingest` first")
     day = newest.astimezone(UTC).date()

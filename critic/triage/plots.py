@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display; set before pyplot is imported
 import matplotlib.pyplot as plt
 
+from critic.scale import LABELS
+
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
 
 
@@ -60,8 +62,8 @@ def _scores(hist: dict[str, list[int]]) -> str:
     fig, ax = plt.subplots(figsize=(6, 2.4))
     width = 0.8 / max(len(hist), 1)
     for i, (rubric, counts) in enumerate(sorted(hist.items())):
-        ax.bar([x + 1 - 0.4 + width * (i + 0.5) for x in range(7)], counts, width=width, label=rubric)
-    ax.set_xticks(range(1, 8))
+        ax.bar([x + 1 - 0.4 + width * (i + 0.5) for x in range(len(LABELS))], counts, width=width, label=rubric)
+    ax.set_xticks(LABELS)
     ax.set_xlabel("critic label (1 worst, 7 best)")
     ax.set_ylabel("interactions")
     ax.set_title("Critic score distribution")

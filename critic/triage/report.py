@@ -14,7 +14,16 @@ from critic.config import Config
 from critic.embed import embed
 from critic.errors import ConfigError
 from critic.store import Store
-from critic.store.views import LIKELY_BAD_ABOVE, shown_judgments
+from critic.store.labels import labelled_count
+from critic.store.triage import (
+    Example,
+    examples,
+    interaction_counts,
+    likely_bad_ids,
+    likely_bad_sample,
+    shown_scores,
+    worst_interactions,
+)
 from critic.triage import MAX_CLUSTERED, sections
 from critic.triage.cluster import (
     CONTEXT_FIELDS,
@@ -31,16 +40,13 @@ from critic.triage.signature import is_weak, signatures
 from critic.triage.state import assign_state
 
 EXAMPLES = 5
-# Each interaction's lowest critic score (s.lowest): ties in P(bad) go to the worse-scored.
-LOWEST_SCORE = (f"LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM {shown_judgments()} "
-                "GROUP BY interaction_id) s ON s.interaction_id = i.id")
 TREND_SIMILARITY = 0.75  # a last-period bad interaction counts toward the cluster whose centroid is this close
 
 
 def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
                  max_clustered: int = MAX_CLUSTERED, redact_pii: bool = True) -> dict[str, Any]:
     """The report for PERIOD as a JSON-ready dict; records cluster state for `critic triage mark`."""
-    if not (store.con.execute("SELECT count(*) FROM labels").fetchone() or [0])[0]:
+    if not labelled_count(store):
         raise ConfigError("the store has no labels; run `critic label` before `critic triage`")
     previous = period.previous()
     members, bad_total = worst_members(store, period, max_clustered)
@@ -61,7 +67,7 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
                        "likely_bad": bad_total, "sampled": len(members) < bad_total, "unclustered": len(unclustered),
                        "grouping": "failure signature first, then topic"},
         "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, beyond.get(c.signature, []))
-                     for c, s, before in zip(clusters, states, trend)],
+                     for c, s, before in zip(clusters, states, trend, strict=True)],
         "unclustered": [{"id": m.id, "p_bad": round(m.p_bad, 4), "signature": m.signature,
                          "sources": m.sources, "output": (text(m.output) or "")[:300]} for m in unclustered],
         "unassigned_ids": [i for sig, ids in beyond.items() for i in ids   # beyond the sample, in no problem
@@ -85,21 +91,12 @@ def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member
     share of the sample estimates its share of the period's bad (taking the top LIMIT instead
     would keep only the strongest-signalled failure mode when thousands tie at P(bad) ≈ 1).
     """
-    rows = store.con.execute(
-        f"""
-        WITH bad AS (
-            SELECT i.id, l.p_bad, coalesce(s.lowest, 8) AS severity, i.output, l.sources_bad,
-                   {", ".join(f"i.{f}" for f in CONTEXT_FIELDS)}
-            FROM labels l JOIN interactions i ON i.id = l.interaction_id
-            {LOWEST_SCORE}
-            WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?)
-        SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
-        """, [period.start, period.end, LIKELY_BAD_ABOVE, limit]).fetchall()
-    found = signatures(store, [r[0] for r in rows], period.start, period.end)
-    members = [Member(r[0], float(r[1]), float(r[2]), r[3] or "", parse_sources(r[4]), dict(zip(CONTEXT_FIELDS, r[5:9])),
-                      found[r[0]]) for r in rows]
+    rows, total = likely_bad_sample(store, period.start, period.end, limit, CONTEXT_FIELDS)
+    found = signatures(store, [r.id for r in rows], period.start, period.end)
+    members = [Member(r.id, r.p_bad, r.severity, r.output or "", parse_sources(r.sources_bad), r.context, found[r.id])
+               for r in rows]
     members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
-    return members, rows[0][9] if rows else 0
+    return members, total
 
 
 def _beyond_sample(store: Store, period: Period, members: list[Member], bad_total: int) -> dict[str, list[str]]:
@@ -107,10 +104,7 @@ def _beyond_sample(store: Store, period: Period, members: list[Member], bad_tota
     if len(members) >= bad_total:
         return {}
     seen = {m.id for m in members}
-    ids = [r[0] for r in store.con.execute(
-        "SELECT l.interaction_id FROM labels l JOIN interactions i ON i.id = l.interaction_id "
-        "WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ? ORDER BY 1", [period.start, period.end, LIKELY_BAD_ABOVE]).fetchall()
-        if r[0] not in seen]
+    ids = [i for i in likely_bad_ids(store, period.start, period.end) if i not in seen]
     out: dict[str, list[str]] = {}
     for iid, signature in signatures(store, ids, period.start, period.end).items():
         out.setdefault(signature, []).append(iid)
@@ -119,21 +113,12 @@ def _beyond_sample(store: Store, period: Period, members: list[Member], bad_tota
 
 def worst_list(store: Store, period: Period, top: int) -> list[tuple[str, float, str, str | None, str | None, str]]:
     """The TOP worst interactions of PERIOD: (id, P(bad), sources_bad, feature, model, output)."""
-    return store.con.execute(
-        f"""
-        SELECT i.id, l.p_bad, l.sources_bad, i.feature, i.model, i.output
-        FROM labels l JOIN interactions i ON i.id = l.interaction_id
-        {LOWEST_SCORE}
-        WHERE i.ts >= ? AND i.ts < ? AND l.p_bad > ?
-        ORDER BY l.p_bad DESC, coalesce(s.lowest, 8), i.id LIMIT ?
-        """, [period.start, period.end, LIKELY_BAD_ABOVE, top]).fetchall()
+    return worst_interactions(store, period.start, period.end, top)
 
 
 def _add_lift(store: Store, period: Period, clusters: list[Cluster]) -> None:
     for dim in LIFT_FIELDS:
-        base = Counter({v: n for v, n in store.con.execute(
-            f"SELECT coalesce({dim}, '(none)'), count(*) FROM interactions WHERE ts >= ? AND ts < ? GROUP BY 1",
-            [period.start, period.end]).fetchall()})
+        base = Counter(interaction_counts(store, period.start, period.end, dim))
         for c in clusters:
             c.lift[dim] = lift(Counter(m.context.get(dim) or "(none)" for m in c.members), base)
 
@@ -165,9 +150,7 @@ def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, ba
     extra = beyond if not is_weak(cluster.signature) else []
     return {
         "key": state.key, "name": cluster.name, "signature": cluster.signature, "size": size,
-        "topics": [{"name": t["name"], "size": len(t["members"]),
-                    "features": dict(Counter(m.context.get("feature") or "(none)" for m in t["members"]).most_common(3))}
-                   for t in cluster.topics],
+        "topics": [_topic_json(t) for t in cluster.topics],
         "estimated_size": round(size * bad_total / max(clustered, 1)),
         "share_bad": round(size / max(clustered, 1), 4), "expected_bad": round(cluster.expected_bad, 2),
         "mean_p_bad": round(cluster.expected_bad / size, 4),
@@ -179,21 +162,25 @@ def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, ba
     }
 
 
+def _topic_json(topic: dict[str, Any]) -> dict[str, Any]:
+    """A topic of a problem: its name, size and its three commonest features."""
+    features = Counter(m.context.get("feature") or "(none)" for m in topic["members"])
+    return {"name": topic["name"], "size": len(topic["members"]), "features": dict(features.most_common(3))}
+
+
 def _examples(store: Store, members: list[Member]) -> list[dict[str, Any]]:
     ids = [m.id for m in members]
-    rows = {r[0]: r for r in store.con.execute(
-        "SELECT id, input, output, feature, model, prompt_version, latency_ms, messages FROM interactions WHERE id IN "
-        "(SELECT unnest(?))", [ids]).fetchall()}
-    scores: dict[str, dict[str, float]] = {}
-    for iid, rubric, expected in store.con.execute(
-            f"SELECT interaction_id, rubric, expected FROM {shown_judgments()} WHERE interaction_id IN (SELECT unnest(?))",
-            [ids]).fetchall():
-        scores.setdefault(iid, {})[rubric] = round(float(expected), 2)
-    turns = {m.id: user_turns(rows[m.id][7]) for m in members}
-    return [{"id": m.id, "p_bad": round(m.p_bad, 4), "input": turns[m.id][-1] if turns[m.id] else rows[m.id][1],
-             "turns": len(turns[m.id]), "output": rows[m.id][2],
-             "feature": rows[m.id][3], "model": rows[m.id][4], "prompt_version": rows[m.id][5],
-             "latency_ms": rows[m.id][6], "scores": scores.get(m.id, {}), "sources": m.sources} for m in members]
+    rows, scores = examples(store, ids), shown_scores(store, ids)
+    return [_example(m, rows[m.id], scores.get(m.id, {})) for m in members]
+
+
+def _example(member: Member, row: Example, scores: dict[str, float]) -> dict[str, Any]:
+    """One example: its last user turn (else its input), output, context and shown scores."""
+    turns = user_turns(row.messages)
+    return {"id": member.id, "p_bad": round(member.p_bad, 4), "input": turns[-1] if turns else row.input,
+            "turns": len(turns), "output": row.output, "feature": row.feature, "model": row.model,
+            "prompt_version": row.prompt_version, "latency_ms": row.latency_ms,
+            "scores": {rubric: round(v, 2) for rubric, v in scores.items()}, "sources": member.sources}
 
 
 def user_turns(messages: str | None) -> list[str]:
@@ -214,7 +201,7 @@ def user_turns(messages: str | None) -> list[str]:
 
 
 def _worst(rows: list[tuple[Any, ...]], clusters: list[Cluster], keys: list[str], text: Any) -> list[dict[str, Any]]:
-    where = {m.id: key for c, key in zip(clusters, keys) for m in c.members}
+    where = {m.id: key for c, key in zip(clusters, keys, strict=True) for m in c.members}
     return [{"id": iid, "p_bad": round(float(p), 4), "cluster": where.get(iid), "sources": parse_sources(src),
              "feature": feature, "model": model, "output": (text(output) or "")[:300]}
             for iid, p, src, feature, model, output in rows]

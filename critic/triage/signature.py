@@ -17,9 +17,10 @@ problems.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from critic.store import Store
-from critic.store.signals import signals_sql
-from critic.store.views import IN_PERIOD, shown_judgments
+from critic.store.triage import low_score_rubrics, signals_of
 
 USER_ONLY = "user signals"
 LOW_RANK = 0.1
@@ -36,20 +37,12 @@ ORDER = ("failed", "truncated", "refusal", "wrong_language", "manipulation", "in
 WEAK = ("mid_sentence",)  # after the critic scores: a list or a code block ends without a full stop too
 
 
-def signatures(store: Store, ids: list[str], since: object, until: object) -> dict[str, str]:
+def signatures(store: Store, ids: list[str], since: datetime, until: datetime) -> dict[str, str]:
     """{id: signature} for IDS; scores are ranked among the interactions judged in [SINCE, UNTIL)."""
     if not ids:
         return {}
-    con = store.con
-    con.execute("CREATE OR REPLACE TEMP TABLE signature_ids AS SELECT unnest(?) AS id", [ids])
-    signals = {r[0]: dict(zip(ORDER + WEAK, r[1:])) for r in con.execute(
-        f"SELECT id, {', '.join(ORDER + WEAK)} FROM ({signals_sql('signature_ids')})").fetchall()}
-    low = dict(con.execute(f"""
-        WITH j AS (
-            SELECT interaction_id, rubric, expected, percent_rank() OVER (PARTITION BY rubric ORDER BY expected) AS r
-            FROM {shown_judgments(IN_PERIOD)})
-        SELECT interaction_id, arg_min(rubric, r) FROM j JOIN signature_ids s ON s.id = j.interaction_id
-        WHERE r <= ? OR expected <= 2 GROUP BY 1""", [since, until, LOW_RANK]).fetchall())
+    signals = signals_of(store, ids)
+    low = low_score_rubrics(store, ids, since, until, LOW_RANK)
     return {i: _signature(signals.get(i, {}), low.get(i)) for i in ids}
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 
 from critic.errors import ConfigError
 from critic.store import Store
+from critic.store.triage import (
+    ClusterWeek,
+    cluster_keys,
+    known_clusters,
+    set_cluster_status,
+    stored_cluster,
+    write_cluster_weeks,
+)
 from critic.triage import STATUSES
 from critic.triage.cluster import Cluster
 
@@ -30,28 +36,19 @@ class ClusterState:
 
 def assign_state(store: Store, clusters: list[Cluster], week: str, clustered: int) -> list[ClusterState]:
     """Match CLUSTERS to known ones (greedy, most similar first), create the rest, record this week."""
-    known = store.con.execute(
-        "SELECT key, status, note, centroid, first_week, fixed_week, profile FROM triage_clusters "
-        "WHERE centroid IS NOT NULL ORDER BY key").fetchall()
-    matches = _match(clusters, [(np.array(k[3], dtype=np.float32), json.loads(k[6] or "{}")) for k in known])
+    known = known_clusters(store)
+    matches = _match(clusters, [(k.centroid, k.profile) for k in known])
     states = []
-    with store.transaction() as con:
-        for i, cluster in enumerate(clusters):
-            if i in matches:
-                key, status, note, _, first, fixed_week, _ = known[matches[i]]
-                regression = status == "fixed" and (fixed_week is None or week > fixed_week)
-                state = ClusterState(key, status, note, first, regression)
-            else:
-                state = ClusterState(_new_key(cluster, week), "open", None, week, False)
-            con.execute(
-                "INSERT OR REPLACE INTO triage_clusters (key, name, status, note, centroid, first_week, last_week, "
-                "updated_at, fixed_week, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                "(SELECT fixed_week FROM triage_clusters WHERE key = ?), ?)",
-                [state.key, cluster.name, state.status, state.note, cluster.centroid.tolist(), state.first_week,
-                 week, datetime.now(UTC), state.key, json.dumps(cluster.profile)])
-            con.execute("INSERT OR REPLACE INTO triage_weeks VALUES (?, ?, ?, ?)",
-                        [state.key, week, len(cluster.members), len(cluster.members) / max(clustered, 1)])
-            states.append(state)
+    for i, cluster in enumerate(clusters):
+        if i in matches:
+            k = known[matches[i]]
+            regression = k.status == "fixed" and (k.fixed_week is None or week > k.fixed_week)
+            states.append(ClusterState(k.key, k.status, k.note, k.first_week, regression))
+        else:
+            states.append(ClusterState(_new_key(cluster, week), "open", None, week, False))
+    write_cluster_weeks(store, week, [
+        ClusterWeek(s.key, c.name, s.status, s.note, s.first_week, c.centroid, c.profile, len(c.members),
+                    len(c.members) / max(clustered, 1)) for c, s in zip(clusters, states, strict=True)])
     return states
 
 
@@ -59,18 +56,15 @@ def mark(store: Store, key: str, status: str, note: str | None, week: str | None
     """Set a cluster's triage STATUS (and NOTE); a 'fixed' mark remembers the week it was fixed in."""
     if status not in STATUSES:
         raise ConfigError(f"status {status!r}: use one of {', '.join(STATUSES)}")
-    row = store.con.execute("SELECT key, note, first_week, last_week FROM triage_clusters WHERE key = ?",
-                            [key]).fetchone()
-    if row is None:
-        known = [r[0] for r in store.con.execute("SELECT key FROM triage_clusters ORDER BY key").fetchall()]
+    found = stored_cluster(store, key)
+    if found is None:
+        known = cluster_keys(store)
         hint = f"known keys: {', '.join(known[:10])}" if known else "run `critic triage` first"
         raise ConfigError(f"no triage cluster {key!r}; {hint}")
-    new_note = note if note is not None else row[1]
-    fixed_week = (week or row[3]) if status == "fixed" else None
-    with store.transaction() as con:
-        con.execute("UPDATE triage_clusters SET status = ?, note = ?, fixed_week = ?, updated_at = ? WHERE key = ?",
-                    [status, new_note, fixed_week, datetime.now(UTC), key])
-    return ClusterState(key, status, new_note, row[2], False)
+    new_note = note if note is not None else found.note
+    fixed_week = (week or found.last_week) if status == "fixed" else None
+    set_cluster_status(store, key, status, new_note, fixed_week)
+    return ClusterState(key, status, new_note, found.first_week, False)
 
 
 def similarity(cluster: Cluster, centroid: np.ndarray, profile: dict[str, float]) -> float:

@@ -12,6 +12,7 @@ import importlib
 import os
 from typing import TYPE_CHECKING
 
+from critic.config import listed_price
 from critic.errors import ConfigError, JudgeError
 
 if TYPE_CHECKING:
@@ -78,8 +79,6 @@ def price(spec: str, config: Config) -> tuple[float, float] | None:
     provider = spec.partition(":")[0]
     if provider in BACKENDS and not backend_class(provider).priced:
         return 0.0, 0.0
-    from critic.config import listed_price
-
     return listed_price(spec, config)
 
 
