@@ -20,6 +20,8 @@ import json
 
 import duckdb
 
+from critic.sql import literal
+
 STRING_FIELDS = ("session_id", "feature", "model", "prompt_version", "reference", "finish_reason", "system", "error")
 NUMBER_FIELDS = ("latency_ms", "input_tokens", "output_tokens", "cost_usd")
 INTERACTION_FIELDS = (
@@ -95,10 +97,6 @@ def parts_text(expr: str, var: str = "p") -> str:
             f"lambda {var}: {part}), chr(10)) END")
 
 
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def classify(con: duckdb.DuckDBPyConnection) -> None:
     """Create temp table `shaped(src, rn, kind, j, f_*)`: OpenAI logs rewritten into critic's shape, fields parsed."""
     openai_extras = f"json_merge_patch(j, '{_null_patch(OPENAI_FIELDS)}')"
@@ -157,7 +155,7 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
 def _interaction_checks() -> list[tuple[str, str]]:
     """(condition, message) pairs for an interaction record, first failing one wins."""
     checks = [
-        (f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {_sql_str(NUL_PATTERN)})",
+        (f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {literal(NUL_PATTERN)})",
          "'contains a NUL byte (\\u0000); remove it from the record'"),
         (_missing("f_id"), "'missing field ''id''; every interaction needs a unique id'"),
         ("json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
@@ -207,10 +205,10 @@ def _interaction_checks() -> list[tuple[str, str]]:
 
 def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -> list[tuple[str, str]]:
     """(condition, message) pairs for the event in column E (standalone or nested in an interaction)."""
-    known = ", ".join(_sql_str(k) for k in kinds)
+    known = ", ".join(literal(k) for k in kinds)
     checks = [
         (f"coalesce(json_type({e}), 'NULL') <> 'OBJECT'", "'an event must be a JSON object with kind and ts'"),
-        (f"contains({e}::VARCHAR, '\\u0000') AND regexp_matches({e}::VARCHAR, {_sql_str(NUL_PATTERN)})",
+        (f"contains({e}::VARCHAR, '\\u0000') AND regexp_matches({e}::VARCHAR, {literal(NUL_PATTERN)})",
          "'contains a NUL byte (\\u0000); remove it from the record'"),
     ]
     if ref:
@@ -223,7 +221,7 @@ def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -
         (_missing(f"{e}->'kind'"), "'event is missing field ''kind'''"),
         (f"({e}->>'kind') NOT IN ({known}) AND NOT starts_with({e}->>'kind', 'score:')",
          f"'unknown event kind ' || ({e}->'kind')::VARCHAR || '; use one of "
-         + ", ".join(kinds).replace("'", "''")
+         + literal(", ".join(kinds))[1:-1]  # inside the message's literal
          + ", or declare it under [events] custom_kinds in critic.toml'"),
     ]
     if ts_required:
@@ -332,7 +330,7 @@ CONTEXT_TEXT = """CASE json_type(f_context)
 
 def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int, int, int]:
     """Insert new interactions and events; return (new interactions, new events, duplicates)."""
-    names = "[" + ", ".join(_sql_str(n) for n in source_names) + "]"
+    names = "[" + ", ".join(literal(n) for n in source_names) + "]"
     metadata = (
         "json_merge_patch(coalesce(f_metadata, '{}'::JSON), "
         f"json_merge_patch(j, '{_null_patch(INTERACTION_FIELDS)}'))"

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from critic.errors import InputError
+from critic.sql import literal
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".parquet": "parquet"}
 MAX_OBJECT_BYTES = 1 << 30  # DuckDB's default (16 MB) would reject large records; accept up to 1 GiB
@@ -55,15 +56,15 @@ def resolve_source(arg: str, workdir: Path) -> Source:
 
 
 def _reader_sql(source: Source) -> str:
-    path = source.path.replace("'", "''")
+    path = literal(source.path)
     if source.format == "jsonl":
-        return f"SELECT json AS j FROM read_ndjson_objects('{path}', maximum_object_size={MAX_OBJECT_BYTES})"
+        return f"SELECT json AS j FROM read_ndjson_objects({path}, maximum_object_size={MAX_OBJECT_BYTES})"
     if source.format == "json":
         return (
-            f"SELECT json AS j FROM read_json_objects('{path}', format='auto', "
+            f"SELECT json AS j FROM read_json_objects({path}, format='auto', "
             f"maximum_object_size={MAX_OBJECT_BYTES})"
         )
-    return f"SELECT to_json(t) AS j FROM read_parquet('{path}') t"
+    return f"SELECT to_json(t) AS j FROM read_parquet({path}) t"
 
 
 def prepare(sources: list[Source], workdir: Path) -> list[Source]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from critic.signals.manipulation import GATE
 from critic.signals.patterns import ENGLISH, FOREIGN, GROUNDED_INPUT, NUMBER, REFUSAL
+from critic.sql import literal as _q
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,6 @@ class Signal:
     votes: bool = True  # whether that source votes bad (else it is evidence only: a feature, a signature)
     precision: tuple[int, float] | None = None  # measured: (times fired, precision) on real replies
     weak: bool = False  # a weak signature: ranked after the critic scores in triage
-
-
-def _q(pattern: str) -> str:
-    return "'" + pattern.replace("'", "''") + "'"
 
 
 _FAILED = "coalesce(i.finish_reason = 'error', false)"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from critic.sql import literal as _literal
 from critic.store import Store, Window
 from critic.store.signals import signals_sql
 from critic.store.views import latest_judgments
@@ -173,10 +174,6 @@ def _case(values: dict[str, float | None]) -> str:
     """CASE rubric arms; a CASE needs one arm, so a dummy if none (rubric names are quoted as SQL literals)."""
     return " ".join(f"WHEN {_literal(r)} THEN {'NULL' if v is None else float(v)}"
                     for r, v in values.items()) or "WHEN '' THEN NULL"
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _list(values: tuple[str, ...] | list[str]) -> str:

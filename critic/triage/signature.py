@@ -3,7 +3,7 @@
 A problem in the report is one root cause, so interactions are grouped first by signature —
 the first of these that holds — and only then, inside a signature, by topic:
 
-1. a failed call (the user got an error), then a text signal (critic.store.signals): truncated,
+1. a failed call (the user got an error), then a text signal (critic.signals): truncated,
    refusal, wrong language, judge manipulation, invented numbers, stops mid-sentence;
 2. a low critic score: the rubric on which the interaction ranks lowest among the period's
    judged interactions, when it is in that rubric's bottom LOW_RANK (ranks, not raw scores, so
@@ -19,23 +19,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from critic.signals import SIGNALS
 from critic.store import Store
 from critic.store.triage import low_score_rubrics, signals_of
 
 USER_ONLY = "user signals"
 LOW_RANK = 0.1
-LABELS = {
-    "failed": "failed call (error)",
-    "truncated": "truncated or empty (finish_reason=length)",
-    "refusal": "refusal",
-    "wrong_language": "reply not in the question's language",
-    "manipulation": "addresses the judge (manipulation)",
-    "invented_numbers": "numbers found nowhere in the input or context",
-    "mid_sentence": "stops mid-sentence",
-}
-ORDER = ("failed", "truncated", "refusal", "wrong_language", "manipulation", "invented_numbers")
-WEAK = ("mid_sentence",)  # after the critic scores: a list or a code block ends without a full stop too
-
+LABELS = {s.name: s.title for s in SIGNALS}
+ORDER = tuple(s.name for s in SIGNALS if not s.weak)  # in SIGNALS' order: the first that holds names the problem
+WEAK = tuple(s.name for s in SIGNALS if s.weak)  # after the critic scores: a list or a code block ends without a full stop too
 
 def signatures(store: Store, ids: list[str], since: datetime, until: datetime) -> dict[str, str]:
     """{id: signature} for IDS; scores are ranked among the interactions judged in [SINCE, UNTIL)."""

@@ -41,6 +41,7 @@ import duckdb
 from duckdb.sqltypes import VARCHAR
 
 from critic.ingest.shapes import JSON_START
+from critic.sql import literal
 
 CLAIM = "list_has_any(k, ['resourceSpans', 'resourceLogs'])"  # k: the record's top-level keys
 _ENTRIES = "list_transform(from_json({x}->'attributes', '[\"json\"]'), lambda a: {{'k': a->>'key', 'v': a->'value'}})"
@@ -52,7 +53,7 @@ FLAT = r"^(llm[.]input_messages|llm[.]output_messages|gen_ai[.]prompt|gen_ai[.]c
 FLAT_PART = r"^(message[.])?(contents|tool_calls)[.]([0-9]+)[.](.+)$"
 DOCUMENT = r"^retrieval[.]documents[.]([0-9]+)[.]document[.]content$"
 # OpenLIT and Koog write an OTLP array as Python's repr: "{'values': [{'stringValue': 'stop'}]}"
-PY_REPR_VALUE = "'" + "'stringValue': '([^']*)'".replace("'", "''") + "'"
+PY_REPR_VALUE = literal("'stringValue': '([^']*)'")
 OLD_MESSAGE_EVENT = r"^gen_ai[.](system|user|assistant|tool)[.]message$"
 CHOICE_EVENT = "list_filter(events, lambda e: (e->>'name') = 'gen_ai.choice')[1]"  # a span event
 TEMP_TABLES = ("otel_a", "otel_flat", "otel_indexed", "otel_logs", "otel_log_content",
