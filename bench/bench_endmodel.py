@@ -76,8 +76,11 @@ def aucs(store: Store, planted: dict[str, str]) -> list[tuple[str, float]]:
         rows.append((f"source {name}", roc_auc_score(y, np.where(col == ABSTAIN, 0.5, (col == BAD).astype(float)))))
     scores = {}
     for rubric in RUBRICS:
-        got = dict(store.con.execute("SELECT interaction_id, expected FROM judgments WHERE rubric = ? AND status = 'ok'",
-                                     [rubric]).fetchall())
+        got = dict(
+            store.con.execute(
+                "SELECT interaction_id, expected FROM judgments WHERE rubric = ? AND status = 'ok'", [rubric]
+            ).fetchall()
+        )
         if got:
             scores[rubric] = np.array([got.get(i, 4.0) for i in ids])
             rows.append((f"score {rubric} (−expected)", roc_auc_score(y, -scores[rubric])))
@@ -85,7 +88,9 @@ def aucs(store: Store, planted: dict[str, str]) -> list[tuple[str, float]]:
         rows.append(("lowest of the rubric scores", roc_auc_score(y, -np.min(np.stack(list(scores.values())), axis=0))))
     bad, good = (matrix == BAD).sum(axis=1), ((matrix != ABSTAIN) & (matrix != BAD)).sum(axis=1)
     rows.append(("majority vote", roc_auc_score(y, np.where(bad + good > 0, bad / np.maximum(bad + good, 1), 0.5))))
-    got = dict((i, (p, v)) for i, p, v in store.con.execute("SELECT interaction_id, p_bad, p_bad_votes FROM labels").fetchall())
+    got = dict(
+        (i, (p, v)) for i, p, v in store.con.execute("SELECT interaction_id, p_bad, p_bad_votes FROM labels").fetchall()
+    )
     rows.append(("LabelModel (p_bad_votes)", roc_auc_score(y, [got[i][1] for i in ids])))
     rows.append(("end model (p_bad)", roc_auc_score(y, [got[i][0] for i in ids])))
     return rows
@@ -95,8 +100,12 @@ def triage_table(store: Store, planted: dict[str, str]) -> list[tuple[str, int, 
     """Per planted mode: (mode, its count in the week, the top-10 problem holding most of it, purity, recall)."""
     period = last_full_week(store)
     report = build_report(store, Config(), period, top=20)
-    week = {r[0] for r in store.con.execute("SELECT id FROM interactions WHERE ts >= ? AND ts < ?",
-                                            [period.start, period.end]).fetchall()}
+    week = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT id FROM interactions WHERE ts >= ? AND ts < ?", [period.start, period.end]
+        ).fetchall()
+    }
     rows = []
     for mode in sorted({m for m in planted.values() if m}):
         total = sum(1 for i in week if planted.get(i) == mode)
@@ -118,13 +127,17 @@ def run(folder: Path, name: str, seed: int, tmp: Path) -> None:
             started = time.perf_counter()
             run_label(store, Config(), Window())
             label_s = time.perf_counter() - started
-            print(f"\n## {name}: {'noisy loopback judge on ' + ', '.join(RUBRICS) if judged else 'no judge'} "
-                  f"(judging {took:.1f} s, label {label_s:.1f} s)")
+            print(
+                f"\n## {name}: {'noisy loopback judge on ' + ', '.join(RUBRICS) if judged else 'no judge'} "
+                f"(judging {took:.1f} s, label {label_s:.1f} s)"
+            )
             if judged:
                 print("| P(bad) from | ROC AUC |\n| --- | --- |")
                 for label, auc in aucs(store, planted):
                     print(f"| {label} | {auc:.3f} |")
-            print("\n| planted mode | in the week | top-10 problem holding most | purity | recall |\n| --- | --- | --- | --- | --- |")
+            print(
+                "\n| planted mode | in the week | top-10 problem holding most | purity | recall |\n| --- | --- | --- | --- | --- |"
+            )
             for mode, total, cname, purity, recall in triage_table(store, planted):
                 print(f"| {mode} | {total} | {cname} | {purity:.2f} | {recall:.2f} |")
 
@@ -140,8 +153,20 @@ def main() -> None:
             run(resource("sample"), "sample (tuned on)", 0, Path(tmp))
         if args.only != "sample":
             fresh = Path(tmp) / "fresh"
-            subprocess.run([sys.executable, str(ROOT / "datasets" / "generate_fresh.py"), "--seed", str(args.fresh_seed),
-                            "--n", str(args.fresh_n), "--out", str(fresh)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "datasets" / "generate_fresh.py"),
+                    "--seed",
+                    str(args.fresh_seed),
+                    "--n",
+                    str(args.fresh_n),
+                    "--out",
+                    str(fresh),
+                ],
+                check=True,
+                capture_output=True,
+            )
             run(fresh, f"fresh seed {args.fresh_seed} (not tuned on)", args.fresh_seed, Path(tmp))
 
 

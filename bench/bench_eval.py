@@ -28,22 +28,45 @@ from critic.store import Store
 
 
 def make_store(path: Path, n: int) -> None:
-    rows = [{"id": f"b{i}", "ts": "2026-11-02T10:00:00Z", "input": f"question {i}", "output": f"answer number {i}"}
-            for i in range(n)]
+    rows = [
+        {"id": f"b{i}", "ts": "2026-11-02T10:00:00Z", "input": f"question {i}", "output": f"answer number {i}"}
+        for i in range(n)
+    ]
     src = path.with_suffix(".jsonl")
     src.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    subprocess.run([sys.executable, "-m", "critic.cli", "ingest", str(src), "--db", str(path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "critic.cli", "ingest", str(src), "--db", str(path)], check=True, capture_output=True
+    )
 
 
 def run_eval(db: Path, port: int, concurrency: int, rss: list[float] | None = None) -> tuple[dict[str, object], float]:
     """Run `critic eval` in its own process; with RSS, append its resident MB once a second."""
     env = {**os.environ, "OPENAI_API_KEY": "sk-bench", "CRITIC_JUDGE_TIMEOUT": "2"}
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "critic.cli", "eval", "--db", str(db), "--judge", "openai:gpt-4.1-mini",
-                             "--base-url", f"http://127.0.0.1:{port}/v1", "--rubric", "fluency",
-                             "--concurrency", str(concurrency), "--format", "json"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "critic.cli",
+            "eval",
+            "--db",
+            str(db),
+            "--judge",
+            "openai:gpt-4.1-mini",
+            "--base-url",
+            f"http://127.0.0.1:{port}/v1",
+            "--rubric",
+            "fluency",
+            "--concurrency",
+            str(concurrency),
+            "--format",
+            "json",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     while rss is not None and proc.poll() is None:
         rss.append(_rss_mb(proc.pid))
         time.sleep(1)
@@ -64,8 +87,21 @@ def _rss_mb(pid: int) -> float:
 
 
 def server(port: int, latency: float, fault_rate: float) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.provider", "--port", str(port), "--latency", str(latency),
-                             "--fault-rate", str(fault_rate)], cwd=ROOT, stdout=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.provider",
+            "--port",
+            str(port),
+            "--latency",
+            str(latency),
+            "--fault-rate",
+            str(fault_rate),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
     assert proc.stdout is not None
     proc.stdout.readline()
     return proc
@@ -93,10 +129,13 @@ def main() -> None:
             judging_s = float(span[0]) if span else wall
             ideal = args.concurrency / args.latency
             rate = args.n / judging_s
-            print(f"{label}: {args.n} judgments, {judging_s:.1f} s judging ({wall:.1f} s with process start) = "
-                  f"{rate:.0f}/s, ideal {ideal:.0f}/s -> {rate / ideal:.0%}; output tokens/judgment "
-                  f"{int(result['output_tokens']) / max(1, int(result['judged'])):.2f}; statuses {statuses}; "
-                  f"unparseable {result['unparseable']}, errors {result['errors']}", flush=True)
+            print(
+                f"{label}: {args.n} judgments, {judging_s:.1f} s judging ({wall:.1f} s with process start) = "
+                f"{rate:.0f}/s, ideal {ideal:.0f}/s -> {rate / ideal:.0%}; output tokens/judgment "
+                f"{int(result['output_tokens']) / max(1, int(result['judged'])):.2f}; statuses {statuses}; "
+                f"unparseable {result['unparseable']}, errors {result['errors']}",
+                flush=True,
+            )
         if args.sustained:
             sustained(Path(tmp), args)
 
@@ -116,10 +155,13 @@ def sustained(tmp: Path, args: argparse.Namespace) -> None:
         span = store.con.execute("SELECT epoch(finished_at) - epoch(started_at) FROM runs").fetchone()
     judging_s = float(span[0]) if span else wall
     quarters = [rss[min(len(rss) - 1, int(len(rss) * q))] for q in (0.25, 0.5, 0.75, 1.0)] if rss else []
-    print(f"sustained: {args.sustained} judgments in {judging_s:.1f} s = {args.sustained / judging_s:.0f}/s "
-          f"(ideal {args.concurrency / args.latency:.0f}/s); {written} rows written = {written / judging_s:.0f} rows/s; "
-          f"eval process RSS at 25/50/75/100% of the run: {' / '.join(f'{m:.0f}' for m in quarters)} MB "
-          f"(peak {max(rss, default=0):.0f} MB); judged {result['judged']}", flush=True)
+    print(
+        f"sustained: {args.sustained} judgments in {judging_s:.1f} s = {args.sustained / judging_s:.0f}/s "
+        f"(ideal {args.concurrency / args.latency:.0f}/s); {written} rows written = {written / judging_s:.0f} rows/s; "
+        f"eval process RSS at 25/50/75/100% of the run: {' / '.join(f'{m:.0f}' for m in quarters)} MB "
+        f"(peak {max(rss, default=0):.0f} MB); judged {result['judged']}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,10 @@ TURN = re.compile(r"\n\n(Human|Assistant): ")
 
 def _turns(conversation: str) -> list[dict[str, str]]:
     parts = TURN.split(conversation)
-    return [{"role": "user" if who == "Human" else "assistant", "content": text.strip()}
-            for who, text in zip(parts[1::2], parts[2::2])]
+    return [
+        {"role": "user" if who == "Human" else "assistant", "content": text.strip()}
+        for who, text in zip(parts[1::2], parts[2::2])
+    ]
 
 
 def hh_traffic(pairs: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -66,8 +68,13 @@ def hh_traffic(pairs: int, seed: int) -> tuple[list[dict[str, Any]], dict[str, i
         taken = 0
         for n, row in enumerate(rows):
             chosen, rejected = _turns(row["chosen"]), _turns(row["rejected"])
-            if (len(chosen) < 2 or chosen[:-1] != rejected[:-1] or chosen[-1]["role"] != "assistant"
-                    or rejected[-1]["role"] != "assistant" or chosen[-1]["content"] == rejected[-1]["content"]):
+            if (
+                len(chosen) < 2
+                or chosen[:-1] != rejected[:-1]
+                or chosen[-1]["role"] != "assistant"
+                or rejected[-1]["role"] != "assistant"
+                or chosen[-1]["content"] == rejected[-1]["content"]
+            ):
                 continue  # the README: a few pairs differ earlier, or not at all
             for side, convo in (("c", chosen), ("r", rejected)):
                 iid = f"hh.{split}.{n}.{side}"
@@ -97,11 +104,15 @@ def oasst_traffic(seed: int) -> tuple[list[dict[str, Any]], dict[str, int | None
                 record = _record(iid, history + [turn], reply["text"], "oasst", rng)
                 records.append(record)
                 rank = reply.get("rank")
-                truth[iid] = None if rank is None or len(ranked) < 2 else 1 if rank == worst else 0 if rank == 0 else None
+                truth[iid] = (
+                    None if rank is None or len(ranked) < 2 else 1 if rank == worst else 0 if rank == 0 else None
+                )
                 emojis = reply.get("emojis") or {}
                 for kind, key in (("thumb_up", "+1"), ("thumb_down", "-1")):
-                    events.extend({"interaction_id": iid, "kind": kind, "ts": _later(record["ts"], k + 1)}
-                                  for k in range(int(emojis.get(key, 0))))
+                    events.extend(
+                        {"interaction_id": iid, "kind": kind, "ts": _later(record["ts"], k + 1)}
+                        for k in range(int(emojis.get(key, 0)))
+                    )
             walk(reply, history + [turn])
 
     with (DATA / "oasst_en100" / "en_100_tree.jsonl").open() as f:
@@ -112,16 +123,22 @@ def oasst_traffic(seed: int) -> tuple[list[dict[str, Any]], dict[str, int | None
 
 def _record(iid: str, messages: list[dict[str, str]], output: str, feature: str, rng: random.Random) -> dict[str, Any]:
     ts = START + timedelta(seconds=rng.uniform(0, 7 * 86400 - 60))
-    return {"id": iid, "ts": ts.isoformat(), "feature": feature, "model": "logged", "input": messages,
-            "output": output, "latency_ms": round(rng.lognormvariate(7.0, 0.5), 1)}
+    return {
+        "id": iid,
+        "ts": ts.isoformat(),
+        "feature": feature,
+        "model": "logged",
+        "input": messages,
+        "output": output,
+        "latency_ms": round(rng.lognormvariate(7.0, 0.5), 1),
+    }
 
 
 def _later(ts: str, seconds: int) -> str:
     return (datetime.fromisoformat(ts) + timedelta(seconds=seconds)).isoformat()
 
 
-def simulated_thumbs(truth: dict[str, int], coverage: float, seed: int,
-                     times: dict[str, str]) -> list[dict[str, Any]]:
+def simulated_thumbs(truth: dict[str, int], coverage: float, seed: int, times: dict[str, str]) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     events = []
     for iid, bad in truth.items():
@@ -141,8 +158,13 @@ def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def critic(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "critic.cli", *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env={"CRITIC_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [sys.executable, "-m", "critic.cli", *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"CRITIC_CONFIG": "/dev/null", "PATH": "/usr/bin:/bin"},
+    )
 
 
 def auc(y: np.ndarray, score: np.ndarray) -> float:
@@ -159,20 +181,30 @@ def measure(store: Store, truth: dict[str, int | None], rubrics: list[str]) -> d
     votes = dict(store.con.execute("SELECT interaction_id, p_bad_votes FROM labels").fetchall())
     ranked = [i for i, k in zip(ids, keep) if k]
     fused = np.array([labels[i] for i in ranked])
-    thumbs = dict(store.con.execute(
-        "SELECT interaction_id, sum(CASE kind WHEN 'thumb_down' THEN 1 WHEN 'thumb_up' THEN -1 ELSE 0 END) "
-        "FROM events GROUP BY 1").fetchall())
+    thumbs = dict(
+        store.con.execute(
+            "SELECT interaction_id, sum(CASE kind WHEN 'thumb_down' THEN 1 WHEN 'thumb_up' THEN -1 ELSE 0 END) "
+            "FROM events GROUP BY 1"
+        ).fetchall()
+    )
     net = np.array([float(thumbs.get(i, 0)) for i in ranked])
-    out: dict[str, Any] = {"n": len(y), "bad": int(y.sum()), "fused": auc(y, fused),
-                           "label_model": auc(y, np.array([votes[i] for i in ranked]))}
+    out: dict[str, Any] = {
+        "n": len(y),
+        "bad": int(y.sum()),
+        "fused": auc(y, fused),
+        "label_model": auc(y, np.array([votes[i] for i in ranked])),
+    }
     singles: dict[str, float] = {}
     for j, name in enumerate(names):
         col = matrix[keep, j]
         singles[f"votes {name}"] = auc(y, np.where(col == ABSTAIN, 0.5, (col == BAD).astype(float)))
     judge_score = None
     for rubric in rubrics:
-        got = dict(store.con.execute("SELECT interaction_id, expected FROM judgments WHERE rubric = ? AND status = 'ok'",
-                                     [rubric]).fetchall())
+        got = dict(
+            store.con.execute(
+                "SELECT interaction_id, expected FROM judgments WHERE rubric = ? AND status = 'ok'", [rubric]
+            ).fetchall()
+        )
         score = np.array([-got.get(i, np.nan) for i in ranked])
         score = np.where(np.isnan(score), np.nanmean(score), score)
         singles[f"score {rubric}"] = auc(y, score)
@@ -187,16 +219,25 @@ def measure(store: Store, truth: dict[str, int | None], rubrics: list[str]) -> d
             out["rule thumbs, then judge"] = auc(y, net + (judge_score - judge_score.min()) / span * 0.5)
     out["singles"] = singles
     signals = store.con.execute("SELECT * FROM label_signals ORDER BY id").df().set_index("id").reindex(ranked)
-    out["heuristics"] = {name: (int((signals[name] > 0).sum()), float(y[(signals[name] > 0).to_numpy()].mean())
-                                if (signals[name] > 0).any() else float("nan")) for name in signals.columns}
+    out["heuristics"] = {
+        name: (
+            int((signals[name] > 0).sum()),
+            float(y[(signals[name] > 0).to_numpy()].mean()) if (signals[name] > 0).any() else float("nan"),
+        )
+        for name in signals.columns
+    }
     top = np.argsort(-fused, kind="stable")[: max(1, len(fused) // 10)]
     out["bad_in_top10"] = float(y[top].mean())
     out["likely_bad_share"] = float((np.array(list(labels.values())) > 0.5).mean())
     bins = np.minimum((fused * 10).astype(int), 9)
-    out["reliability"] = [(b / 10, int((bins == b).sum()), float(fused[bins == b].mean()), float(y[bins == b].mean()))
-                          for b in range(10) if (bins == b).any()]
-    out["sources"] = [{"name": s.name, "accuracy": s.weight, "end_weight": s.end_weight, "trusted": s.trusted}
-                      for s in result.sources]
+    out["reliability"] = [
+        (b / 10, int((bins == b).sum()), float(fused[bins == b].mean()), float(y[bins == b].mean()))
+        for b in range(10)
+        if (bins == b).any()
+    ]
+    out["sources"] = [
+        {"name": s.name, "accuracy": s.weight, "end_weight": s.end_weight, "trusted": s.trusted} for s in result.sources
+    ]
     out["end_model"] = result.end_model.as_dict(top=6) if result.end_model else None
     return out
 
@@ -204,22 +245,40 @@ def measure(store: Store, truth: dict[str, int | None], rubrics: list[str]) -> d
 def report(title: str, m: dict[str, Any]) -> None:
     best = max((v for k, v in m["singles"].items() if not np.isnan(v) and "only" not in k), default=float("nan"))
     print(f"\n### {title}: {m['n']} scored interactions, {m['bad']} bad", flush=True)
-    print(f"fused AUC {m['fused']:.3f}  label model {m['label_model']:.3f}  best single {best:.3f}  "
-          + (f"rule thumbs-then-judge {m['rule thumbs, then judge']:.3f}  " if "rule thumbs, then judge" in m else "")
-          + f"bad in top 10% {m['bad_in_top10']:.2f}  likely bad (P > 0.5) {m['likely_bad_share']:.3f}")
+    print(
+        f"fused AUC {m['fused']:.3f}  label model {m['label_model']:.3f}  best single {best:.3f}  "
+        + (f"rule thumbs-then-judge {m['rule thumbs, then judge']:.3f}  " if "rule thumbs, then judge" in m else "")
+        + f"bad in top 10% {m['bad_in_top10']:.2f}  likely bad (P > 0.5) {m['likely_bad_share']:.3f}"
+    )
     for name, value in sorted(m["singles"].items(), key=lambda kv: -kv[1] if not np.isnan(kv[1]) else 0):
         print(f"  {name:<48} {value:.3f}")
-    print("  reliability: " + "; ".join(f"[{lo:.1f}) n={n} mean {p:.2f} bad {obs:.2f}" for lo, n, p, obs in m["reliability"]))
-    print("  sources: " + "; ".join(f"{s['name']} acc={s['accuracy']} end={s['end_weight']}"
-                                    + ("" if s["trusted"] else " (not trusted)") for s in m["sources"]))
-    print("  heuristics (fired, precision for bad): " + "; ".join(
-        f"{name} {n} {prec:.2f}" for name, (n, prec) in m["heuristics"].items() if n))
+    print(
+        "  reliability: "
+        + "; ".join(f"[{lo:.1f}) n={n} mean {p:.2f} bad {obs:.2f}" for lo, n, p, obs in m["reliability"])
+    )
+    print(
+        "  sources: "
+        + "; ".join(
+            f"{s['name']} acc={s['accuracy']} end={s['end_weight']}" + ("" if s["trusted"] else " (not trusted)")
+            for s in m["sources"]
+        )
+    )
+    print(
+        "  heuristics (fired, precision for bad): "
+        + "; ".join(f"{name} {n} {prec:.2f}" for name, (n, prec) in m["heuristics"].items() if n)
+    )
     if m["end_model"]:
         print("  end model: " + ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in m["end_model"]["top_weights"]))
 
 
-def run_dataset(name: str, records: list[dict[str, Any]], truth: dict[str, Any], settings: dict[str, list[dict[str, Any]]],
-                rubrics: list[str], work: Path) -> None:
+def run_dataset(
+    name: str,
+    records: list[dict[str, Any]],
+    truth: dict[str, Any],
+    settings: dict[str, list[dict[str, Any]]],
+    rubrics: list[str],
+    work: Path,
+) -> None:
     db = work / f"{name}-{'+'.join(rubrics)}.duckdb"  # a store per rubric set: label reads every judgment it holds
     critic("ingest", str(_write(work / f"{name}.jsonl", records)), "--db", str(db))
     rubric_args = [a for r in rubrics for a in ("--rubric", r)]

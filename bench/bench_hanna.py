@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.calibrate.hanna import CRITERIA, score_rows
 from critic.agreement import Scale
+from critic.calibrate.hanna import CRITERIA, score_rows
 from critic.calibrate.scores import ScoreRow, calibrate_scores
 
 
@@ -26,8 +26,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hanna", type=Path, default=ROOT.parent / "shared" / "datasets" / "hanna")
     args = parser.parse_args()
-    rows = [ScoreRow(str(r["id"]), str(r["criterion"]), str(r["judge"]), float(r["score"]), float(r["human"]),  # type: ignore[arg-type]
-                     str(r["group"])) for r in score_rows(args.hanna / "hanna_metric_scores_llm.csv")]
+    rows = [
+        ScoreRow(
+            str(r["id"]),
+            str(r["criterion"]),
+            str(r["judge"]),
+            float(r["score"]),
+            float(r["human"]),  # type: ignore[arg-type]
+            str(r["group"]),
+        )
+        for r in score_rows(args.hanna / "hanna_metric_scores_llm.csv")
+    ]
     five = Scale(1, 5)
     results = calibrate_scores(rows, judge_scale=five, human_scale=five)
     table: dict[str, dict[str, dict[str, object]]] = defaultdict(dict)

@@ -59,8 +59,10 @@ def main() -> None:
 
     print(f"file: {src.name}, {rows[0] if rows else 0} records, {size_mb:.0f} MB")
     print(f"raw duckdb read_json:  {raw_s:6.1f} s  {args.n / raw_s:10.0f} rows/s")
-    print(f"critic ingest:         {critic_s:6.1f} s  {args.n / critic_s:10.0f} rows/s "
-          f"({result.interactions} interactions + {result.events} events)")
+    print(
+        f"critic ingest:         {critic_s:6.1f} s  {args.n / critic_s:10.0f} rows/s "
+        f"({result.interactions} interactions + {result.events} events)"
+    )
     print(f"critic / raw rate: {raw_s / critic_s:.2f}   peak RSS {peak_mb:.0f} MB")
 
 

@@ -52,37 +52,58 @@ def judge(store: Store, rubric: str, selection: Selection) -> float:
 def labels(store: Store) -> dict[str, tuple[float, list[str], float]]:
     """{id: (P(bad) of the end model, the sources that voted bad, P(bad) of the LabelModel alone)}."""
     run_label(store, Config(), Window())
-    return {i: (p, json.loads(b), v) for i, p, b, v in store.con.execute(
-        "SELECT interaction_id, p_bad, sources_bad, p_bad_votes FROM labels").fetchall()}
+    return {
+        i: (p, json.loads(b), v)
+        for i, p, b, v in store.con.execute(
+            "SELECT interaction_id, p_bad, sources_bad, p_bad_votes FROM labels"
+        ).fetchall()
+    }
 
 
 def sample_traffic(tmp: Path, n_judged: int) -> None:
-    truth = {r["id"]: int(bool(r["failure_mode"])) for r in csv.DictReader((SAMPLE / "truth.csv").read_text().splitlines())}
+    truth = {
+        r["id"]: int(bool(r["failure_mode"])) for r in csv.DictReader((SAMPLE / "truth.csv").read_text().splitlines())
+    }
     with Store.open(tmp / "sample.duckdb") as store:
         ingest_files(store, [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")], Config())
         signals = labels(store)
         ids = sorted(signals)
         y = [truth[i] for i in ids]
-        print(f"sample traffic, all 2,000: AUC P(bad) from user signals + heuristics {roc_auc_score(y, [signals[i][0] for i in ids]):.3f}, "
-              f"thumbs alone {roc_auc_score(y, [float('event:thumb_down' in signals[i][1]) - float('event:thumb_up' in signals[i][1]) for i in ids]):.3f}")
+        print(
+            f"sample traffic, all 2,000: AUC P(bad) from user signals + heuristics {roc_auc_score(y, [signals[i][0] for i in ids]):.3f}, "
+            f"thumbs alone {roc_auc_score(y, [float('event:thumb_down' in signals[i][1]) - float('event:thumb_up' in signals[i][1]) for i in ids]):.3f}"
+        )
         rate = judge(store, "tone", Selection(sample=n_judged, seed=3))
-        scores = dict(store.con.execute("SELECT interaction_id, expected FROM judgments WHERE status = 'ok'").fetchall())
+        scores = dict(
+            store.con.execute("SELECT interaction_id, expected FROM judgments WHERE status = 'ok'").fetchall()
+        )
         fused = labels(store)
         judged = sorted(scores)
         yj = [truth[i] for i in judged]
         print(f"  judged sample n={len(judged)} ({sum(yj)} planted failures; embedded judge {rate:.2f} judgments/s):")
-        for name, values in (("critic alone (−expected tone)", [-scores[i] for i in judged]),
-                             ("thumbs alone", [float("event:thumb_down" in fused[i][1]) - float("event:thumb_up" in fused[i][1]) for i in judged]),
-                             ("user signals + heuristics", [signals[i][0] for i in judged]),
-                             ("fusion with the critic", [fused[i][0] for i in judged])):
+        for name, values in (
+            ("critic alone (−expected tone)", [-scores[i] for i in judged]),
+            (
+                "thumbs alone",
+                [float("event:thumb_down" in fused[i][1]) - float("event:thumb_up" in fused[i][1]) for i in judged],
+            ),
+            ("user signals + heuristics", [signals[i][0] for i in judged]),
+            ("fusion with the critic", [fused[i][0] for i in judged]),
+        ):
             print(f"    AUC {name:<32} {roc_auc_score(yj, values):.3f}")
 
 
 def oasst(tmp: Path, n_groups: int) -> None:
     with Store.open(tmp / "oasst.duckdb") as store:
-        ingest_files(store, [str(ROOT / "datasets/oasst/interactions.jsonl"), str(ROOT / "datasets/oasst/events.jsonl")], Config())
-        meta = {i: (json.loads(m).get("parent_id"), json.loads(m).get("rank")) for i, m in
-                store.con.execute("SELECT id, metadata FROM interactions").fetchall()}
+        ingest_files(
+            store,
+            [str(ROOT / "datasets/oasst/interactions.jsonl"), str(ROOT / "datasets/oasst/events.jsonl")],
+            Config(),
+        )
+        meta = {
+            i: (json.loads(m).get("parent_id"), json.loads(m).get("rank"))
+            for i, m in store.con.execute("SELECT id, metadata FROM interactions").fetchall()
+        }
         groups: dict[str, list[str]] = {}
         for i, (parent, rank) in meta.items():
             if rank is not None:
@@ -98,8 +119,10 @@ def oasst(tmp: Path, n_groups: int) -> None:
                 if len(set(ps)) > 1:
                     rhos.append(spearmanr(ps, ranks)[0])
                     best_lowest.append(float(ps[ranks.index(min(ranks))] == min(ps)))
-            print(f"  {name:<34} groups {len(rhos):>3}  mean within-group Spearman(P(bad), rank) {np.mean(rhos):+.3f}  "
-                  f"best-ranked reply has the lowest P(bad) in {np.mean(best_lowest):.0%}")
+            print(
+                f"  {name:<34} groups {len(rhos):>3}  mean within-group Spearman(P(bad), rank) {np.mean(rhos):+.3f}  "
+                f"best-ranked reply has the lowest P(bad) in {np.mean(best_lowest):.0%}"
+            )
 
         fitted = labels(store)
         reactions, reactions_votes = ({i: v[0] for i, v in fitted.items()}, {i: v[2] for i, v in fitted.items()})

@@ -17,8 +17,14 @@ from collections import defaultdict
 from critic.data import resource
 from critic.signals.manipulation import is_manipulation, reasons
 
-FILES = ("attacks.jsonl", "attacks_holdout.jsonl", "attacks_holdout2.jsonl", "ordinary.jsonl", "hard_negatives.jsonl",
-         "hard_negatives2.jsonl")
+FILES = (
+    "attacks.jsonl",
+    "attacks_holdout.jsonl",
+    "attacks_holdout2.jsonl",
+    "ordinary.jsonl",
+    "hard_negatives.jsonl",
+    "hard_negatives2.jsonl",
+)
 
 
 def load(name: str) -> list[dict[str, str]]:

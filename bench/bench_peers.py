@@ -32,8 +32,10 @@ from tests.fakes.provider import ProviderServer
 
 OUT = ROOT / "bench" / "out" / "peers"
 PRICE = (0.40, 1.60)  # USD per million input / output tokens (gpt-4.1-mini list price)
-RUBRIC = ("The reply answers the request {{input}} correctly, with no false or invented facts and nothing "
-          "the input contradicts.")
+RUBRIC = (
+    "The reply answers the request {{input}} correctly, with no false or invented facts and nothing "
+    "the input contradicts."
+)
 
 
 def minimal_reply(prompt: str) -> str:
@@ -90,10 +92,25 @@ def install_peers() -> tuple[Path, Path]:
 def run_critic(data: Path, server: ProviderServer, key: str, concurrency: int | None, work: Path) -> dict[str, float]:
     db = work / "critic.duckdb"
     if not db.exists():
-        subprocess.run([sys.executable, "-m", "critic.cli", "ingest", "--db", str(db), str(data)], check=True,
-                       capture_output=True)
-    cmd = [sys.executable, "-m", "critic.cli", "eval", "--db", str(db), "--rubric", "accuracy", "--judge",
-           "openai:gpt-4.1-mini", "--base-url", server.url, "--format", "json"]
+        subprocess.run(
+            [sys.executable, "-m", "critic.cli", "ingest", "--db", str(db), str(data)], check=True, capture_output=True
+        )
+    cmd = [
+        sys.executable,
+        "-m",
+        "critic.cli",
+        "eval",
+        "--db",
+        str(db),
+        "--rubric",
+        "accuracy",
+        "--judge",
+        "openai:gpt-4.1-mini",
+        "--base-url",
+        server.url,
+        "--format",
+        "json",
+    ]
     if concurrency:
         cmd += ["--concurrency", str(concurrency)]
     t = time.perf_counter()
@@ -102,34 +119,64 @@ def run_critic(data: Path, server: ProviderServer, key: str, concurrency: int | 
     return {"seconds": time.perf_counter() - t, "judged": result["judged"] + result.get("cached", 0)}
 
 
-def run_deepeval(python: Path, data: Path, server: ProviderServer, key: str, concurrency: int | None) -> dict[str, float]:
+def run_deepeval(
+    python: Path, data: Path, server: ProviderServer, key: str, concurrency: int | None
+) -> dict[str, float]:
     cmd = [str(python), str(ROOT / "bench" / "peers" / "run_deepeval.py"), str(data), server.url, key]
     if concurrency:
         cmd.append(str(concurrency))
     t = time.perf_counter()
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True,
-                         env={**os.environ, "DEEPEVAL_TELEMETRY_OPT_OUT": "1", "HOME": str(OUT / "home")})
+    out = subprocess.run(
+        cmd,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DEEPEVAL_TELEMETRY_OPT_OUT": "1", "HOME": str(OUT / "home")},
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return {"seconds": time.perf_counter() - t, "judged": result["judged"]}
 
 
-def run_promptfoo(node: Path, data: Path, server: ProviderServer, key: str, concurrency: int | None,
-                  work: Path) -> dict[str, float]:
-    tests = [{"vars": {"input": r["input_text"], "output": r["output"]}}
-             for r in map(json.loads, data.read_text().splitlines())]
-    config = {"prompts": ["{{output}}"], "providers": ["echo"], "tests": tests,
-              "defaultTest": {"assert": [{"type": "llm-rubric", "value": RUBRIC}],
-                              "options": {"provider": {"id": "openai:chat:gpt-4.1-mini",
-                                                       "config": {"apiBaseUrl": server.url, "apiKey": key}}}}}
+def run_promptfoo(
+    node: Path, data: Path, server: ProviderServer, key: str, concurrency: int | None, work: Path
+) -> dict[str, float]:
+    tests = [
+        {"vars": {"input": r["input_text"], "output": r["output"]}}
+        for r in map(json.loads, data.read_text().splitlines())
+    ]
+    config = {
+        "prompts": ["{{output}}"],
+        "providers": ["echo"],
+        "tests": tests,
+        "defaultTest": {
+            "assert": [{"type": "llm-rubric", "value": RUBRIC}],
+            "options": {
+                "provider": {"id": "openai:chat:gpt-4.1-mini", "config": {"apiBaseUrl": server.url, "apiKey": key}}
+            },
+        },
+    }
     path = work / "promptfooconfig.json"
     path.write_text(json.dumps(config))
     results = work / "results.json"
-    cmd = [str(node / "node_modules" / ".bin" / "promptfoo"), "eval", "-c", str(path), "-o", str(results),
-           "--no-table", "--no-progress-bar"]
+    cmd = [
+        str(node / "node_modules" / ".bin" / "promptfoo"),
+        "eval",
+        "-c",
+        str(path),
+        "-o",
+        str(results),
+        "--no-table",
+        "--no-progress-bar",
+    ]
     if concurrency:
         cmd += ["-j", str(concurrency)]
-    env = {**os.environ, "PROMPTFOO_DISABLE_TELEMETRY": "1", "PROMPTFOO_DISABLE_UPDATE": "1",
-           "PROMPTFOO_CONFIG_DIR": str(work / "promptfoo-home"), "OPENAI_API_KEY": key}
+    env = {
+        **os.environ,
+        "PROMPTFOO_DISABLE_TELEMETRY": "1",
+        "PROMPTFOO_DISABLE_UPDATE": "1",
+        "PROMPTFOO_CONFIG_DIR": str(work / "promptfoo-home"),
+        "OPENAI_API_KEY": key,
+    }
     t = time.perf_counter()
     subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=work)  # exits 100 when assertions fail
     seconds = time.perf_counter() - t
@@ -148,8 +195,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     python, node = install_peers()
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, ProviderServer(latency_s=args.latency, reply=minimal_reply,
-                                                              keep_prompts=False) as server:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ProviderServer(latency_s=args.latency, reply=minimal_reply, keep_prompts=False) as server,
+    ):
         data = items(args.n, Path(tmp))
         for tool in args.tools.split(","):
             for concurrency in (None, 64):
@@ -157,9 +206,11 @@ def main() -> None:
                 work.mkdir()
                 for attempt in ("first", "again"):
                     key = f"sk-{tool}-{concurrency}-{attempt}"
-                    run = {"critic": lambda: run_critic(data, server, key, concurrency, work),
-                           "deepeval": lambda: run_deepeval(python, data, server, key, concurrency),
-                           "promptfoo": lambda: run_promptfoo(node, data, server, key, concurrency, work)}[tool]()
+                    run = {
+                        "critic": lambda: run_critic(data, server, key, concurrency, work),
+                        "deepeval": lambda: run_deepeval(python, data, server, key, concurrency),
+                        "promptfoo": lambda: run_promptfoo(node, data, server, key, concurrency, work),
+                    }[tool]()
                     stats = server.clients.get(key)
                     calls = stats.calls if stats else 0
                     rows.append(_row(tool, concurrency, attempt, run, calls, stats, args.n))
@@ -167,28 +218,41 @@ def main() -> None:
     _table(rows)
 
 
-def _row(tool: str, concurrency: int | None, attempt: str, run: dict[str, float], calls: int, stats: object,
-         n: int) -> dict[str, object]:
+def _row(
+    tool: str, concurrency: int | None, attempt: str, run: dict[str, float], calls: int, stats: object, n: int
+) -> dict[str, object]:
     tokens_in = getattr(stats, "input_tokens", 0)
     tokens_out = getattr(stats, "output_tokens", 0)
     judged = max(int(run["judged"]), 1)
     cost = (tokens_in * PRICE[0] + tokens_out * PRICE[1]) / 1e6 / judged * 1e6
-    return {"tool": tool, "concurrency": concurrency or "default", "run": attempt, "items": n, "judged": run["judged"],
-            "calls": calls, "calls_per_judgment": round(calls / judged, 2),
-            "input_tokens_per_judgment": round(tokens_in / judged, 1),
-            "output_tokens_per_judgment": round(tokens_out / judged, 2),
-            "seconds": round(run["seconds"], 1), "judgments_per_s": round(run["judged"] / run["seconds"], 1),
-            "usd_per_1M_judgments": round(cost, 0)}
+    return {
+        "tool": tool,
+        "concurrency": concurrency or "default",
+        "run": attempt,
+        "items": n,
+        "judged": run["judged"],
+        "calls": calls,
+        "calls_per_judgment": round(calls / judged, 2),
+        "input_tokens_per_judgment": round(tokens_in / judged, 1),
+        "output_tokens_per_judgment": round(tokens_out / judged, 2),
+        "seconds": round(run["seconds"], 1),
+        "judgments_per_s": round(run["judged"] / run["seconds"], 1),
+        "usd_per_1M_judgments": round(cost, 0),
+    }
 
 
 def _table(rows: list[dict[str, object]]) -> None:
-    print("\n| tool | concurrency | run | judged | calls/judgment | input tok/judgment | output tok/judgment | wall s | "
-          "judgments/s | $ per 1M judgments |")
+    print(
+        "\n| tool | concurrency | run | judged | calls/judgment | input tok/judgment | output tok/judgment | wall s | "
+        "judgments/s | $ per 1M judgments |"
+    )
     print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['tool']} | {r['concurrency']} | {r['run']} | {r['judged']} | {r['calls_per_judgment']} | "
-              f"{r['input_tokens_per_judgment']} | {r['output_tokens_per_judgment']} | {r['seconds']} | "
-              f"{r['judgments_per_s']} | {r['usd_per_1M_judgments']:,.0f} |")
+        print(
+            f"| {r['tool']} | {r['concurrency']} | {r['run']} | {r['judged']} | {r['calls_per_judgment']} | "
+            f"{r['input_tokens_per_judgment']} | {r['output_tokens_per_judgment']} | {r['seconds']} | "
+            f"{r['judgments_per_s']} | {r['usd_per_1M_judgments']:,.0f} |"
+        )
 
 
 if __name__ == "__main__":

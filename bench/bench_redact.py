@@ -36,8 +36,10 @@ def main() -> None:
         by_kind = Counter(r["kind"] for r in rows)
         missed_kind = Counter(r["kind"] for r in missed)
         kinds = ", ".join(f"{k} {by_kind[k] - missed_kind[k]}/{by_kind[k]}" for k in sorted(by_kind))
-        print(f"{planted}: redacted {len(rows) - len(missed)}/{len(rows)} ({kinds}); "
-              f"{kept}: kept {len(looks) - len(wrong)}/{len(looks)}; {us:.0f} µs per text")
+        print(
+            f"{planted}: redacted {len(rows) - len(missed)}/{len(rows)} ({kinds}); "
+            f"{kept}: kept {len(looks) - len(wrong)}/{len(looks)}; {us:.0f} µs per text"
+        )
         if args.show:
             for r in missed:
                 print(f"  missed {r['id']}: {r['value']}")

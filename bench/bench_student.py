@@ -31,14 +31,21 @@ sys.path.insert(0, str(ROOT / "datasets"))
 import train_students
 
 from critic.agreement import grouped
+from critic.judge.backends.local import shipped_student
 from critic.judge.backends.student import features
 from critic.judge.backends.student.model import train
-from critic.judge.backends.local import shipped_student
 
 SHARED = ROOT.parent / "shared" / "datasets"
-EMBEDDED = {"coherence": 0.295, "faithfulness": 0.214, "fluency": -0.003, "relevance": 0.124}  # RESULTS, per-doc, 5 docs
-PUBLISHED = {"UniEval": {"coherence": 0.575, "faithfulness": 0.446, "fluency": 0.449, "relevance": 0.426},
-             "G-Eval-4": {"coherence": 0.582, "faithfulness": 0.507, "fluency": 0.455, "relevance": 0.547}}
+EMBEDDED = {
+    "coherence": 0.295,
+    "faithfulness": 0.214,
+    "fluency": -0.003,
+    "relevance": 0.124,
+}  # RESULTS, per-doc, 5 docs
+PUBLISHED = {
+    "UniEval": {"coherence": 0.575, "faithfulness": 0.446, "fluency": 0.449, "relevance": 0.426},
+    "G-Eval-4": {"coherence": 0.582, "faithfulness": 0.507, "fluency": 0.455, "relevance": 0.547},
+}
 SHARES = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
@@ -55,19 +62,26 @@ def summeval() -> None:
         student, held_out = train(rubric, rubric, "human", list(features.NAMES), x, y, docs, train_students.FOLDS)
         per_doc = grouped(held_out, y, docs)
         rhos.append(per_doc["spearman"])
-        print(f"| {rubric} | {per_doc['spearman']:.3f} | {per_doc['kendall']:.3f} | {EMBEDDED[rubric]:.3f} | "
-              f"{PUBLISHED['UniEval'][rubric]:.3f} | {PUBLISHED['G-Eval-4'][rubric]:.3f} |")
+        print(
+            f"| {rubric} | {per_doc['spearman']:.3f} | {per_doc['kendall']:.3f} | {EMBEDDED[rubric]:.3f} | "
+            f"{PUBLISHED['UniEval'][rubric]:.3f} | {PUBLISHED['G-Eval-4'][rubric]:.3f} |"
+        )
         spread = held_out_spread(x, y, docs)
         curves[rubric] = [cascade(held_out, spread, y, docs, share) for share in SHARES]
     print(f"| **average** | **{np.mean(rhos):.3f}** | | 0.157 | 0.474 | 0.514 |")
-    print("\nCascade, human mean as the teacher: per-document Spearman with people by share escalated "
-          "(widest predicted spread first)\n")
+    print(
+        "\nCascade, human mean as the teacher: per-document Spearman with people by share escalated "
+        "(widest predicted spread first)\n"
+    )
     print("| rubric | " + " | ".join(f"{s:.0%}" for s in SHARES) + " |\n| --- |" + " ---: |" * len(SHARES))
     for rubric, row in curves.items():
         print(f"| {rubric} | " + " | ".join(f"{v:.3f}" for v in row) + " |")
     at20 = np.mean([row[SHARES.index(0.2)] for row in curves.values()])
-    print("| average | " + " | ".join(f"{np.mean([r[i] for r in curves.values()]):.3f}" for i in range(len(SHARES)))
-          + f" |\n\nat 20% escalated: {at20:.3f} of the teacher's 1.000")
+    print(
+        "| average | "
+        + " | ".join(f"{np.mean([r[i] for r in curves.values()]):.3f}" for i in range(len(SHARES)))
+        + f" |\n\nat 20% escalated: {at20:.3f} of the teacher's 1.000"
+    )
 
 
 def held_out_spread(x: np.ndarray, y: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -83,16 +97,18 @@ def held_out_spread(x: np.ndarray, y: np.ndarray, docs: np.ndarray) -> np.ndarra
 
 def cascade(student: np.ndarray, spread: np.ndarray, human: np.ndarray, docs: np.ndarray, share: float) -> float:
     mixed = student.copy()
-    top = np.argsort(-spread)[:int(round(share * len(student)))]
+    top = np.argsort(-spread)[: int(round(share * len(student)))]
     mixed[top] = human[top]
     return float(grouped(mixed, human, docs)["spearman"])
 
 
 def hh() -> None:
     student, found = train_students.helpfulness_student(SHARED)
-    print(f"\nHH-RLHF helpful pairs: held-out pairwise accuracy {found['held_out_pairwise_accuracy']:.3f} "
-          f"on {found['pairs']} pairs ({found['conversations']} conversations, 5 folds grouped by conversation); "
-          "chance 0.5")
+    print(
+        f"\nHH-RLHF helpful pairs: held-out pairwise accuracy {found['held_out_pairwise_accuracy']:.3f} "
+        f"on {found['pairs']} pairs ({found['conversations']} conversations, 5 folds grouped by conversation); "
+        "chance 0.5"
+    )
 
 
 def oasst() -> None:
@@ -110,10 +126,15 @@ def oasst() -> None:
         meta = r.get("metadata") or {}
         if meta.get("rank") is not None:
             groups.setdefault(meta.get("parent_id"), []).append(i)
-    rhos = [spearmanr(expected[idx], [rows[i]["metadata"]["rank"] for i in idx])[0]
-            for idx in groups.values() if len(idx) >= 2 and len(set(expected[idx])) > 1]
-    print(f"\nOASST en_100: shipped helpfulness student, {len(rhos)} sibling groups: mean within-group Spearman("
-          f"expected, human rank) {np.nanmean(rhos):+.3f} (negative = agrees: rank 0 is best)")
+    rhos = [
+        spearmanr(expected[idx], [rows[i]["metadata"]["rank"] for i in idx])[0]
+        for idx in groups.values()
+        if len(idx) >= 2 and len(set(expected[idx])) > 1
+    ]
+    print(
+        f"\nOASST en_100: shipped helpfulness student, {len(rhos)} sibling groups: mean within-group Spearman("
+        f"expected, human rank) {np.nanmean(rhos):+.3f} (negative = agrees: rank 0 is best)"
+    )
     print(f"student distribution, features computed: {speed:.0f} judgments/s")
 
 

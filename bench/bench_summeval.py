@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from critic.calibrate.live import judge_human
 from critic.agreement import Scale
+from critic.calibrate.live import judge_human
 from critic.calibrate.scores import calibrate_scores
 from critic.config import Config
 from critic.judge.backends import resolve_judge
@@ -31,10 +31,18 @@ from critic.store import Store
 
 DIMENSIONS = {"coherence": "coherence", "consistency": "faithfulness", "fluency": "fluency", "relevance": "relevance"}
 PUBLISHED = {  # summary-level (per-document) Spearman ρ / Kendall τ, G-Eval paper Table 1, via the dataset README
-    "G-Eval-4": {"coherence": (0.582, 0.457), "consistency": (0.507, 0.425), "fluency": (0.455, 0.378),
-                 "relevance": (0.547, 0.433)},
-    "UniEval": {"coherence": (0.575, 0.442), "consistency": (0.446, 0.371), "fluency": (0.449, 0.371),
-                "relevance": (0.426, 0.325)},
+    "G-Eval-4": {
+        "coherence": (0.582, 0.457),
+        "consistency": (0.507, 0.425),
+        "fluency": (0.455, 0.378),
+        "relevance": (0.547, 0.433),
+    },
+    "UniEval": {
+        "coherence": (0.575, 0.442),
+        "consistency": (0.446, 0.371),
+        "fluency": (0.449, 0.371),
+        "relevance": (0.426, 0.325),
+    },
 }
 # The paper's own averages; G-Eval-4's differ from the mean of its cells (0.523 / 0.423), three of
 # which the dataset README says were transcribed from memory.
@@ -51,10 +59,16 @@ def items(summeval: Path, n_docs: int) -> list[dict[str, object]]:
         doc = keep.get(row["doc_id"])
         if doc is None:
             continue
-        found.append({"id": f"{row['doc_id']}:{row['system_id']}", "group": row["doc_id"],
-                      "input": "Summarize this article:\n\n" + doc["source"], "context": doc["source"],
-                      "output": row["summary"],
-                      "human": {DIMENSIONS[k]: v for k, v in row["expert_mean_scores"].items()}})
+        found.append(
+            {
+                "id": f"{row['doc_id']}:{row['system_id']}",
+                "group": row["doc_id"],
+                "input": "Summarize this article:\n\n" + doc["source"],
+                "context": doc["source"],
+                "output": row["summary"],
+                "human": {DIMENSIONS[k]: v for k, v in row["expert_mean_scores"].items()},
+            }
+        )
     return found
 
 
@@ -74,9 +88,15 @@ def main() -> None:
         rows = judge_human(store, resolve_judge(args.judge, base_url=args.base_url), Config(), rubrics, chosen, 4)
     seconds = time.perf_counter() - t  # near 0 when every judgment comes from the cache
     results = {r["criterion"]: r for r in calibrate_scores(rows, human_scale=Scale(1, 5))}
-    print(f"{args.judge} on {len(chosen)} SummEval summaries ({args.docs} documents × 16 systems), "
-          f"{len(rows)} judgments in {seconds:.0f} s")
-    print(f"{'method':<22}" + "".join(f"{d[:4] + ' ρ':>9}{d[:4] + ' τ':>9}" for d in DIMENSIONS) + f"{'avg ρ':>9}{'avg τ':>9}")
+    print(
+        f"{args.judge} on {len(chosen)} SummEval summaries ({args.docs} documents × 16 systems), "
+        f"{len(rows)} judgments in {seconds:.0f} s"
+    )
+    print(
+        f"{'method':<22}"
+        + "".join(f"{d[:4] + ' ρ':>9}{d[:4] + ' τ':>9}" for d in DIMENSIONS)
+        + f"{'avg ρ':>9}{'avg τ':>9}"
+    )
     grouped = [(results[r]["grouped"] or {}) for r in DIMENSIONS.values()]
     _row(f"{args.judge} per-doc", [(g.get("spearman"), g.get("kendall")) for g in grouped])
     _row(f"{args.judge} pooled", [(results[r]["spearman"], results[r]["kendall"]) for r in DIMENSIONS.values()])
@@ -84,8 +104,7 @@ def main() -> None:
         _row(f"{name} per-doc", [cells[d] for d in DIMENSIONS], STATED_AVERAGE.get(name))
 
 
-def _row(name: str, cells: list[tuple[float | None, float | None]],
-         stated: tuple[float, float] | None = None) -> None:
+def _row(name: str, cells: list[tuple[float | None, float | None]], stated: tuple[float, float] | None = None) -> None:
     """A table row; the average is the mean of the cells unless the paper states its own."""
     known = [c for c in cells if c[0] is not None and c[1] is not None]
     avg = (sum(c[0] for c in known) / len(known), sum(c[1] for c in known) / len(known)) if known else (None, None)

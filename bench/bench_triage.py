@@ -42,11 +42,21 @@ def stage(name: str, db: Path) -> dict[str, object]:
             period = last_full_week(store)
             report = build_report(store, Config(), period)
             write_report(report, OUT / "report")
-            extra = {"week": period.label, "week_interactions": report["headline"]["interactions"]["value"],
-                     "likely_bad": report["clustering"]["likely_bad"], "clustered": report["clustering"]["clustered"],
-                     "clusters": len(report["clusters"]), "embedding": report["clustering"]["method"]}
-    return {"stage": name, "interactions": n, "seconds": round(time.perf_counter() - t, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **extra}
+            extra = {
+                "week": period.label,
+                "week_interactions": report["headline"]["interactions"]["value"],
+                "likely_bad": report["clustering"]["likely_bad"],
+                "clustered": report["clustering"]["clustered"],
+                "clusters": len(report["clusters"]),
+                "embedding": report["clustering"]["method"],
+            }
+    return {
+        "stage": name,
+        "interactions": n,
+        "seconds": round(time.perf_counter() - t, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        **extra,
+    }
 
 
 def main() -> None:
@@ -63,8 +73,16 @@ def main() -> None:
     shutil.copy(source, args.db)
     total = 0.0
     for name in ("label", "triage"):
-        line = subprocess.run([sys.executable, __file__, "--stage", name, "--db", str(args.db)],
-                              check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        line = (
+            subprocess.run(
+                [sys.executable, __file__, "--stage", name, "--db", str(args.db)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         figures = json.loads(line)
         total += float(figures["seconds"])
         print(" ".join(f"{k}={v}" for k, v in figures.items()), flush=True)

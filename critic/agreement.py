@@ -78,8 +78,14 @@ def confusion(judge: np.ndarray, human: np.ndarray) -> list[list[int]]:
     return matrix.tolist()
 
 
-def agreement(judge: Sequence[float], human: Sequence[float], *, judge_scale: Scale = SEVEN,
-              human_scale: Scale = SEVEN, groups: Sequence[str] | None = None) -> dict[str, object]:
+def agreement(
+    judge: Sequence[float],
+    human: Sequence[float],
+    *,
+    judge_scale: Scale = SEVEN,
+    human_scale: Scale = SEVEN,
+    groups: Sequence[str] | None = None,
+) -> dict[str, object]:
     """Every agreement figure `critic calibrate` reports for one (judge, criterion)."""
     j_raw, h_raw = np.asarray(judge, float), np.asarray(human, float)
     j7, h7 = judge_scale.to_seven(j_raw), human_scale.to_seven(h_raw)

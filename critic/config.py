@@ -1,17 +1,17 @@
 """critic.toml: project settings read from the current folder (or CRITIC_CONFIG).
 
-    [events]
-    custom_kinds = ["flag", "share"]      # event kinds beyond the built-in ones
+[events]
+custom_kinds = ["flag", "share"]      # event kinds beyond the built-in ones
 
-    [judge]
-    default = "local"                     # or "openai:gpt-4.1-mini", "anthropic:claude-..."
+[judge]
+default = "local"                     # or "openai:gpt-4.1-mini", "anthropic:claude-..."
 
-    [prices."openai:gpt-4.1-mini"]        # USD per million tokens, overrides the built-in table
-    input = 0.40
-    output = 1.60
+[prices."openai:gpt-4.1-mini"]        # USD per million tokens, overrides the built-in table
+input = 0.40
+output = 1.60
 
-    [rubrics]
-    paths = ["rubrics"]                   # folders of your own rubrics, relative to critic.toml
+[rubrics]
+paths = ["rubrics"]                   # folders of your own rubrics, relative to critic.toml
 """
 
 from __future__ import annotations
@@ -68,10 +68,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"{candidate}: [events] custom_kinds must be a list of non-empty strings")
     judge = data.get("judge", {}).get("default", "local")
     if not isinstance(judge, str):
-        raise ConfigError(f"{candidate}: [judge] default must be a string such as \"openai:gpt-4.1-mini\"")
+        raise ConfigError(f'{candidate}: [judge] default must be a string such as "openai:gpt-4.1-mini"')
     paths = data.get("rubrics", {}).get("paths", [])
     if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
-        raise ConfigError(f"{candidate}: [rubrics] paths must be a list of folders, such as [\"rubrics\"]")
+        raise ConfigError(f'{candidate}: [rubrics] paths must be a list of folders, such as ["rubrics"]')
     return Config(
         path=str(candidate),
         rubric_paths=tuple(str(candidate.parent / p) for p in paths),

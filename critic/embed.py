@@ -41,8 +41,9 @@ def sentence_vectors(texts: list[str]) -> np.ndarray | None:
     model, _ = _sentence_model()
     if model is None:
         return None
-    return np.asarray(model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False),
-                      dtype=np.float32)
+    return np.asarray(
+        model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False), dtype=np.float32
+    )
 
 
 @lru_cache(maxsize=1)

@@ -70,14 +70,27 @@ def _langfuse(found: Iterator[Verdict], out: TextIO) -> int:
     for v in found:
         trace_id = v.source.get("trace_id") or v.interaction_id
         observation = v.source.get("observation_id") or v.source.get("span_id")
-        scores = [(f"critic.{j['rubric']}", j["expected"], j["judge"],
-                   f"label {j['label']} by {j['judge']} (rubric version {j['rubric_version']})") for j in v.judgments]
+        scores = [
+            (
+                f"critic.{j['rubric']}",
+                j["expected"],
+                j["judge"],
+                f"label {j['label']} by {j['judge']} (rubric version {j['rubric_version']})",
+            )
+            for j in v.judgments
+        ]
         if v.p_bad is not None:
             scores.append(("critic.p_bad", round(v.p_bad, 4), "critic label", "probability the interaction went badly"))
         for name, value, judge, comment in scores:
-            score = {"id": str(uuid.uuid5(_NAMESPACE, f"{v.interaction_id}|{name}|{judge}")), "traceId": trace_id,
-                     "name": name, "value": value, "dataType": "NUMERIC", "comment": comment,
-                     "metadata": {"critic_interaction_id": v.interaction_id, "judge": judge}}
+            score = {
+                "id": str(uuid.uuid5(_NAMESPACE, f"{v.interaction_id}|{name}|{judge}")),
+                "traceId": trace_id,
+                "name": name,
+                "value": value,
+                "dataType": "NUMERIC",
+                "comment": comment,
+                "metadata": {"critic_interaction_id": v.interaction_id, "judge": judge},
+            }
             if observation:
                 score["observationId"] = observation
             out.write(json.dumps(score) + "\n")
@@ -90,11 +103,21 @@ def _otel(found: Iterator[Verdict], out: TextIO) -> int:
     written = 0
     for v in found:
         for j in v.judgments:
-            records.append(_log_record(v, f"critic.{j['rubric']}", j["expected"], str(j["label"]), j["created_at"],
-                                       {"critic.judge": j["judge"], "critic.rubric_version": j["rubric_version"]}))
+            records.append(
+                _log_record(
+                    v,
+                    f"critic.{j['rubric']}",
+                    j["expected"],
+                    str(j["label"]),
+                    j["created_at"],
+                    {"critic.judge": j["judge"], "critic.rubric_version": j["rubric_version"]},
+                )
+            )
         if v.p_bad is not None:
             at = v.ts or v.labelled_at or datetime.now(UTC)
-            records.append(_log_record(v, "critic.p_bad", v.p_bad, "likely bad" if v.p_bad > LIKELY_BAD_ABOVE else "fine", at, {}))
+            records.append(
+                _log_record(v, "critic.p_bad", v.p_bad, "likely bad" if v.p_bad > LIKELY_BAD_ABOVE else "fine", at, {})
+            )
         while len(records) >= BATCH:
             written += _flush(records[:BATCH], out)
             records = records[BATCH:]
@@ -102,12 +125,18 @@ def _otel(found: Iterator[Verdict], out: TextIO) -> int:
 
 
 def _log_record(v: Verdict, name: str, value: float, label: str, at: datetime, extra: dict[str, str]) -> dict[str, Any]:
-    attributes = {"gen_ai.evaluation.name": name, "gen_ai.evaluation.score.label": label,
-                  "critic.interaction_id": v.interaction_id, **extra}
+    attributes = {
+        "gen_ai.evaluation.name": name,
+        "gen_ai.evaluation.score.label": label,
+        "critic.interaction_id": v.interaction_id,
+        **extra,
+    }
     if v.source.get("response_id"):
         attributes["gen_ai.response.id"] = v.source["response_id"]
     record: dict[str, Any] = {
-        "timeUnixNano": str(unix_nano(at)), "severityNumber": 9, "severityText": "INFO",
+        "timeUnixNano": str(unix_nano(at)),
+        "severityNumber": 9,
+        "severityText": "INFO",
         "eventName": "gen_ai.evaluation.result",
         "attributes": [{"key": k, "value": {"stringValue": str(val)}} for k, val in attributes.items()]
         + [{"key": "gen_ai.evaluation.score.value", "value": {"doubleValue": float(value)}}],
@@ -124,9 +153,14 @@ def unix_nano(at: datetime) -> int:
 
 
 def _flush(records: list[dict[str, Any]], out: TextIO) -> int:
-    request = {"resourceLogs": [{
-        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "critic"}}]},
-        "scopeLogs": [{"scope": {"name": "critic", "version": __version__}, "logRecords": records}]}]}
+    request = {
+        "resourceLogs": [
+            {
+                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "critic"}}]},
+                "scopeLogs": [{"scope": {"name": "critic", "version": __version__}, "logRecords": records}],
+            }
+        ]
+    }
     out.write(json.dumps(request) + "\n")
     return len(records)
 
@@ -135,7 +169,17 @@ def _jsonl(found: Iterator[Verdict], out: TextIO) -> int:
     written = 0
     for v in found:
         judgments = [{k: val for k, val in j.items() if k != "created_at"} for j in v.judgments]
-        out.write(json.dumps({"interaction_id": v.interaction_id, "source": v.source, "ts": v.ts.isoformat() if v.ts else None,
-                              "p_bad": None if v.p_bad is None else round(v.p_bad, 4), "judgments": judgments}) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "interaction_id": v.interaction_id,
+                    "source": v.source,
+                    "ts": v.ts.isoformat() if v.ts else None,
+                    "p_bad": None if v.p_bad is None else round(v.p_bad, 4),
+                    "judgments": judgments,
+                }
+            )
+            + "\n"
+        )
         written += 1
     return written

@@ -17,8 +17,15 @@ LINE_EVERY_S = 10.0
 class Progress:
     """Counts work done out of TOTAL (None when unknown) and shows it on stderr."""
 
-    def __init__(self, total: int | None, desc: str, *, unit: str = "item", stream: TextIO | None = None,
-                 every_s: float = LINE_EVERY_S) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        desc: str,
+        *,
+        unit: str = "item",
+        stream: TextIO | None = None,
+        every_s: float = LINE_EVERY_S,
+    ) -> None:
         self.total, self.desc, self.unit, self.done = total, desc, unit, 0
         self.stream = stream or sys.stderr
         self.every_s = every_s

@@ -47,7 +47,9 @@ class Rubric:
         """The prompt for one interaction: the fixed rubric first, the judged text last."""
         missing = [f for f in self.reads if f != "output" and not fields.get(f)]
         values = {f: "" if f in missing else delimit(f, str(fields.get(f) or "")) for f in self.reads}
-        return _compiled(self.template).render(rubric=self, levels=self.levels, missing=missing, **values).strip() + "\n"
+        return (
+            _compiled(self.template).render(rubric=self, levels=self.levels, missing=missing, **values).strip() + "\n"
+        )
 
 
 def delimit(name: str, text: str) -> str:
@@ -107,8 +109,12 @@ def load_rubric(path: str | Path) -> Rubric:
     levels = _check_levels(path, data["levels"], node, lines)
     reads = _check_reads(path, data["reads"], lines)
     rubric = Rubric(
-        name=str(data["name"]), description=str(data["description"]).strip(), reads=reads,
-        levels=levels, template=str(data["template"]), path=str(path),
+        name=str(data["name"]),
+        description=str(data["description"]).strip(),
+        reads=reads,
+        levels=levels,
+        template=str(data["template"]),
+        path=str(path),
         version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
     )
     _check_template(path, rubric, lines.get("template", 1))
@@ -163,8 +169,10 @@ def _check_template(path: Path, rubric: Rubric, start: int) -> None:
     try:
         rubric.render({f: f"<{f}>" for f in READABLE_FIELDS})
     except TemplateError as exc:
-        raise RubricError(f"{path}:{start}: template error: {exc}; the template may use rubric, levels, "
-                          f"missing and {', '.join(rubric.reads)}") from exc
+        raise RubricError(
+            f"{path}:{start}: template error: {exc}; the template may use rubric, levels, "
+            f"missing and {', '.join(rubric.reads)}"
+        ) from exc
 
 
 def builtin_rubrics() -> dict[str, Rubric]:

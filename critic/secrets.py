@@ -21,12 +21,22 @@ _CREDENTIAL = r"[A-Za-z0-9._~+/=\-]"
 _SHAPES = (
     (re.compile(r"\b(sk-(?:ant-|proj-)?[A-Za-z0-9_\-]{12,})"), MASK),
     # a header or setting named like a key: its value, after an optional scheme word (kept)
-    (re.compile(r"(?i)(?<![A-Za-z0-9])(x-api-key|api[_-]?key|authorization|x-goog-api-key|api-token|"
-                r"access[_-]?token|secret[_-]?key)([\"']?\s*[:=]\s*[\"']?)((?:bearer|basic|token)\s+)?"
-                r"(?!\[secret\])[^\s\"',;}]{4,}"), rf"\1\2\3{MASK}"),
+    (
+        re.compile(
+            r"(?i)(?<![A-Za-z0-9])(x-api-key|api[_-]?key|authorization|x-goog-api-key|api-token|"
+            r"access[_-]?token|secret[_-]?key)([\"']?\s*[:=]\s*[\"']?)((?:bearer|basic|token)\s+)?"
+            r"(?!\[secret\])[^\s\"',;}]{4,}"
+        ),
+        rf"\1\2\3{MASK}",
+    ),
     # Bearer/Basic anywhere: a credential has a digit or '=', or is long; "basic understanding" is no secret
-    (re.compile(rf"(?i)\b(bearer|basic)(\s+)(?=(?!\[secret\]){_CREDENTIAL}*[\d=]|{_CREDENTIAL}{{20}})"
-                rf"{_CREDENTIAL}{{8,}}"), rf"\1\2{MASK}"),
+    (
+        re.compile(
+            rf"(?i)\b(bearer|basic)(\s+)(?=(?!\[secret\]){_CREDENTIAL}*[\d=]|{_CREDENTIAL}{{20}})"
+            rf"{_CREDENTIAL}{{8,}}"
+        ),
+        rf"\1\2{MASK}",
+    ),
 )
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-EPOCH = datetime(2023, 2, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2023, 2, 1, tzinfo=UTC)
 
 
 def _iso(ts: datetime) -> str:
@@ -30,14 +30,26 @@ def _walk(node: dict[str, Any], path: list[dict[str, str]], tree: str, ts: datet
         interactions, events = out
         emojis = node.get("emojis") or {}
         iid = node["message_id"]
-        interactions.append({
-            "id": iid, "ts": _iso(ts), "session_id": tree, "feature": "oasst",
-            "model": node.get("model_name") or "oasst-volunteer", "prompt_version": "oasst-2023-02",
-            "input": list(path), "output": node["text"],
-            "metadata": {"rank": node.get("rank"), "emojis": emojis, "parent_id": node.get("parent_id"),
-                         "synthetic": node.get("synthetic"), "review_result": node.get("review_result"),
-                         "message_tree_id": tree},
-        })
+        interactions.append(
+            {
+                "id": iid,
+                "ts": _iso(ts),
+                "session_id": tree,
+                "feature": "oasst",
+                "model": node.get("model_name") or "oasst-volunteer",
+                "prompt_version": "oasst-2023-02",
+                "input": list(path),
+                "output": node["text"],
+                "metadata": {
+                    "rank": node.get("rank"),
+                    "emojis": emojis,
+                    "parent_id": node.get("parent_id"),
+                    "synthetic": node.get("synthetic"),
+                    "review_result": node.get("review_result"),
+                    "message_tree_id": tree,
+                },
+            }
+        )
         votes = [("thumb_up", emojis.get("+1", 0)), ("thumb_down", emojis.get("-1", 0))]
         second = 1
         for kind, count in votes:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 LIMIT = 300
 MAX_CHARS = 1500

@@ -14,46 +14,72 @@ import csv
 import json
 import math
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-START = datetime(2026, 10, 26, tzinfo=timezone.utc)  # Monday of ISO week 2026-W44
+START = datetime(2026, 10, 26, tzinfo=UTC)  # Monday of ISO week 2026-W44
 DAYS = 28
 FEATURES = {"support_chat": 0.45, "summarizer": 0.30, "search_answer": 0.25}
 MODELS = {"gpt-4.1-mini": (0.40, 1.60, 700.0), "llama-3.1-8b": (0.10, 0.10, 1100.0)}  # $/M in, $/M out, base ms
 SPIKE_DAY = 23  # 2026-11-18: llama's provider has a bad day
 
-PRODUCTS = ["wireless headphones", "standing desk", "coffee grinder", "running shoes", "air purifier",
-            "mechanical keyboard", "baby monitor", "camping tent", "smart thermostat", "yoga mat"]
+PRODUCTS = [
+    "wireless headphones",
+    "standing desk",
+    "coffee grinder",
+    "running shoes",
+    "air purifier",
+    "mechanical keyboard",
+    "baby monitor",
+    "camping tent",
+    "smart thermostat",
+    "yoga mat",
+]
 SUPPORT_TOPICS = [
-    ("where is my order of the {p}? It was supposed to arrive {d}.",
-     "I'm sorry your {p} is late. Orders usually ship within 2 business days; I can see yours left our "
-     "warehouse and the carrier now estimates delivery within 3 days. You can follow it from the tracking "
-     "link in your confirmation email."),
-    ("How do I return the {p}? It doesn't fit my needs.",
-     "You can return the {p} within 30 days of delivery. Go to Orders, choose the item and select "
-     "'Return', print the prepaid label and drop the parcel at any carrier point. The refund reaches "
-     "your card 5 to 7 days after we receive it."),
-    ("I forgot my password and the reset email never arrives.",
-     "Please check your spam folder first. If the email is not there, use 'Forgot password' again and "
-     "make sure you enter the address you signed up with; the link is valid for one hour. If it still "
-     "does not arrive, reply here and I will reset it for you."),
-    ("I was charged twice for the {p}.",
-     "I'm sorry about the double charge. One of the two is a temporary authorization that your bank "
-     "releases within 3 to 5 business days; only one payment is captured. If both remain after 5 days, "
-     "send us the statement lines and we will refund the extra charge."),
-    ("Can I change the delivery address for my {p} order?",
-     "Yes, as long as the order has not shipped. Open the order, choose 'Edit address' and save. If the "
-     "button is greyed out, the parcel has already left and you can redirect it from the carrier's page."),
-    ("Does the {p} come with a warranty?",
-     "Yes, the {p} has a two-year manufacturer warranty that covers defects in materials and workmanship. "
-     "Keep your order number; you can open a warranty claim from the Orders page."),
-    ("Please delete my account and all my data.",
-     "I can help with that. Go to Settings, Privacy, 'Delete account' and confirm by email. Your data is "
-     "erased within 30 days, except invoices we must keep by law."),
-    ("I want a refund for the {p}, it broke after a week.",
-     "I'm sorry the {p} broke so soon. Since it is within the 30-day window you can get a full refund or a "
-     "replacement: open the order, choose 'Report a problem' and attach a photo of the damage."),
+    (
+        "where is my order of the {p}? It was supposed to arrive {d}.",
+        "I'm sorry your {p} is late. Orders usually ship within 2 business days; I can see yours left our "
+        "warehouse and the carrier now estimates delivery within 3 days. You can follow it from the tracking "
+        "link in your confirmation email.",
+    ),
+    (
+        "How do I return the {p}? It doesn't fit my needs.",
+        "You can return the {p} within 30 days of delivery. Go to Orders, choose the item and select "
+        "'Return', print the prepaid label and drop the parcel at any carrier point. The refund reaches "
+        "your card 5 to 7 days after we receive it.",
+    ),
+    (
+        "I forgot my password and the reset email never arrives.",
+        "Please check your spam folder first. If the email is not there, use 'Forgot password' again and "
+        "make sure you enter the address you signed up with; the link is valid for one hour. If it still "
+        "does not arrive, reply here and I will reset it for you.",
+    ),
+    (
+        "I was charged twice for the {p}.",
+        "I'm sorry about the double charge. One of the two is a temporary authorization that your bank "
+        "releases within 3 to 5 business days; only one payment is captured. If both remain after 5 days, "
+        "send us the statement lines and we will refund the extra charge.",
+    ),
+    (
+        "Can I change the delivery address for my {p} order?",
+        "Yes, as long as the order has not shipped. Open the order, choose 'Edit address' and save. If the "
+        "button is greyed out, the parcel has already left and you can redirect it from the carrier's page.",
+    ),
+    (
+        "Does the {p} come with a warranty?",
+        "Yes, the {p} has a two-year manufacturer warranty that covers defects in materials and workmanship. "
+        "Keep your order number; you can open a warranty claim from the Orders page.",
+    ),
+    (
+        "Please delete my account and all my data.",
+        "I can help with that. Go to Settings, Privacy, 'Delete account' and confirm by email. Your data is "
+        "erased within 30 days, except invoices we must keep by law.",
+    ),
+    (
+        "I want a refund for the {p}, it broke after a week.",
+        "I'm sorry the {p} broke so soon. Since it is within the 30-day window you can get a full refund or a "
+        "replacement: open the order, choose 'Report a problem' and attach a photo of the damage.",
+    ),
 ]
 RUDE = [
     "As I already said, it's in the confirmation email. Read it before asking.",
@@ -66,9 +92,18 @@ REFUSALS = [
     "I'm unable to assist with this. Please contact support through another channel.",
     "Sorry, I cannot help with account or payment matters.",
 ]
-TOPICS = ["the city council's new budget", "a regional hospital's expansion", "the quarterly results of a retailer",
-          "a drought affecting farmers", "a new rail line", "a university research grant", "a local school's exam results",
-          "an electric car maker's factory", "a heat wave in the south", "a merger of two banks"]
+TOPICS = [
+    "the city council's new budget",
+    "a regional hospital's expansion",
+    "the quarterly results of a retailer",
+    "a drought affecting farmers",
+    "a new rail line",
+    "a university research grant",
+    "a local school's exam results",
+    "an electric car maker's factory",
+    "a heat wave in the south",
+    "a merger of two banks",
+]
 SENTENCES = [
     "Officials said the plan for {t} would cost {n1} million and take {n2} years.",
     "Critics argued that {t} had been rushed and that {n3} residents were not consulted.",
@@ -80,25 +115,51 @@ SENTENCES = [
     "Funding for {t} comes partly from federal grants and partly from local taxes.",
 ]
 QUESTIONS = [
-    ("What is the capital of Australia?", "Canberra is the capital city of Australia; it was chosen as a compromise between Sydney and Melbourne.",
-     "The capital of Australia is Canberra, chosen as a compromise between Sydney and Melbourne."),
-    ("How many bones are in the adult human body?", "An adult human skeleton usually has 206 bones; babies are born with around 270.",
-     "An adult human body has 206 bones; babies start with about 270 that fuse over time."),
-    ("When was the Eiffel Tower completed?", "The Eiffel Tower was completed in March 1889 for the World's Fair in Paris.",
-     "The Eiffel Tower was completed in 1889, for the World's Fair in Paris."),
-    ("What is the boiling point of water at sea level?", "At sea level, water boils at 100 degrees Celsius (212 degrees Fahrenheit).",
-     "Water boils at 100 °C (212 °F) at sea level."),
-    ("Who wrote Pride and Prejudice?", "Pride and Prejudice is a novel by Jane Austen, published in 1813.",
-     "Pride and Prejudice was written by Jane Austen and published in 1813."),
-    ("How long does light from the Sun take to reach Earth?", "Sunlight takes about 8 minutes and 20 seconds to reach Earth.",
-     "Light from the Sun reaches Earth in about 8 minutes and 20 seconds."),
-    ("What is the largest ocean?", "The Pacific Ocean is the largest and deepest of Earth's oceans, covering about 63 million square miles.",
-     "The Pacific is the largest ocean, covering about 63 million square miles."),
-    ("What does HTTP stand for?", "HTTP stands for Hypertext Transfer Protocol, the foundation of data exchange on the web.",
-     "HTTP stands for Hypertext Transfer Protocol."),
+    (
+        "What is the capital of Australia?",
+        "Canberra is the capital city of Australia; it was chosen as a compromise between Sydney and Melbourne.",
+        "The capital of Australia is Canberra, chosen as a compromise between Sydney and Melbourne.",
+    ),
+    (
+        "How many bones are in the adult human body?",
+        "An adult human skeleton usually has 206 bones; babies are born with around 270.",
+        "An adult human body has 206 bones; babies start with about 270 that fuse over time.",
+    ),
+    (
+        "When was the Eiffel Tower completed?",
+        "The Eiffel Tower was completed in March 1889 for the World's Fair in Paris.",
+        "The Eiffel Tower was completed in 1889, for the World's Fair in Paris.",
+    ),
+    (
+        "What is the boiling point of water at sea level?",
+        "At sea level, water boils at 100 degrees Celsius (212 degrees Fahrenheit).",
+        "Water boils at 100 °C (212 °F) at sea level.",
+    ),
+    (
+        "Who wrote Pride and Prejudice?",
+        "Pride and Prejudice is a novel by Jane Austen, published in 1813.",
+        "Pride and Prejudice was written by Jane Austen and published in 1813.",
+    ),
+    (
+        "How long does light from the Sun take to reach Earth?",
+        "Sunlight takes about 8 minutes and 20 seconds to reach Earth.",
+        "Light from the Sun reaches Earth in about 8 minutes and 20 seconds.",
+    ),
+    (
+        "What is the largest ocean?",
+        "The Pacific Ocean is the largest and deepest of Earth's oceans, covering about 63 million square miles.",
+        "The Pacific is the largest ocean, covering about 63 million square miles.",
+    ),
+    (
+        "What does HTTP stand for?",
+        "HTTP stands for Hypertext Transfer Protocol, the foundation of data exchange on the web.",
+        "HTTP stands for Hypertext Transfer Protocol.",
+    ),
 ]
-SPANISH = ["La respuesta es {a}. Espero que esta información le sea útil.",
-           "Según los documentos, {a}. Si necesita más detalles, consulte la fuente."]
+SPANISH = [
+    "La respuesta es {a}. Espero que esta información le sea útil.",
+    "Según los documentos, {a}. Si necesita más detalles, consulte la fuente.",
+]
 GERMAN = ["Die Antwort lautet: {a}. Ich hoffe, das hilft Ihnen weiter."]
 PII = ["My email is {u}@example.com", "call me at +1 415 555 {n:04d}", "my card ends 4111 1111 1111 {n:04d}"]
 
@@ -127,15 +188,19 @@ def _summarizer(rng: random.Random, model: str, pv: str) -> tuple[str, str, str 
     nums = {"n1": rng.randint(2, 90), "n2": rng.randint(2, 15), "n3": rng.randint(40, 900), "n4": rng.randint(50, 5000)}
     length = int(rng.lognormvariate(2.3, 0.7)) + 3
     doc = " ".join(rng.choice(SENTENCES).format(t=t, **nums) for _ in range(length))
-    summary = (f"The article reports on {t}: the plan would cost {nums['n1']} million over {nums['n2']} years, "
-               f"with supporters citing {nums['n4']} new jobs and critics saying residents were not consulted.")
+    summary = (
+        f"The article reports on {t}: the plan would cost {nums['n1']} million over {nums['n2']} years, "
+        f"with supporters citing {nums['n4']} new jobs and critics saying residents were not consulted."
+    )
     mode, finish = None, "stop"
     if length > 25 and model == "llama-3.1-8b" and rng.random() < 0.8:
         cut = rng.randint(40, len(summary) - 30)
         summary, mode, finish = summary[:cut].rstrip(), "truncated", "length"
     elif pv == "v2" and rng.random() < 0.18:
-        summary = (f"The article reports on {t}: the plan would cost {nums['n1'] * 7 + 13} million over "
-                   f"{nums['n2'] + 20} years and create {nums['n4'] * 3 + 1200} jobs, a 40% rise on last year.")
+        summary = (
+            f"The article reports on {t}: the plan would cost {nums['n1'] * 7 + 13} million over "
+            f"{nums['n2'] + 20} years and create {nums['n4'] * 3 + 1200} jobs, a 40% rise on last year."
+        )
         mode = "invented_numbers"
     return f"Summarize this article:\n\n{doc}", summary, mode, finish
 
@@ -150,10 +215,15 @@ def _search(rng: random.Random, model: str, pv: str) -> tuple[str, str, str | No
 
 
 def _events(rng: random.Random, iid: str, ts: datetime, feature: str, bad: bool) -> list[dict[str, object]]:
-    p = {"thumb_down": (0.30, 0.012), "thumb_up": (0.015, 0.07), "regenerate": (0.30, 0.04),
-         "abandon": (0.22, 0.05), "copy": (0.03, 0.20),
-         "edit": (0.18 if feature == "summarizer" else 0.0, 0.03 if feature == "summarizer" else 0.0),
-         "escalate": (0.12 if feature == "support_chat" else 0.0, 0.01 if feature == "support_chat" else 0.0)}
+    p = {
+        "thumb_down": (0.30, 0.012),
+        "thumb_up": (0.015, 0.07),
+        "regenerate": (0.30, 0.04),
+        "abandon": (0.22, 0.05),
+        "copy": (0.03, 0.20),
+        "edit": (0.18 if feature == "summarizer" else 0.0, 0.03 if feature == "summarizer" else 0.0),
+        "escalate": (0.12 if feature == "support_chat" else 0.0, 0.01 if feature == "support_chat" else 0.0),
+    }
     out = []
     for kind, (p_bad, p_good) in p.items():
         if rng.random() < (p_bad if bad else p_good):
@@ -191,11 +261,20 @@ def generate(n: int, seed: int) -> tuple[list[dict[str, object]], list[dict[str,
             latency *= rng.uniform(2.5, 5)
         iid = f"s{seed}-{i:07d}"
         record: dict[str, object] = {
-            "id": iid, "ts": ts.isoformat().replace("+00:00", "Z"),
-            "session_id": f"sess-{rng.randint(1, max(n // 3, 1)):06d}", "user_id": f"user-{rng.randint(1, max(n // 5, 1)):05d}",
-            "feature": feature, "model": model, "prompt_version": pv, "input": inp, "output": out,
-            "latency_ms": round(latency, 1), "input_tokens": in_tok, "output_tokens": out_tok,
-            "cost_usd": round((in_tok * p_in + out_tok * p_out) / 1e6, 8), "finish_reason": finish,
+            "id": iid,
+            "ts": ts.isoformat().replace("+00:00", "Z"),
+            "session_id": f"sess-{rng.randint(1, max(n // 3, 1)):06d}",
+            "user_id": f"user-{rng.randint(1, max(n // 5, 1)):05d}",
+            "feature": feature,
+            "model": model,
+            "prompt_version": pv,
+            "input": inp,
+            "output": out,
+            "latency_ms": round(latency, 1),
+            "input_tokens": in_tok,
+            "output_tokens": out_tok,
+            "cost_usd": round((in_tok * p_in + out_tok * p_out) / 1e6, 8),
+            "finish_reason": finish,
             "metadata": {"app_version": rng.choice(["3.2.0", "3.2.1", "3.3.0"]), "locale": "en-US"},
         }
         if context:

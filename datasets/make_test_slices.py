@@ -19,8 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "tests" / "data"
-SETS = ("LLMBar/Natural", "LLMBar/Adversarial/Neighbor", "LLMBar/Adversarial/GPTInst", "LLMBar/Adversarial/GPTOut",
-        "LLMBar/Adversarial/Manual", "Processed/FairEval", "Processed/LLMEval^2", "Processed/MT-Bench")
+SETS = (
+    "LLMBar/Natural",
+    "LLMBar/Adversarial/Neighbor",
+    "LLMBar/Adversarial/GPTInst",
+    "LLMBar/Adversarial/GPTOut",
+    "LLMBar/Adversarial/Manual",
+    "Processed/FairEval",
+    "Processed/LLMEval^2",
+    "Processed/MT-Bench",
+)
 JUDGES = ("GPT-4", "ChatGPT", "LLaMA2", "PaLM2")
 
 
@@ -29,8 +37,13 @@ def llmbar() -> None:
         for judge in JUDGES:
             src = SHARED / "llmbar" / "Dataset" / name / "evaluators" / judge / "Vanilla_NoRules"
             rows = json.loads((src / "result.json").read_text())
-            slim = [{"label": r.get("label"), "results": [{k: {"winner": r["results"][0][k]["winner"]}
-                                                           for k in ("swap = False", "swap = True")}]} for r in rows]
+            slim = [
+                {
+                    "label": r.get("label"),
+                    "results": [{k: {"winner": r["results"][0][k]["winner"]} for k in ("swap = False", "swap = True")}],
+                }
+                for r in rows
+            ]
             dest = OUT / "llmbar" / name / judge
             dest.mkdir(parents=True, exist_ok=True)
             (dest / "result.json").write_text(json.dumps(slim, separators=(",", ":")))
@@ -41,8 +54,11 @@ def hanna() -> None:
     sys.path.insert(0, str(ROOT))
     from critic.calibrate.hanna import score_rows
 
-    rows = [r for r in score_rows(SHARED / "hanna" / "hanna_metric_scores_llm.csv")
-            if r["judge"] == "ChatGPT prompt 1" and r["criterion"] in ("Relevance", "Coherence")]
+    rows = [
+        r
+        for r in score_rows(SHARED / "hanna" / "hanna_metric_scores_llm.csv")
+        if r["judge"] == "ChatGPT prompt 1" and r["criterion"] in ("Relevance", "Coherence")
+    ]
     (OUT / "hanna" / "chatgpt_prompt1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 

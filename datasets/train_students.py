@@ -41,11 +41,16 @@ FOLDS = 5
 
 def summeval_rows(shared: Path) -> tuple[list[dict[str, str]], dict[str, np.ndarray], np.ndarray]:
     """(fields per summary, {rubric: human mean on 1–7}, document id per summary)."""
-    docs = {d["doc_id"]: d["source"] for d in map(json.loads, (shared / "summeval/documents.jsonl").read_text().splitlines())}
+    docs = {
+        d["doc_id"]: d["source"]
+        for d in map(json.loads, (shared / "summeval/documents.jsonl").read_text().splitlines())
+    }
     rows = [json.loads(line) for line in (shared / "summeval/summaries.jsonl").read_text().splitlines()]
     fields = [{"input": docs[r["doc_id"]], "output": r["summary"]} for r in rows]
-    targets = {rubric: 1 + 6 * (np.array([r["expert_mean_scores"][dim] for r in rows], float) - 1) / 4
-               for dim, rubric in SUMMEVAL.items()}
+    targets = {
+        rubric: 1 + 6 * (np.array([r["expert_mean_scores"][dim] for r in rows], float) - 1) / 4
+        for dim, rubric in SUMMEVAL.items()
+    }
     return fields, targets, np.array([r["doc_id"] for r in rows])
 
 
@@ -54,13 +59,24 @@ def summeval_students(shared: Path) -> tuple[list[Student], list[dict[str, objec
     x = features.featurize_many(fields)
     students, figures = [], []
     for rubric, y in targets.items():
-        student, held_out = train(f"builtin-{rubric}", rubric, "human:SummEval expert means", list(features.NAMES),
-                                  x, y, docs, FOLDS)
+        student, held_out = train(
+            f"builtin-{rubric}", rubric, "human:SummEval expert means", list(features.NAMES), x, y, docs, FOLDS
+        )
         per_doc = grouped(held_out, y, docs)
-        found = {"rubric": rubric, "n": len(y), "per_doc_spearman": per_doc["spearman"],
-                 "per_doc_kendall": per_doc["kendall"], "documents": per_doc["groups"]}
-        students.append(_with_cv(student, found, "SummEval (Fabbri et al. 2021, MIT): 1,600 summaries of 100 "
-                                                  "CNN/DailyMail articles, expert mean scores"))
+        found = {
+            "rubric": rubric,
+            "n": len(y),
+            "per_doc_spearman": per_doc["spearman"],
+            "per_doc_kendall": per_doc["kendall"],
+            "documents": per_doc["groups"],
+        }
+        students.append(
+            _with_cv(
+                student,
+                found,
+                "SummEval (Fabbri et al. 2021, MIT): 1,600 summaries of 100 CNN/DailyMail articles, expert mean scores",
+            )
+        )
         figures.append(found)
     return students, figures
 
@@ -105,13 +121,31 @@ def helpfulness_student(shared: Path) -> tuple[Student, dict[str, object]]:
         right[test_idx] = np.where(margin > 0, 1.0, np.where(margin == 0, 0.5, 0.0))
     w = bradley_terry(diff)
     k = BT_LABELS_PER_SD / float(np.std(((both - mean) / scale) @ w))
-    found = {"rubric": "helpfulness", "pairs": len(pairs), "conversations": len(set(groups.tolist())),
-             "held_out_pairwise_accuracy": float(right.mean())}
-    student = Student("builtin-helpfulness", "helpfulness", "human:HH-RLHF helpful preference pairs",
-                      list(features.NAMES), mean.tolist(), scale.tolist(), (k * w).tolist(), 4.0,
-                      [0.0] * len(w), 1.5, n=len(pairs))
-    return _with_cv(student, found, "HH-RLHF helpful-online + helpful-rejection-sampled test pairs "
-                                    "(Bai et al. 2022, MIT), Bradley-Terry on feature differences"), found
+    found = {
+        "rubric": "helpfulness",
+        "pairs": len(pairs),
+        "conversations": len(set(groups.tolist())),
+        "held_out_pairwise_accuracy": float(right.mean()),
+    }
+    student = Student(
+        "builtin-helpfulness",
+        "helpfulness",
+        "human:HH-RLHF helpful preference pairs",
+        list(features.NAMES),
+        mean.tolist(),
+        scale.tolist(),
+        (k * w).tolist(),
+        4.0,
+        [0.0] * len(w),
+        1.5,
+        n=len(pairs),
+    )
+    return _with_cv(
+        student,
+        found,
+        "HH-RLHF helpful-online + helpful-rejection-sampled test pairs "
+        "(Bai et al. 2022, MIT), Bradley-Terry on feature differences",
+    ), found
 
 
 def _with_cv(student: Student, found: dict[str, object], source: str) -> Student:

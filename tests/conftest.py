@@ -94,12 +94,17 @@ def judged_sample(tmp_path_factory: pytest.TempPathFactory) -> Store:
     from critic.ingest import ingest_files
 
     ingest_files(store, [str(SAMPLE / "interactions.jsonl"), str(SAMPLE / "events.jsonl")], Config())
-    with ProviderServer(reply=noisy_judge(planted_modes(SAMPLE), seed=3), keep_prompts=False) as server, \
-            pytest.MonkeyPatch.context() as mp:
+    with (
+        ProviderServer(reply=noisy_judge(planted_modes(SAMPLE), seed=3), keep_prompts=False) as server,
+        pytest.MonkeyPatch.context() as mp,
+    ):
         mp.setenv("OPENAI_API_KEY", "sk-test")
         judge = resolve_judge("openai:noisy", base_url=server.url)
         rubrics = [resolve_rubric(r) for r in ("accuracy", "helpfulness", "tone")]
-        asyncio.run(Runner(store, judge, Config(), concurrency=32, budget_usd=None).run(
-            select_work(store, rubrics, judge.spec, Selection())))
+        asyncio.run(
+            Runner(store, judge, Config(), concurrency=32, budget_usd=None).run(
+                select_work(store, rubrics, judge.spec, Selection())
+            )
+        )
     run_label(store, Config(), Window())
     return store

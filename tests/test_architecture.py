@@ -11,14 +11,50 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "critic"
 # The store's tables (critic/store/migrations.py); SQL naming one is the store's business.
-TABLES = ("meta", "interactions", "events", "runs", "judgments", "labels", "triage_clusters", "calibrations",
-          "label_runs", "triage_weeks", "check_runs", "batches", "eval_items", "students")
+TABLES = (
+    "meta",
+    "interactions",
+    "events",
+    "runs",
+    "judgments",
+    "labels",
+    "triage_clusters",
+    "calibrations",
+    "label_runs",
+    "triage_weeks",
+    "check_runs",
+    "batches",
+    "eval_items",
+    "students",
+)
 TABLE_SQL = re.compile(r"\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+\"?(%s)\b" % "|".join(TABLES))
 SPEAKS_SCHEMA = ("store", "ingest")  # ingest's staging SQL stays in ingest/
 # Rooms from the ground floor up: a module imports only from its own room or a room below it.
-LAYERS = ("errors", "scale", "sql", "data", "jsonl", "secrets", "progress", "config", "signals", "agreement", "rubrics",
-          "embed", "store", "ingest", "judge", "calibrate", "distill", "combine", "export", "triage", "check",
-          "audit", "cli")
+LAYERS = (
+    "errors",
+    "scale",
+    "sql",
+    "data",
+    "jsonl",
+    "secrets",
+    "progress",
+    "config",
+    "signals",
+    "agreement",
+    "rubrics",
+    "embed",
+    "store",
+    "ingest",
+    "judge",
+    "calibrate",
+    "distill",
+    "combine",
+    "export",
+    "triage",
+    "check",
+    "audit",
+    "cli",
+)
 
 
 def _modules() -> Iterator[tuple[str, Path, ast.Module]]:
@@ -32,8 +68,11 @@ def _modules() -> Iterator[tuple[str, Path, ast.Module]]:
 
 def _docstrings(tree: ast.Module) -> set[int]:
     nodes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef))]
-    return {id(n.body[0].value) for n in nodes
-            if n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    return {
+        id(n.body[0].value)
+        for n in nodes
+        if n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)
+    }
 
 
 def _imported_rooms(tree: ast.Module) -> Iterator[tuple[int, str]]:
@@ -59,13 +98,22 @@ def test_only_the_store_and_ingest_write_sql_over_the_stores_tables() -> None:
         skip = _docstrings(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
-                found += [f"{path.relative_to(PACKAGE)}:{node.lineno}: {m.group(0)}" for m in TABLE_SQL.finditer(node.value)]
-    assert not found, "SQL over the store's tables outside critic/store/ (add a reader or writer there):\n" + "\n".join(found)
+                found += [
+                    f"{path.relative_to(PACKAGE)}:{node.lineno}: {m.group(0)}" for m in TABLE_SQL.finditer(node.value)
+                ]
+    assert not found, "SQL over the store's tables outside critic/store/ (add a reader or writer there):\n" + "\n".join(
+        found
+    )
 
 
 def test_only_the_store_and_ingest_touch_the_connection() -> None:
-    found = [f"{path.relative_to(PACKAGE)}:{node.lineno}" for room, path, tree in _modules() if room not in SPEAKS_SCHEMA
-             for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "con"]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for room, path, tree in _modules()
+        if room not in SPEAKS_SCHEMA
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "con"
+    ]
     assert not found, "store.con used outside critic/store/ and critic/ingest/:\n" + "\n".join(found)
 
 
@@ -73,9 +121,12 @@ def test_imports_run_down_the_layers() -> None:
     rank = {room: i for i, room in enumerate(LAYERS)}
     unknown = sorted({room for room, _, _ in _modules()} - set(rank))
     assert not unknown, f"rooms missing from LAYERS (place them, and in ARCHITECTURE.md): {unknown}"
-    upward = [f"{path.relative_to(PACKAGE)}:{line}: {room} → {target}" for room, path, tree in _modules()
-              for line, target in _imported_rooms(tree)
-              if target in rank and target != room and rank[target] > rank[room]]
+    upward = [
+        f"{path.relative_to(PACKAGE)}:{line}: {room} → {target}"
+        for room, path, tree in _modules()
+        for line, target in _imported_rooms(tree)
+        if target in rank and target != room and rank[target] > rank[room]
+    ]
     assert not upward, "imports that run back up:\n" + "\n".join(upward)
 
 
@@ -83,19 +134,32 @@ def test_imports_run_down_the_layers() -> None:
 def test_the_lower_floors_import_nothing_from_the_stages(room: str) -> None:
     ground = {"errors", "scale", "sql"}
     allowed = {"store": {"store", "signals", *ground}, "signals": {"signals", *ground}}[room]
-    found = [f"{path.relative_to(PACKAGE)}:{line}: {target}" for r, path, tree in _modules() if r == room
-             for line, target in _imported_rooms(tree) if target not in allowed]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{line}: {target}"
+        for r, path, tree in _modules()
+        if r == room
+        for line, target in _imported_rooms(tree)
+        if target not in allowed
+    ]
     assert not found, f"critic/{room}/ imports from above it:\n" + "\n".join(found)
 
 
 def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
     """The checks above are not vacuous: each flags a planted example."""
-    tree = ast.parse('"""Reads FROM judgments in a docstring: fine."""\n'
-                     'def f(store):\n    return store.con.execute("SELECT * FROM judgments")\n')
+    tree = ast.parse(
+        '"""Reads FROM judgments in a docstring: fine."""\n'
+        'def f(store):\n    return store.con.execute("SELECT * FROM judgments")\n'
+    )
     skip = _docstrings(tree)
-    hits = [m.group(0) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            and id(n) not in skip for m in TABLE_SQL.finditer(n.value)]
+    hits = [
+        m.group(0)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
+        for m in TABLE_SQL.finditer(n.value)
+    ]
     assert hits == ["FROM judgments"]
     assert any(isinstance(n, ast.Attribute) and n.attr == "con" for n in ast.walk(tree))
     assert list(_imported_rooms(ast.parse("from critic import scale\nimport critic.triage.report\n"))) == [
-        (1, "scale"), (2, "triage")]
+        (1, "scale"),
+        (2, "triage"),
+    ]

@@ -31,8 +31,10 @@ def judged(db: Path, traffic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ingest_files(store, [str(traffic)], Config())
     runner = CliRunner()
     with ProviderServer() as server:
-        result = runner.invoke(cli, ["eval", "--db", str(db), "--judge", "openai:gpt-4.1-mini", "--base-url",
-                                     server.url, "--rubric", "tone"])
+        result = runner.invoke(
+            cli,
+            ["eval", "--db", str(db), "--judge", "openai:gpt-4.1-mini", "--base-url", server.url, "--rubric", "tone"],
+        )
         assert result.exit_code == 0, result.output
     assert runner.invoke(cli, ["label", "--db", str(db)]).exit_code == 0
 
@@ -62,8 +64,13 @@ def test_otel_log_records_reference_the_original_spans(tmp_path: Path, monkeypat
     db = tmp_path / "critic.duckdb"
     judged(db, to_otlp(ROWS, tmp_path / "spans.jsonl"), monkeypatch)
     lines = (tmp_path / "spans.jsonl").read_text().splitlines()
-    spans = {s["spanId"]: s["traceId"] for line in lines for rs in json.loads(line)["resourceSpans"]
-             for ss in rs["scopeSpans"] for s in ss["spans"]}
+    spans = {
+        s["spanId"]: s["traceId"]
+        for line in lines
+        for rs in json.loads(line)["resourceSpans"]
+        for ss in rs["scopeSpans"]
+        for s in ss["spans"]
+    }
     out = tmp_path / "verdicts.jsonl"
     requests = export(db, "otel", out)
     records = []
@@ -102,13 +109,22 @@ def test_exports_link_back_without_a_span_id_and_keep_the_time_exact(tmp_path: P
     assert runner.invoke(cli, ["label", "--db", db]).exit_code == 0
     out = tmp_path / "x.jsonl"
     assert runner.invoke(cli, ["export", "--db", db, "--to", "otel", "--out", str(out)]).exit_code == 0
-    records = [r for line in out.read_text().splitlines()
-               for r in json.loads(line)["resourceLogs"][0]["scopeLogs"][0]["logRecords"]]
-    spans = {s["spanId"]: s["startTimeUnixNano"] for line in (recorded / "openai_v2_span_only.jsonl").read_text().splitlines()
-             for rs in json.loads(line)["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}
+    records = [
+        r
+        for line in out.read_text().splitlines()
+        for r in json.loads(line)["resourceLogs"][0]["scopeLogs"][0]["logRecords"]
+    ]
+    spans = {
+        s["spanId"]: s["startTimeUnixNano"]
+        for line in (recorded / "openai_v2_span_only.jsonl").read_text().splitlines()
+        for rs in json.loads(line)["resourceSpans"]
+        for ss in rs["scopeSpans"]
+        for s in ss["spans"]
+    }
     linked = [r for r in records if "spanId" in r]
-    by_response = [r for r in records if "spanId" not in r
-                   and any(a["key"] == "gen_ai.response.id" for a in r["attributes"])]
+    by_response = [
+        r for r in records if "spanId" not in r and any(a["key"] == "gen_ai.response.id" for a in r["attributes"])
+    ]
     assert len(linked) == 16 and len(by_response) >= 13  # 3 failed LiteLLM calls got no response
     for r in linked:  # P(bad) records carry the span's start time, to the microsecond the store keeps
         assert int(r["timeUnixNano"]) == int(spans[r["spanId"]]) // 1000 * 1000

@@ -20,16 +20,31 @@ from hypothesis import strategies as st
 
 from critic.cli import cli
 from critic.combine.endmodel import features
-from critic.store import Store, Window
 from critic.signals import NAMES as SIGNALS
+from critic.store import Store, Window
 from critic.store.labels import choose_for_label
 from critic.store.signals import signals_sql
 from tests.conftest import SAMPLE
 from tests.fakes.provider import ProviderServer
 
 BASE = [json.loads(line) for line in (SAMPLE / "interactions.jsonl").read_text().splitlines()[:24]]
-OPTIONAL = ("ts", "feature", "model", "latency_ms", "input_tokens", "output_tokens", "cost_usd", "finish_reason",
-            "user_id", "session_id", "context", "metadata", "input", "reference", "prompt_version")
+OPTIONAL = (
+    "ts",
+    "feature",
+    "model",
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "finish_reason",
+    "user_id",
+    "session_id",
+    "context",
+    "metadata",
+    "input",
+    "reference",
+    "prompt_version",
+)
 KINDS = ("ok", "ok", "ok", "failed", "no_content")
 
 
@@ -53,9 +68,13 @@ def traffic(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
             row.pop("input", None)
         rows.append(row)
         if draw(st.booleans()):
-            events.append({"interaction_id": row["id"], "kind": draw(st.sampled_from(["thumb_down", "thumb_up",
-                                                                                     "regenerate"])),
-                           "ts": base["ts"]})
+            events.append(
+                {
+                    "interaction_id": row["id"],
+                    "kind": draw(st.sampled_from(["thumb_down", "thumb_up", "regenerate"])),
+                    "ts": base["ts"],
+                }
+            )
     return rows, events
 
 
@@ -78,16 +97,24 @@ def _write(path: Path, records: list[dict[str, Any]]) -> str:
 
 
 # each example runs seven commands (seconds each): no shrinking, the failing traffic is printed whole
-@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=traffic())
-def test_every_stage_runs_whatever_optional_field_is_missing(data: tuple[list[dict[str, Any]], list[dict[str, Any]]],
-                                                             server: ProviderServer,
-                                                             tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_every_stage_runs_whatever_optional_field_is_missing(
+    data: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    server: ProviderServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     rows, events = data
     folder = tmp_path_factory.mktemp("missing")
     db = str(folder / "critic.duckdb")
-    code, out = _run(["ingest", "--db", db, _write(folder / "t.jsonl", rows), _write(folder / "e.jsonl", events)], server)
+    code, out = _run(
+        ["ingest", "--db", db, _write(folder / "t.jsonl", rows), _write(folder / "e.jsonl", events)], server
+    )
     assert code == 0, out
     judgeable = [r for r in rows if "output" in r]
     code, out = _run(["eval", "--db", db, "--judge", "openai:gpt-4.1-mini", "--rubric", "helpfulness"], server)
@@ -99,25 +126,61 @@ def test_every_stage_runs_whatever_optional_field_is_missing(data: tuple[list[di
         signals = store.con.execute(f"SELECT * FROM ({signals_sql('every_id')})").fetchall()
         assert len(signals) == len(rows) and all(v is not None for r in signals for v in r[1:]), signals
         assert len(signals[0]) == len(SIGNALS) + 1
-        judged = store.con.execute("SELECT count(DISTINCT interaction_id) FROM judgments WHERE status = 'ok'").fetchone()
+        judged = store.con.execute(
+            "SELECT count(DISTINCT interaction_id) FROM judgments WHERE status = 'ok'"
+        ).fetchone()
         assert judged == (len(judgeable),)
-        failed = store.con.execute("SELECT count(*) FROM labels l JOIN interactions i ON i.id = l.interaction_id "
-                                   "WHERE i.finish_reason = 'error' AND l.p_bad < 1").fetchone()
+        failed = store.con.execute(
+            "SELECT count(*) FROM labels l JOIN interactions i ON i.id = l.interaction_id "
+            "WHERE i.finish_reason = 'error' AND l.p_bad < 1"
+        ).fetchone()
         assert failed == (0,)
         choose_for_label(store, Window())
         assert not features(store).isna().any().any()
-    code, out = _run(["triage", "--db", db, "--since", "2000-01-01", "--until", "2099-01-01", "--out",
-                      str(folder / "report"), "--format", "json"], server)
+    code, out = _run(
+        [
+            "triage",
+            "--db",
+            db,
+            "--since",
+            "2000-01-01",
+            "--until",
+            "2099-01-01",
+            "--out",
+            str(folder / "report"),
+            "--format",
+            "json",
+        ],
+        server,
+    )
     assert code == 0, out
     for target in ("jsonl", "otel", "langfuse-scores"):
         code, out = _run(["export", "--db", db, "--to", target, "--out", str(folder / f"x.{target}")], server)
         assert code == 0, out
-    golden = [{k: v for k, v in r.items() if k in ("id", "input", "reference", "context") and v is not None}
-              for r in judgeable]
+    golden = [
+        {k: v for k, v in r.items() if k in ("id", "input", "reference", "context") and v is not None}
+        for r in judgeable
+    ]
     sides = [{"id": r["id"], "output": r["output"]} for r in judgeable]
     if sides:
-        code, out = _run(["check", "--db", db, "--judge", "openai:gpt-4.1-mini", "--rubric", "helpfulness",
-                          "--baseline", _write(folder / "b.jsonl", sides), "--candidate",
-                          _write(folder / "c.jsonl", sides), "--golden", _write(folder / "g.jsonl", golden),
-                          "--min-n", "1"], server)
+        code, out = _run(
+            [
+                "check",
+                "--db",
+                db,
+                "--judge",
+                "openai:gpt-4.1-mini",
+                "--rubric",
+                "helpfulness",
+                "--baseline",
+                _write(folder / "b.jsonl", sides),
+                "--candidate",
+                _write(folder / "c.jsonl", sides),
+                "--golden",
+                _write(folder / "g.jsonl", golden),
+                "--min-n",
+                "1",
+            ],
+            server,
+        )
         assert code == 0, out

@@ -22,8 +22,10 @@ CANARIES = ("CANARY0", "CANARY1", "CANARY2")
 
 def test_scrub_masks_known_keys_and_key_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MY_GATEWAY_TOKEN", GATEWAY_KEY)
-    text = (f'401: {{"authorization": "Bearer {GATEWAY_KEY}", "x-api-key": "{ANTHROPIC_KEY}"}} '
-            f"api_key={OPENAI_KEY} Authorization: Basic dXNlcjpwYXNzd29yZDEyMw==")
+    text = (
+        f'401: {{"authorization": "Bearer {GATEWAY_KEY}", "x-api-key": "{ANTHROPIC_KEY}"}} '
+        f"api_key={OPENAI_KEY} Authorization: Basic dXNlcjpwYXNzd29yZDEyMw=="
+    )
     clean = scrub(text)
     assert clean is not None and not any(c in clean for c in CANARIES) and "dXNlcjpw" not in clean
     assert clean.startswith("401: ")
@@ -31,8 +33,9 @@ def test_scrub_masks_known_keys_and_key_shapes(monkeypatch: pytest.MonkeyPatch) 
     assert scrub(ordinary) == ordinary
 
 
-def test_no_key_reaches_store_output_or_reports(sample_store: Store, db_path: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_key_reaches_store_output_or_reports(
+    sample_store: Store, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sample_store.close()
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
@@ -49,32 +52,93 @@ def test_no_key_reaches_store_output_or_reports(sample_store: Store, db_path: Pa
 
     with ProviderServer() as server:
         server.faults_queue = list(ECHOES) * 4
-        assert run("eval", "--judge", "openai:gpt-4.1-mini", "--base-url", server.url, "--rubric", "tone",
-                   "--limit", "40", "--concurrency", "4") == 0
+        assert (
+            run(
+                "eval",
+                "--judge",
+                "openai:gpt-4.1-mini",
+                "--base-url",
+                server.url,
+                "--rubric",
+                "tone",
+                "--limit",
+                "40",
+                "--concurrency",
+                "4",
+            )
+            == 0
+        )
         server.faults_queue = list(ECHOES) * 2
-        assert run("eval", "--judge", "anthropic:claude-haiku-4-5", "--base-url", server.root, "--rubric", "tone",
-                   "--limit", "20", "--concurrency", "4") == 0
+        assert (
+            run(
+                "eval",
+                "--judge",
+                "anthropic:claude-haiku-4-5",
+                "--base-url",
+                server.root,
+                "--rubric",
+                "tone",
+                "--limit",
+                "20",
+                "--concurrency",
+                "4",
+            )
+            == 0
+        )
         server.faults_queue = list(ECHOES) * 100  # every call fails: the run exits 1, and says so in one line
-        assert run("eval", "--judge", "openai:other-model", "--base-url", server.url, "--rubric", "accuracy",
-                   "--limit", "5") == 1
-        first = duckdb.connect(str(db_path), read_only=True).execute(
-            "SELECT interaction_id FROM judgments WHERE status = 'error' LIMIT 1").fetchone()
+        assert (
+            run(
+                "eval",
+                "--judge",
+                "openai:other-model",
+                "--base-url",
+                server.url,
+                "--rubric",
+                "accuracy",
+                "--limit",
+                "5",
+            )
+            == 1
+        )
+        first = (
+            duckdb.connect(str(db_path), read_only=True)
+            .execute("SELECT interaction_id FROM judgments WHERE status = 'error' LIMIT 1")
+            .fetchone()
+        )
         assert first is not None
         server.faults_queue = ["echo_401"]
-        assert run("explain", first[0], "--rubric", "tone", "--judge", "openai:gpt-4.1-mini",
-                   "--base-url", server.url) == 0
+        assert (
+            run("explain", first[0], "--rubric", "tone", "--judge", "openai:gpt-4.1-mini", "--base-url", server.url)
+            == 0
+        )
         server.faults_queue = list(ECHOES) * 6
-        run("check", "--baseline", str(GOLDEN / "baseline.jsonl"), "--candidate", str(GOLDEN / "candidate_worse.jsonl"),
-            "--golden", str(GOLDEN / "inputs.jsonl"), "--rubric", "tone", "--judge", "openai:gpt-4.1-mini",
-            "--base-url", server.url)
+        run(
+            "check",
+            "--baseline",
+            str(GOLDEN / "baseline.jsonl"),
+            "--candidate",
+            str(GOLDEN / "candidate_worse.jsonl"),
+            "--golden",
+            str(GOLDEN / "inputs.jsonl"),
+            "--rubric",
+            "tone",
+            "--judge",
+            "openai:gpt-4.1-mini",
+            "--base-url",
+            server.url,
+        )
     assert run("label") == 0
     assert run("triage", "--out", str(tmp_path / "report")) == 0
 
     con = duckdb.connect(str(db_path), read_only=True)
     errors = con.execute("SELECT raw FROM judgments WHERE status = 'error'").fetchall()
     assert len(errors) >= 24 and all("[secret]" in raw for (raw,) in errors if "headers were" in raw)
-    dump = repr([con.execute(f'SELECT * FROM "{t}"').fetchall()
-                 for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()])
+    dump = repr(
+        [
+            con.execute(f'SELECT * FROM "{t}"').fetchall()
+            for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        ]
+    )
     con.close()
     files = [db_path.read_bytes().decode("latin-1")]
     files += [p.read_text(errors="replace") for p in (tmp_path / "report").iterdir()]

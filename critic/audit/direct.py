@@ -35,8 +35,10 @@ Reply 2:
 {second}
 
 Better reply:"""
-REWORDED = ("You grade one reply of an AI assistant on one criterion",
-            "Rate the single assistant reply below against one quality criterion")
+REWORDED = (
+    "You grade one reply of an AI assistant on one criterion",
+    "Rate the single assistant reply below against one quality criterion",
+)
 
 
 @dataclass(frozen=True)
@@ -58,23 +60,35 @@ class ConsistencyResult:
 def golden_pairs(limit: int) -> list[tuple[dict[str, Any], str, str]]:
     """(golden item, better output, worse output) where the worse candidate differs from the baseline."""
     inputs, base, worse = golden("inputs"), golden("baseline"), golden("candidate_worse")
-    pairs = [(inputs.get(k, {}), base[k]["output"], worse[k]["output"]) for k in base
-             if k in worse and worse[k]["output"] != base[k]["output"]]
+    pairs = [
+        (inputs.get(k, {}), base[k]["output"], worse[k]["output"])
+        for k in base
+        if k in worse and worse[k]["output"] != base[k]["output"]
+    ]
     return pairs[:limit]
 
 
 def position_probe(judge: Judge, rubric: Rubric, limit: int) -> dict[str, Any]:
     """Ask pairwise in both orders; the position statistics of the answers (label = the better output)."""
     if judge.spec == "local":
-        raise ConfigError("the embedded judge scores likelihoods and cannot be asked to pick between two replies; "
-                          "probe position with a provider judge, or use --recorded")
+        raise ConfigError(
+            "the embedded judge scores likelihoods and cannot be asked to pick between two replies; "
+            "probe position with a provider judge, or use --recorded"
+        )
     pairs = golden_pairs(limit)
     prompts = []
     for item, better, worse in pairs:
         request = delimit("input", str(item.get("input") or ""))
         for first, second in ((better, worse), (worse, better)):
-            prompts.append(PAIRWISE.format(name=rubric.name, description=rubric.description, request=request,
-                                           first=delimit("output", first), second=delimit("output", second)))
+            prompts.append(
+                PAIRWISE.format(
+                    name=rubric.name,
+                    description=rubric.description,
+                    request=request,
+                    first=delimit("output", first),
+                    second=delimit("output", second),
+                )
+            )
     labels = asyncio.run(_ask(judge, rubric, prompts))
     verdicts = []
     unparseable = 0
@@ -97,9 +111,15 @@ def consistency_probe(judge: Judge, rubric: Rubric, limit: int, repeats: int) ->
     grid = np.array(scores, dtype=float).reshape(repeats + 1, len(prompts))
     spread = np.nanmax(grid, axis=0) - np.nanmin(grid, axis=0)
     shift = grid[-1] - np.nanmean(grid[:-1], axis=0)
-    return ConsistencyResult(rubric.name, len(prompts), repeats, round(float(np.nanmean(spread)), 3),
-                             round(float(np.nanmax(spread)), 3), round(float(np.mean(spread >= 1)), 3),
-                             round(float(np.nanmean(shift)), 3))
+    return ConsistencyResult(
+        rubric.name,
+        len(prompts),
+        repeats,
+        round(float(np.nanmean(spread)), 3),
+        round(float(np.nanmax(spread)), 3),
+        round(float(np.mean(spread >= 1)), 3),
+        round(float(np.nanmean(shift)), 3),
+    )
 
 
 async def _ask(judge: Judge, rubric: Rubric, prompts: list[str]) -> list[int | None]:

@@ -24,8 +24,10 @@ from critic.rubrics import Rubric
 from critic.signals.manipulation import is_manipulation
 from critic.store import Store
 
-FILLER = (" To add some further context, it is worth noting that this answer has been written with care, and "
-          "that all of the points above apply in general, in most cases, and under the usual conditions.")
+FILLER = (
+    " To add some further context, it is worth noting that this answer has been written with care, and "
+    "that all of the points above apply in general, in most cases, and under the usual conditions."
+)
 CORPUS = ("attacks.jsonl", "attacks_holdout.jsonl", "attacks_holdout2.jsonl")  # written blind to the heuristic
 ORDINARY = ("ordinary.jsonl",)
 
@@ -57,7 +59,9 @@ def detector_on_corpus() -> DetectorResult:
     attacks, ordinary = corpus(CORPUS), corpus(ORDINARY)
     caught = sum(is_manipulation(t) for t in attacks)
     flagged = sum(is_manipulation(t) for t in ordinary)
-    return DetectorResult(len(attacks), round(caught / len(attacks), 4), len(ordinary), round(flagged / len(ordinary), 4))
+    return DetectorResult(
+        len(attacks), round(caught / len(attacks), 4), len(ordinary), round(flagged / len(ordinary), 4)
+    )
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,9 @@ def alter(probe: str, output: str, index: int) -> str:
     return output + "\n\n" + attacks[index * 7 % len(attacks)]  # spread over styles
 
 
-def run_probe(store: Store, judge: Judge, config: Config, rubric: Rubric, probe: str, *,
-              limit: int = 12, concurrency: int = 4) -> ProbeResult:
+def run_probe(
+    store: Store, judge: Judge, config: Config, rubric: Rubric, probe: str, *, limit: int = 12, concurrency: int = 4
+) -> ProbeResult:
     """Judge the built-in items as they are and altered by PROBE; the shift in expected score."""
     original = dict(list(golden("baseline").items())[:limit])
     altered = {k: {**v, "output": alter(probe, v["output"], i)} for i, (k, v) in enumerate(original.items())}
@@ -99,6 +104,13 @@ def run_probe(store: Store, judge: Judge, config: Config, rubric: Rubric, probe:
     if probe == "injection":
         flagged = round(sum(is_manipulation(v["output"]) for v in altered.values()) / len(altered), 4)
     shift = after - before if both else np.array([0.0])
-    return ProbeResult(probe, rubric.name, len(both), round(float(before.mean()), 3) if both else 0.0,
-                       round(float(after.mean()), 3) if both else 0.0, round(float(shift.mean()), 3),
-                       round(float(np.abs(shift).max()), 3), flagged)
+    return ProbeResult(
+        probe,
+        rubric.name,
+        len(both),
+        round(float(before.mean()), 3) if both else 0.0,
+        round(float(after.mean()), 3) if both else 0.0,
+        round(float(shift.mean()), 3),
+        round(float(np.abs(shift).max()), 3),
+        flagged,
+    )

@@ -65,25 +65,40 @@ def position_stats(verdicts: list[Verdicts]) -> PositionStats:
     original = sum(v.winner_original == v.label for v in gold) / len(gold)
     swapped = sum(v.winner_swapped == v.label for v in gold) / len(gold)
     both = sum(v.winner_original == v.label == v.winner_swapped for v in gold) / len(gold)
-    return PositionStats(n, round(agree, 4), round(first, 4), round(original, 4), round(swapped, 4),
-                         round((original + swapped) / 2, 4), round(both, 4))
+    return PositionStats(
+        n,
+        round(agree, 4),
+        round(first, 4),
+        round(original, 4),
+        round(swapped, 4),
+        round((original + swapped) / 2, 4),
+        round(both, 4),
+    )
 
 
 def _from_llmbar(path: str, index: int, row: dict[str, Any]) -> Verdicts:
     try:
         result = row["results"][0]
-        return Verdicts(_winner(result["swap = False"]["winner"]), _winner(result["swap = True"]["winner"]),
-                        _winner(row.get("label")))
+        return Verdicts(
+            _winner(result["swap = False"]["winner"]),
+            _winner(result["swap = True"]["winner"]),
+            _winner(row.get("label")),
+        )
     except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise InputError(path, f"item {index}", f"expected LLMBar's results[0]['swap = False'/'swap = True']"
-                                                f"['winner'] and 'label' ({exc!r})") from exc
+        raise InputError(
+            path,
+            f"item {index}",
+            f"expected LLMBar's results[0]['swap = False'/'swap = True']['winner'] and 'label' ({exc!r})",
+        ) from exc
 
 
 def _from_line(path: str, lineno: int, row: dict[str, Any]) -> Verdicts:
     try:
         return Verdicts(_winner(row["winner_original"]), _winner(row["winner_swapped"]), _winner(row.get("label")))
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(path, lineno, f"each line needs winner_original and winner_swapped (1 or 2) ({exc!r})") from exc
+        raise InputError(
+            path, lineno, f"each line needs winner_original and winner_swapped (1 or 2) ({exc!r})"
+        ) from exc
 
 
 def _winner(value: Any) -> int | None:

@@ -13,7 +13,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-CRITERIA = {"RE": "Relevance", "CH": "Coherence", "EM": "Empathy", "SU": "Surprise", "EG": "Engagement", "CX": "Complexity"}
+CRITERIA = {
+    "RE": "Relevance",
+    "CH": "Coherence",
+    "EM": "Empathy",
+    "SU": "Surprise",
+    "EG": "Engagement",
+    "CX": "Complexity",
+}
 JUDGES = ("Beluga-13B", "OrcaPlatypus", "Mistral-7B", "Llama-13B", "ChatGPT")
 
 
@@ -39,10 +46,22 @@ def score_rows(path: Path) -> Iterator[dict[str, object]]:
             for prompt in (1, 2, 3, 4):
                 scores = cols[f"{judge} {code} {prompt}"]
                 for story, (s, h) in enumerate(zip(scores, human)):
-                    yield {"id": story, "criterion": criterion, "judge": f"{judge} prompt {prompt}", "score": s,
-                           "human": h, "group": story % 96}
+                    yield {
+                        "id": story,
+                        "criterion": criterion,
+                        "judge": f"{judge} prompt {prompt}",
+                        "score": s,
+                        "human": h,
+                        "group": story % 96,
+                    }
         for rater in (1, 2, 3):
             rest = cols[f"Human Avg {rater} {code}"]
             for story, (s, h) in enumerate(zip(cols[f"Human {rater} {code}"], rest)):
-                yield {"id": story, "criterion": criterion, "judge": f"human rater {rater} vs rest", "score": s,
-                       "human": h, "group": story % 96}
+                yield {
+                    "id": story,
+                    "criterion": criterion,
+                    "judge": f"human rater {rater} vs rest",
+                    "score": s,
+                    "human": h,
+                    "group": story % 96,
+                }

@@ -36,23 +36,44 @@ def read_human(path: str, rubrics: list[Rubric]) -> list[dict[str, Any]]:
         for rubric in rubrics:
             value = scores.get(rubric.name)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise InputError(path, lineno, f"'human' needs a number for rubric {rubric.name!r} "
-                                               f"(a number, or {{\"{rubric.name}\": 5, ...}})")
-        items.append({**record, "id": str(record["id"]), "human": {r.name: float(scores[r.name] or 0) for r in rubrics}})
+                raise InputError(
+                    path,
+                    lineno,
+                    f"'human' needs a number for rubric {rubric.name!r} (a number, or {{\"{rubric.name}\": 5, ...}})",
+                )
+        items.append(
+            {**record, "id": str(record["id"]), "human": {r.name: float(scores[r.name] or 0) for r in rubrics}}
+        )
     if not items:
         raise InputError(path, None, "no items")
     return items
 
 
-def judge_human(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], items: list[dict[str, Any]],
-                concurrency: int, progress: Callable[[int], None] | None = None) -> list[ScoreRow]:
+def judge_human(
+    store: Store,
+    judge: Judge,
+    config: Config,
+    rubrics: list[Rubric],
+    items: list[dict[str, Any]],
+    concurrency: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[ScoreRow]:
     """Judge ITEMS (cached) and pair each expected score with its human score, per rubric."""
     ids = store_items(store, [{k: v for k, v in item.items() if k != "human"} for item in items])
     judge_items(store, judge, config, rubrics, ids, concurrency, progress)
     rows: list[ScoreRow] = []
     for rubric in rubrics:
         scores = expected_scores(store, judge.spec, rubric, ids)
-        rows.extend(ScoreRow(item["id"], rubric.name, judge.spec, scores[iid], item["human"][rubric.name],
-                             None if item.get("group") is None else str(item["group"]))
-                    for item, iid in zip(items, ids) if iid in scores)
+        rows.extend(
+            ScoreRow(
+                item["id"],
+                rubric.name,
+                judge.spec,
+                scores[iid],
+                item["human"][rubric.name],
+                None if item.get("group") is None else str(item["group"]),
+            )
+            for item, iid in zip(items, ids)
+            if iid in scores
+        )
     return rows

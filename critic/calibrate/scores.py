@@ -37,12 +37,22 @@ def read_scores(path: str) -> list[ScoreRow]:
         except (TypeError, ValueError) as exc:
             raise InputError(path, lineno, "fields 'score' and 'human' must be numbers") from exc
         group = record.get("group")
-        rows.append(ScoreRow(str(record["id"]), str(record["criterion"]), str(record["judge"]), score, human,
-                             None if group is None else str(group)))
+        rows.append(
+            ScoreRow(
+                str(record["id"]),
+                str(record["criterion"]),
+                str(record["judge"]),
+                score,
+                human,
+                None if group is None else str(group),
+            )
+        )
     return rows
 
 
-def calibrate_scores(rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_scale: Scale = SEVEN) -> list[dict[str, Any]]:
+def calibrate_scores(
+    rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_scale: Scale = SEVEN
+) -> list[dict[str, Any]]:
     """One result per (judge, criterion), in order of first appearance."""
     by_key: dict[tuple[str, str], list[ScoreRow]] = defaultdict(list)
     for row in rows:
@@ -50,8 +60,13 @@ def calibrate_scores(rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_
     results = []
     for (judge, criterion), items in by_key.items():
         groups = [r.group or "" for r in items] if any(r.group for r in items) else None
-        figures = agreement([r.score for r in items], [r.human for r in items], judge_scale=judge_scale,
-                            human_scale=human_scale, groups=groups)
+        figures = agreement(
+            [r.score for r in items],
+            [r.human for r in items],
+            judge_scale=judge_scale,
+            human_scale=human_scale,
+            groups=groups,
+        )
         results.append({"criterion": criterion, "judge": judge, **figures})
     return results
 
@@ -59,7 +74,18 @@ def calibrate_scores(rows: list[ScoreRow], *, judge_scale: Scale = SEVEN, human_
 def history(store: Store) -> list[dict[str, Any]]:
     out = []
     for created, judge, criterion, version, source, r in calibrations(store):
-        out.append({"date": str(created), "judge": judge, "criterion": criterion, "rubric_version": version,
-                    "source": source, "n": r["n"], "mae": r["mae"], "within_1": r["within_1"], "spearman": r["spearman"],
-                    "kendall": r["kendall"]})
+        out.append(
+            {
+                "date": str(created),
+                "judge": judge,
+                "criterion": criterion,
+                "rubric_version": version,
+                "source": source,
+                "n": r["n"],
+                "mae": r["mae"],
+                "within_1": r["within_1"],
+                "spearman": r["spearman"],
+                "kendall": r["kendall"],
+            }
+        )
     return out

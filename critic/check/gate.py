@@ -62,8 +62,12 @@ class GateResult:
         return 0 if self.passed else 3
 
     def as_dict(self) -> dict[str, Any]:
-        return {"passed": self.passed, "exit_code": self.exit_code, "failed_judgments": self.failed_judgments,
-                "rubrics": [asdict(r) for r in self.rubrics]}
+        return {
+            "passed": self.passed,
+            "exit_code": self.exit_code,
+            "failed_judgments": self.failed_judgments,
+            "rubrics": [asdict(r) for r in self.rubrics],
+        }
 
 
 def record_check(store: Store, candidate: str, items: Items) -> str:
@@ -85,8 +89,14 @@ def read_side(store: Store, value: str) -> Items:
     return kept
 
 
-def gate(store: Store, judge_spec: str, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
-         sides: tuple[Items, Items], thresholds: Thresholds) -> GateResult:
+def gate(
+    store: Store,
+    judge_spec: str,
+    rubrics: list[Rubric],
+    pairs: dict[str, tuple[str, str]],
+    sides: tuple[Items, Items],
+    thresholds: Thresholds,
+) -> GateResult:
     """Compare the judged sides per rubric and decide."""
     verdicts, failed = [], 0
     ids = sorted({i for pair in pairs.values() for i in pair})  # an unchanged output is one interaction
@@ -99,30 +109,70 @@ def gate(store: Store, judge_spec: str, rubrics: list[Rubric], pairs: dict[str, 
         verdicts.append(decide(rubric.name, items, base, cand, thresholds, sides))
     total = len(ids) * len(rubrics)
     if total and failed / total > thresholds.max_failed_share:
-        raise CriticError(f"{failed} of {total} judgments are unparseable or failed (more than "
-                          f"{thresholds.max_failed_share:.0%}); the check cannot be trusted — see critic eval's errors")
+        raise CriticError(
+            f"{failed} of {total} judgments are unparseable or failed (more than "
+            f"{thresholds.max_failed_share:.0%}); the check cannot be trusted — see critic eval's errors"
+        )
     return GateResult(verdicts, failed)
 
 
-def decide(rubric: str, items: list[str], base: np.ndarray, cand: np.ndarray, t: Thresholds,
-           sides: tuple[Items, Items] | None = None) -> RubricVerdict:
+def decide(
+    rubric: str,
+    items: list[str],
+    base: np.ndarray,
+    cand: np.ndarray,
+    t: Thresholds,
+    sides: tuple[Items, Items] | None = None,
+) -> RubricVerdict:
     """The verdict for one rubric from paired baseline and candidate scores."""
     n = len(items)
     if n < t.min_n:
-        return RubricVerdict(rubric, "insufficient evidence", n, None, None, None, None, None, None,
-                             f"only {n} paired items (--min-n {t.min_n})")
+        return RubricVerdict(
+            rubric,
+            "insufficient evidence",
+            n,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            f"only {n} paired items (--min-n {t.min_n})",
+        )
     d = cand - base
     p_value = 1.0 if np.allclose(d, 0) else float(wilcoxon(cand, base, zero_method="wilcox").pvalue)
     metric = compare_values(rubric, cand, base, higher_is_better=True, pairs=(cand, base))
     diff = float(d.mean())
     if p_value < t.alpha and -diff > t.max_drop:
-        verdict, reason = "regressed", f"mean dropped {-diff:.2f} labels (> {t.max_drop}), Wilcoxon p = {p_value:.3g} < {t.alpha}"
+        verdict, reason = (
+            "regressed",
+            f"mean dropped {-diff:.2f} labels (> {t.max_drop}), Wilcoxon p = {p_value:.3g} < {t.alpha}",
+        )
     elif p_value < t.alpha and diff > 0:
         verdict, reason = "improved", f"mean rose {diff:.2f} labels, Wilcoxon p = {p_value:.3g}"
     else:
         verdict, reason = "unchanged", f"change {diff:+.2f} labels, Wilcoxon p = {p_value:.3g}"
     order = np.argsort(d)[:5]
-    worst = [{"id": items[i], "baseline": round(float(base[i]), 2), "candidate": round(float(cand[i]), 2),
-              "output": (sides[1][items[i]]["output"] if sides else None)} for i in order if d[i] < 0]
-    return RubricVerdict(rubric, verdict, n, float(base.mean()), float(cand.mean()), diff, metric.diff_ci, p_value,
-                         float((d <= -2).mean()), reason, worst)
+    worst = [
+        {
+            "id": items[i],
+            "baseline": round(float(base[i]), 2),
+            "candidate": round(float(cand[i]), 2),
+            "output": (sides[1][items[i]]["output"] if sides else None),
+        }
+        for i in order
+        if d[i] < 0
+    ]
+    return RubricVerdict(
+        rubric,
+        verdict,
+        n,
+        float(base.mean()),
+        float(cand.mean()),
+        diff,
+        metric.diff_ci,
+        p_value,
+        float((d <= -2).mean()),
+        reason,
+        worst,
+    )

@@ -1,7 +1,7 @@
 """pytest plugin (entry point `critic`): the `critic_quality` fixture, i.e. `assert_quality`.
 
-    def test_summaries_stay_accurate(critic_quality):
-        critic_quality(my_pipeline(golden_inputs), rubric="accuracy", min_mean=5.5)
+def test_summaries_stay_accurate(critic_quality):
+    critic_quality(my_pipeline(golden_inputs), rubric="accuracy", min_mean=5.5)
 """
 
 from __future__ import annotations

@@ -21,15 +21,24 @@ class Quality:
     scores: dict[str, float]
 
 
-def assert_quality(outputs: Sequence[str | dict[str, Any]], *, rubric: str = "accuracy", min_mean: float = 5.5,
-                   judge: str | None = None, base_url: str | None = None, db: str | None = None,
-                   concurrency: int = 16) -> Quality:
+def assert_quality(
+    outputs: Sequence[str | dict[str, Any]],
+    *,
+    rubric: str = "accuracy",
+    min_mean: float = 5.5,
+    judge: str | None = None,
+    base_url: str | None = None,
+    db: str | None = None,
+    concurrency: int = 16,
+) -> Quality:
     """Judge OUTPUTS (cached) on RUBRIC; fail with the worst items when the mean expected score is below MIN_MEAN.
 
     Each output is a string or a dict with `output` and optionally `id`, `input`, `reference`, `context`.
     """
-    records = [{"id": str(k), "output": o} if isinstance(o, str) else {"id": str(o.get("id", k)), **o}
-               for k, o in enumerate(outputs)]
+    records = [
+        {"id": str(k), "output": o} if isinstance(o, str) else {"id": str(o.get("id", k)), **o}
+        for k, o in enumerate(outputs)
+    ]
     config = load_config()
     the_judge = resolve_judge(judge, config, base_url=base_url)
     spec = the_judge.spec
@@ -40,12 +49,16 @@ def assert_quality(outputs: Sequence[str | dict[str, Any]], *, rubric: str = "ac
         rows = expected_scores(store, spec, the_rubric, ids)
     scores = {r["id"]: rows[i] for r, i in zip(records, ids) if i in rows}
     if len(scores) < len(records):
-        raise AssertionError(f"critic: {len(records) - len(scores)} of {len(records)} outputs could not be judged "
-                             f"on {rubric} by {spec}; see the judgments table in the store")
+        raise AssertionError(
+            f"critic: {len(records) - len(scores)} of {len(records)} outputs could not be judged "
+            f"on {rubric} by {spec}; see the judgments table in the store"
+        )
     mean = sum(scores.values()) / len(scores)
     if mean < min_mean:
         worst = sorted(records, key=lambda r: scores[r["id"]])[:5]
         lines = [f"  {scores[r['id']]:.2f}  {r['id']}: {r['output'][:120]!r}" for r in worst]
-        raise AssertionError(f"critic: mean {rubric} {mean:.2f} < {min_mean} over {len(scores)} outputs "
-                             f"(judge {spec}); worst:\n" + "\n".join(lines))
+        raise AssertionError(
+            f"critic: mean {rubric} {mean:.2f} < {min_mean} over {len(scores)} outputs "
+            f"(judge {spec}); worst:\n" + "\n".join(lines)
+        )
     return Quality(rubric, len(scores), mean, scores)

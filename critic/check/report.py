@@ -10,9 +10,11 @@ from critic.check.gate import GateResult, RubricVerdict
 def _line(r: RubricVerdict) -> str:
     if r.baseline_mean is None or r.candidate_mean is None or r.diff_ci is None:
         return f"{r.rubric}: {r.verdict} ({r.reason})"
-    return (f"{r.rubric}: {r.verdict} — baseline {r.baseline_mean:.2f}, candidate {r.candidate_mean:.2f}, "
-            f"Δ {r.diff:+.2f} [{r.diff_ci[0]:+.2f}, {r.diff_ci[1]:+.2f}], n={r.n}, "
-            f"dropped ≥2 labels {r.dropped_2_plus:.0%}; {r.reason}")
+    return (
+        f"{r.rubric}: {r.verdict} — baseline {r.baseline_mean:.2f}, candidate {r.candidate_mean:.2f}, "
+        f"Δ {r.diff:+.2f} [{r.diff_ci[0]:+.2f}, {r.diff_ci[1]:+.2f}], n={r.n}, "
+        f"dropped ≥2 labels {r.dropped_2_plus:.0%}; {r.reason}"
+    )
 
 
 def text(result: GateResult) -> str:
@@ -25,14 +27,20 @@ def text(result: GateResult) -> str:
 
 
 def markdown(result: GateResult) -> str:
-    lines = [f"### critic check: {'✅ pass' if result.passed else '❌ fail'}", "",
-             "| rubric | verdict | baseline | candidate | Δ (95% CI) | p | dropped ≥ 2 |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"### critic check: {'✅ pass' if result.passed else '❌ fail'}",
+        "",
+        "| rubric | verdict | baseline | candidate | Δ (95% CI) | p | dropped ≥ 2 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in result.rubrics:
         if r.baseline_mean is None or r.candidate_mean is None or r.diff_ci is None:
             lines.append(f"| {r.rubric} | {r.verdict} | | | | | |")
             continue
-        lines.append(f"| {r.rubric} | **{r.verdict}** | {r.baseline_mean:.2f} | {r.candidate_mean:.2f} | "
-                     f"{r.diff:+.2f} ({r.diff_ci[0]:+.2f}, {r.diff_ci[1]:+.2f}) | {r.p_value:.3g} | {r.dropped_2_plus:.0%} |")
+        lines.append(
+            f"| {r.rubric} | **{r.verdict}** | {r.baseline_mean:.2f} | {r.candidate_mean:.2f} | "
+            f"{r.diff:+.2f} ({r.diff_ci[0]:+.2f}, {r.diff_ci[1]:+.2f}) | {r.p_value:.3g} | {r.dropped_2_plus:.0%} |"
+        )
     for r in result.rubrics:
         if r.verdict == "regressed" and r.worst:
             lines += ["", f"<details><summary>Worst regressions on {r.rubric}</summary>", ""]
@@ -42,8 +50,13 @@ def markdown(result: GateResult) -> str:
 
 
 def junit(result: GateResult) -> str:
-    suite = ET.Element("testsuite", name="critic check", tests=str(len(result.rubrics)),
-                       failures=str(sum(r.verdict == "regressed" for r in result.rubrics)), errors="0")
+    suite = ET.Element(
+        "testsuite",
+        name="critic check",
+        tests=str(len(result.rubrics)),
+        failures=str(sum(r.verdict == "regressed" for r in result.rubrics)),
+        errors="0",
+    )
     for r in result.rubrics:
         case = ET.SubElement(suite, "testcase", classname="critic.check", name=r.rubric)
         if r.verdict == "regressed":

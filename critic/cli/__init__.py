@@ -49,8 +49,11 @@ class CriticGroup(click.Group):
             if os.environ.get("CRITIC_DEBUG"):
                 raise
             message = scrub(f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__)
-            click.echo(f"Error: internal error ({message}); this is a bug in critic, please report it "
-                       "(set CRITIC_DEBUG=1 for the traceback)", err=True)
+            click.echo(
+                f"Error: internal error ({message}); this is a bug in critic, please report it "
+                "(set CRITIC_DEBUG=1 for the traceback)",
+                err=True,
+            )
             ctx.exit(EXIT_ERROR)
 
 

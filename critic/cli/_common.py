@@ -76,8 +76,12 @@ class Time(click.ParamType):
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            self.fail(f"{text!r} is not a time; use an ISO 8601 date or time (2026-11-23, 2026-11-23T09:00Z), "
-                      "today, yesterday, or an age such as 7d or 12h", param, ctx)
+            self.fail(
+                f"{text!r} is not a time; use an ISO 8601 date or time (2026-11-23, 2026-11-23T09:00Z), "
+                "today, yesterday, or an age such as 7d or 12h",
+                param,
+                ctx,
+            )
         if not 1970 <= parsed.year <= 9999:
             self.fail(f"{text!r} is out of range; use a year from 1970", param, ctx)
         return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).isoformat()
@@ -86,8 +90,13 @@ class Time(click.ParamType):
 TIME = Time()
 
 
-FORMATS = {"text": "for people", "json": "for machines", "csv": "one row per finding", "md": "Markdown",
-           "html": "a page"}
+FORMATS = {
+    "text": "for people",
+    "json": "for machines",
+    "csv": "one row per finding",
+    "md": "Markdown",
+    "html": "a page",
+}
 
 
 def format_option(*choices: str) -> Callable[[F], F]:
@@ -113,8 +122,10 @@ def emit(result: Any, fmt: str, text: Callable[[Any], str]) -> None:
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows({k: json.dumps(v, default=str) if isinstance(v, (dict, list, tuple)) else v
-                              for k, v in row.items()} for row in rows)
+            writer.writerows(
+                {k: json.dumps(v, default=str) if isinstance(v, (dict, list, tuple)) else v for k, v in row.items()}
+                for row in rows
+            )
         click.echo(scrub(buffer.getvalue()), nl=False)
     else:
         click.echo(scrub(text(result)))
@@ -127,12 +138,25 @@ def info(message: str) -> None:
 
 def judge_options(func: F) -> F:
     """--judge, --base-url and --concurrency, shared by every command that calls a judge."""
-    func = click.option("--concurrency", type=click.IntRange(1, 1024), default=16, show_default=True,
-                        envvar="CRITIC_CONCURRENCY", help="Most judge calls in flight (adapts down on 429).")(func)
-    func = click.option("--base-url", envvar="CRITIC_BASE_URL",
-                        help="OpenAI-compatible server (vLLM, Ollama, LiteLLM) or Anthropic endpoint.")(func)
-    return click.option("--judge", "judge_spec", envvar="CRITIC_JUDGE",
-                        help="local (default), openai:MODEL, anthropic:MODEL or student:NAME; else [judge] default in critic.toml.")(func)
+    func = click.option(
+        "--concurrency",
+        type=click.IntRange(1, 1024),
+        default=16,
+        show_default=True,
+        envvar="CRITIC_CONCURRENCY",
+        help="Most judge calls in flight (adapts down on 429).",
+    )(func)
+    func = click.option(
+        "--base-url",
+        envvar="CRITIC_BASE_URL",
+        help="OpenAI-compatible server (vLLM, Ollama, LiteLLM) or Anthropic endpoint.",
+    )(func)
+    return click.option(
+        "--judge",
+        "judge_spec",
+        envvar="CRITIC_JUDGE",
+        help="local (default), openai:MODEL, anthropic:MODEL or student:NAME; else [judge] default in critic.toml.",
+    )(func)
 
 
 def open_judge(spec: str | None, base_url: str | None, config: Config, store: Store | None = None) -> Judge:

@@ -24,19 +24,47 @@ FIGURES = ("n", "mae", "within_1", "exact", "pearson", "spearman", "kendall", "k
 
 @click.command("calibrate")
 @db_option
-@click.option("--scores", "scores_file", type=click.Path(dir_okay=False, exists=True),
-              help='JSONL of recorded scores: {"id", "criterion", "judge", "score", "human", "group"?}.')
-@click.option("--human-scale", default="1-7", show_default=True, help="The human scale, e.g. 1-5 or 0-1 (mapped onto 1-7 for MAE).")
+@click.option(
+    "--scores",
+    "scores_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help='JSONL of recorded scores: {"id", "criterion", "judge", "score", "human", "group"?}.',
+)
+@click.option(
+    "--human-scale",
+    default="1-7",
+    show_default=True,
+    help="The human scale, e.g. 1-5 or 0-1 (mapped onto 1-7 for MAE).",
+)
 @click.option("--judge-scale", default="1-7", show_default=True, help="The recorded judge scores' scale.")
 @click.option("--history", "show_history", is_flag=True, help="Show stored calibration results over time instead.")
-@click.option("--human", "human_file", type=click.Path(dir_okay=False, exists=True),
-              help='JSONL of items people scored, judged now: {"id", "output", "input"?, "reference"?, "human", "group"?}.')
-@click.option("--rubric", "rubric_names", multiple=True, help="Rubric(s) to judge --human items with (repeatable); default accuracy.")
+@click.option(
+    "--human",
+    "human_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help='JSONL of items people scored, judged now: {"id", "output", "input"?, "reference"?, "human", "group"?}.',
+)
+@click.option(
+    "--rubric",
+    "rubric_names",
+    multiple=True,
+    help="Rubric(s) to judge --human items with (repeatable); default accuracy.",
+)
 @judge_options
 @format_option("text", "json", "csv")
-def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubric_names: tuple[str, ...],
-                  judge_spec: str | None, base_url: str | None, concurrency: int, human_scale: str, judge_scale: str,
-                  show_history: bool, fmt: str) -> None:
+def calibrate_cmd(
+    db: str,
+    scores_file: str | None,
+    human_file: str | None,
+    rubric_names: tuple[str, ...],
+    judge_spec: str | None,
+    base_url: str | None,
+    concurrency: int,
+    human_scale: str,
+    judge_scale: str,
+    show_history: bool,
+    fmt: str,
+) -> None:
     """Agreement between judge scores and human scores, per (judge, criterion); stored for drift.
 
     Reports n, MAE and share within one label on the 7-point scale, exact agreement, Pearson,
@@ -53,14 +81,25 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
     from critic.store.kept import write_calibrations
 
     if not show_history and bool(scores_file) == bool(human_file):
-        raise click.UsageError("give one of --scores FILE (recorded judge and human scores) or --human FILE "
-                               "(items people scored, judged now), or --history")
+        raise click.UsageError(
+            "give one of --scores FILE (recorded judge and human scores) or --human FILE "
+            "(items people scored, judged now), or --history"
+        )
     with Store.open(db) as store:
         if show_history:
             kept = history(store)
-            emit(kept, fmt, lambda rs: "\n".join(
-                f"{r['date'][:19]}  {r['judge']:<24} {r['criterion']:<14} n={r['n']:<5} MAE {_f(r['mae'])}  "
-                f"within-1 {_f(r['within_1'])}  ρ {_f(r['spearman'])}" for r in rs) or "no calibration results stored")
+            emit(
+                kept,
+                fmt,
+                lambda rs: (
+                    "\n".join(
+                        f"{r['date'][:19]}  {r['judge']:<24} {r['criterion']:<14} n={r['n']:<5} MAE {_f(r['mae'])}  "
+                        f"within-1 {_f(r['within_1'])}  ρ {_f(r['spearman'])}"
+                        for r in rs
+                    )
+                    or "no calibration results stored"
+                ),
+            )
             return
         if human_file:
             rows, source, version = _judge_human(store, human_file, rubric_names, judge_spec, base_url, concurrency)
@@ -72,8 +111,14 @@ def calibrate_cmd(db: str, scores_file: str | None, human_file: str | None, rubr
     emit(results if fmt == "csv" else {"criteria": results}, fmt, lambda d: _text(d["criteria"]))
 
 
-def _judge_human(store: Store, path: str, rubric_names: tuple[str, ...], judge_spec: str | None,
-                 base_url: str | None, concurrency: int) -> tuple[list[ScoreRow], str, dict[str, str]]:
+def _judge_human(
+    store: Store,
+    path: str,
+    rubric_names: tuple[str, ...],
+    judge_spec: str | None,
+    base_url: str | None,
+    concurrency: int,
+) -> tuple[list[ScoreRow], str, dict[str, str]]:
     from critic.calibrate.live import judge_human, read_human
     from critic.config import load_config
     from critic.progress import Progress
@@ -96,6 +141,9 @@ def _text(results: list[dict[str, Any]]) -> str:
     for r in results:
         grouped = r.get("grouped")
         tail = f"  {_f(grouped['spearman'])} ({grouped['groups']})" if grouped else ""
-        lines.append(f"{r['judge']:<26} {r['criterion']:<14} {r['n']:>8} " +
-                     " ".join(f"{_f(r[k]):>8}" for k in FIGURES[1:]) + tail)
+        lines.append(
+            f"{r['judge']:<26} {r['criterion']:<14} {r['n']:>8} "
+            + " ".join(f"{_f(r[k]):>8}" for k in FIGURES[1:])
+            + tail
+        )
     return "\n".join(lines)

@@ -21,19 +21,59 @@ from critic.cli._common import (
 
 @click.command("check")
 @click.option("--baseline", required=True, help="JSONL of {id, output}: today's outputs; or an earlier check's run id.")
-@click.option("--candidate", required=True, type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, output}: the change's outputs.")
-@click.option("--golden", type=click.Path(dir_okay=False, exists=True), help="JSONL of {id, input, reference?, context?} the outputs answer.")
-@click.option("--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy.")
+@click.option(
+    "--candidate",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="JSONL of {id, output}: the change's outputs.",
+)
+@click.option(
+    "--golden",
+    type=click.Path(dir_okay=False, exists=True),
+    help="JSONL of {id, input, reference?, context?} the outputs answer.",
+)
+@click.option(
+    "--rubric", "rubric_names", multiple=True, help="Rubric name or .yaml path (repeatable); default accuracy."
+)
 @judge_options
 @db_option
-@click.option("--max-drop", type=click.FloatRange(0), default=None, help="A significant drop larger than this many labels fails (default 0.3; critic.toml [check]).")
-@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None, help="Significance level of the Wilcoxon test (default 0.05).")
-@click.option("--min-n", type=click.IntRange(1), default=None, help="Fewer paired items than this: insufficient evidence (default 10).")
-@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write JUnit XML, one testcase per rubric.")
+@click.option(
+    "--max-drop",
+    type=click.FloatRange(0),
+    default=None,
+    help="A significant drop larger than this many labels fails (default 0.3; critic.toml [check]).",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    help="Significance level of the Wilcoxon test (default 0.05).",
+)
+@click.option(
+    "--min-n",
+    type=click.IntRange(1),
+    default=None,
+    help="Fewer paired items than this: insufficient evidence (default 10).",
+)
+@click.option(
+    "--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write JUnit XML, one testcase per rubric."
+)
 @format_option("text", "json", "md", "csv")
-def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: tuple[str, ...], judge_spec: str | None,
-              base_url: str | None, concurrency: int, db: str, max_drop: float | None, alpha: float | None,
-              min_n: int | None, junit_path: str | None, fmt: str) -> None:
+def check_cmd(
+    baseline: str,
+    candidate: str,
+    golden: str | None,
+    rubric_names: tuple[str, ...],
+    judge_spec: str | None,
+    base_url: str | None,
+    concurrency: int,
+    db: str,
+    max_drop: float | None,
+    alpha: float | None,
+    min_n: int | None,
+    junit_path: str | None,
+    fmt: str,
+) -> None:
     """Fail a change that makes outputs worse: exit 0 pass, 3 gate failed, 1 error, 2 usage.
 
     \b
@@ -55,7 +95,8 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
         max_drop=max_drop if max_drop is not None else float(section.get("max_drop", 0.3)),
         alpha=alpha if alpha is not None else float(section.get("alpha", 0.05)),
         min_n=min_n if min_n is not None else int(section.get("min_n", 10)),
-        max_failed_share=float(section.get("max_failed_share", 0.1)))
+        max_failed_share=float(section.get("max_failed_share", 0.1)),
+    )
     chosen = rubrics(rubric_names, config, ("accuracy",))
     golden_items = read_items(golden, need_output=False) if golden else {}
     with Store.open(db) as store:
@@ -76,4 +117,3 @@ def check_cmd(baseline: str, candidate: str, golden: str | None, rubric_names: t
     else:
         click.echo(report.markdown(result) if fmt == "md" else report.text(result))
     click.get_current_context().exit(result.exit_code)
-

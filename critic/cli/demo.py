@@ -15,10 +15,20 @@ DEMO_RUBRICS = ("helpfulness", "tone")  # helpfulness: the shipped student; tone
 
 
 @click.command("demo")
-@click.option("--out", type=click.Path(file_okay=False), default="critic-demo", show_default=True,
-              help="Folder for the demo's store and outputs (created; an existing demo store is replaced).")
-@click.option("--sample", type=click.IntRange(1), default=100, show_default=True,
-              help="How many of the report week's interactions the embedded judge scores (about 2-4 s each on 2 cores, both rubrics).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="critic-demo",
+    show_default=True,
+    help="Folder for the demo's store and outputs (created; an existing demo store is replaced).",
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    default=100,
+    show_default=True,
+    help="How many of the report week's interactions the embedded judge scores (about 2-4 s each on 2 cores, both rubrics).",
+)
 def demo_cmd(out: str, sample: int) -> None:
     """Run the main job end to end on the sample traffic: ingest → judge (embedded) → label → triage report.
 
@@ -41,36 +51,50 @@ def demo_cmd(out: str, sample: int) -> None:
     db.unlink(missing_ok=True)
     config = load_config()
     files = [str(resource("sample", "interactions.jsonl")), str(resource("sample", "events.jsonl"))]
-    info("critic demo: the embedded judge scores helpfulness with a shipped student (trained on HH-RLHF) and tone\n"
-         "             with Gemma 3 270M's likelihood: small smoke-test models that run anywhere.\n"
-         "             For real decisions use a real judge: --judge openai:gpt-4.1-mini (see README).")
+    info(
+        "critic demo: the embedded judge scores helpfulness with a shipped student (trained on HH-RLHF) and tone\n"
+        "             with Gemma 3 270M's likelihood: small smoke-test models that run anywhere.\n"
+        "             For real decisions use a real judge: --judge openai:gpt-4.1-mini (see README)."
+    )
     with Store.open(db) as store:
         result = ingest_files(store, files, config, progress=lambda s: info(f"ingest: {s}"))
         click.echo(f"ingested {result.interactions} interactions and {result.events} events into {db}")
         period = last_full_week(store)
         judge = open_judge("local", None, config)
         window = period.window
-        work = select_work(store, rubrics(DEMO_RUBRICS, config, ()), judge.spec,
-                           Selection(window.since, window.until, sample=sample, seed=7))
+        work = select_work(
+            store,
+            rubrics(DEMO_RUBRICS, config, ()),
+            judge.spec,
+            Selection(window.since, window.until, sample=sample, seed=7),
+        )
         run = asyncio.run(run_with_progress(store, judge, config, work, concurrency=1, budget_usd=None))
-        click.echo(f"judged {run.judged} (+{run.cached} identical prompts reused) with the embedded judge "
-                   f"on rubrics {', '.join(DEMO_RUBRICS)}")
+        click.echo(
+            f"judged {run.judged} (+{run.cached} identical prompts reused) with the embedded judge "
+            f"on rubrics {', '.join(DEMO_RUBRICS)}"
+        )
         labelled = run_label(store, config, Window())
-        click.echo(f"labelled {labelled.interactions} interactions with {labelled.label_model} over "
-                   f"{len(labelled.sources)} sources; {labelled.likely_bad} likely bad (P(bad) > 0.5)")
+        click.echo(
+            f"labelled {labelled.interactions} interactions with {labelled.label_model} over "
+            f"{len(labelled.sources)} sources; {labelled.likely_bad} likely bad (P(bad) > 0.5)"
+        )
         info(f"triage: {period.label}, embedding and clustering the worst interactions")
         report = build_report(store, config, period)
     paths = write_report(report, folder / "reports" / period.label)
     _print_problems(report)
-    click.echo(f"\nOpen the report: {paths['html'].resolve()}\n"
-               f"  (Markdown for a chat post: {paths['md']}; JSON for tools: {paths['json']})\n"
-               f"Explore the store: duckdb {db} (tables interactions, events, judgments, labels, runs);\n"
-               f"compare variants: critic compare --db {db} --by prompt_version")
+    click.echo(
+        f"\nOpen the report: {paths['html'].resolve()}\n"
+        f"  (Markdown for a chat post: {paths['md']}; JSON for tools: {paths['json']})\n"
+        f"Explore the store: duckdb {db} (tables interactions, events, judgments, labels, runs);\n"
+        f"compare variants: critic compare --db {db} --by prompt_version"
+    )
 
 
 def _print_problems(report: dict[str, Any]) -> None:
     click.echo(f"\nWorst problems of {report['period']['label']} (critic scores, user signals and heuristics fused):")
     for i, c in enumerate(report["clusters"][:5], 1):
         example = c["examples"][0]["output"] if c["examples"] else ""
-        click.echo(f"  {i}. {c['name']} [{c['key']}]: {c['size']} interactions, {c['share_bad']:.0%} of the "
-                   f"week's likely-bad\n       e.g. {example[:90]!r}")
+        click.echo(
+            f"  {i}. {c['name']} [{c['key']}]: {c['size']} interactions, {c['share_bad']:.0%} of the "
+            f"week's likely-bad\n       e.g. {example[:90]!r}"
+        )

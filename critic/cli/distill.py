@@ -11,17 +11,34 @@ from critic.cli._common import db_option, emit, format_option, rubrics
 
 @click.command("distill")
 @click.option("--rubric", "rubric_name", help="The rubric the student scores (name or .yaml path).")
-@click.option("--teacher", help="Learn from this judge's stored judgments of logged traffic (e.g. openai:gpt-4.1-mini).")
-@click.option("--human", "human_file", type=click.Path(dir_okay=False, exists=True),
-              help='Learn from human scores instead: the `critic calibrate --human` format ({"id", "output", "human", "group"?, ...}).')
+@click.option(
+    "--teacher", help="Learn from this judge's stored judgments of logged traffic (e.g. openai:gpt-4.1-mini)."
+)
+@click.option(
+    "--human",
+    "human_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help='Learn from human scores instead: the `critic calibrate --human` format ({"id", "output", "human", "group"?, ...}).',
+)
 @click.option("--human-scale", default="1-7", show_default=True, help="The human scale, e.g. 1-5 (mapped onto 1-7).")
 @click.option("--name", help="The student's name: use it as --judge student:NAME.")
-@click.option("--folds", type=click.IntRange(2, 50), default=5, show_default=True, help="Grouped cross-validation folds.")
+@click.option(
+    "--folds", type=click.IntRange(2, 50), default=5, show_default=True, help="Grouped cross-validation folds."
+)
 @click.option("--list", "show_list", is_flag=True, help="List the stored students instead.")
 @db_option
 @format_option("text", "json", "csv")
-def distill_cmd(rubric_name: str | None, teacher: str | None, human_file: str | None, human_scale: str,
-                name: str | None, folds: int, show_list: bool, db: str, fmt: str) -> None:
+def distill_cmd(
+    rubric_name: str | None,
+    teacher: str | None,
+    human_file: str | None,
+    human_scale: str,
+    name: str | None,
+    folds: int,
+    show_list: bool,
+    db: str,
+    fmt: str,
+) -> None:
     """Train a cheap student critic for one rubric from a judge's stored judgments or from human scores.
 
     Prints grouped K-fold cross-validation against the teacher (Spearman, Kendall, MAE, within-1) and
@@ -60,23 +77,40 @@ def distill_cmd(rubric_name: str | None, teacher: str | None, human_file: str | 
             source = f"human:{human_file}"
             rows = human_rows(read_human(human_file or "", [rubric]), rubric, Scale.parse(human_scale))
         student = distill(store, rows, name=name, rubric=rubric, teacher=source, folds=folds)
-    payload = {"name": student.name, "version": student.version, "rubric": student.rubric, "teacher": student.teacher,
-               "n": student.n, "cv": student.cv, "features": student.features}
+    payload = {
+        "name": student.name,
+        "version": student.version,
+        "rubric": student.rubric,
+        "teacher": student.teacher,
+        "n": student.n,
+        "cv": student.cv,
+        "features": student.features,
+    }
     emit(payload, fmt, _text)
 
 
 def _text(d: dict[str, Any]) -> str:
     cv = d["cv"]
     grouped = cv.get("grouped") or {}
-    per_group = (f"; per group (avg over {grouped['groups']}) Spearman {grouped['spearman']:.3f}"
-                 if grouped.get("spearman") is not None else "")
-    return (f"student {d['name']} (version {d['version']}) for {d['rubric']}, from {d['teacher']}, n={d['n']}\n"
-            f"{cv['folds']}-fold grouped CV: Spearman {cv['spearman']:.3f}, Kendall {cv['kendall']:.3f}, "
-            f"MAE {cv['mae']:.2f}, within-1 {cv['within_1']:.2f}{per_group}\n"
-            f"use it: --judge student:{d['name']}")
+    per_group = (
+        f"; per group (avg over {grouped['groups']}) Spearman {grouped['spearman']:.3f}"
+        if grouped.get("spearman") is not None
+        else ""
+    )
+    return (
+        f"student {d['name']} (version {d['version']}) for {d['rubric']}, from {d['teacher']}, n={d['n']}\n"
+        f"{cv['folds']}-fold grouped CV: Spearman {cv['spearman']:.3f}, Kendall {cv['kendall']:.3f}, "
+        f"MAE {cv['mae']:.2f}, within-1 {cv['within_1']:.2f}{per_group}\n"
+        f"use it: --judge student:{d['name']}"
+    )
 
 
 def _list_text(rows: list[dict[str, Any]]) -> str:
-    return "\n".join(f"{r['name']:<18} {r['version']}  {r['rubric']:<12} from {r['teacher']:<28} n={r['n']:<6} "
-                     f"CV Spearman {r['cv_spearman'] if r['cv_spearman'] is None else round(r['cv_spearman'], 3)}"
-                     for r in rows) or "no students stored; train one with critic distill"
+    return (
+        "\n".join(
+            f"{r['name']:<18} {r['version']}  {r['rubric']:<12} from {r['teacher']:<28} n={r['n']:<6} "
+            f"CV Spearman {r['cv_spearman'] if r['cv_spearman'] is None else round(r['cv_spearman'], 3)}"
+            for r in rows
+        )
+        or "no students stored; train one with critic distill"
+    )

@@ -13,8 +13,13 @@ TARGETS = ("langfuse-scores", "otel", "jsonl")  # critic.export.TARGETS, without
 
 
 @click.command("export")
-@click.option("--to", "target", type=Choice(list(TARGETS)), required=True,
-              help="langfuse-scores (POST /api/public/scores bodies), otel (OTLP JSON log records) or jsonl.")
+@click.option(
+    "--to",
+    "target",
+    type=Choice(list(TARGETS)),
+    required=True,
+    help="langfuse-scores (POST /api/public/scores bodies), otel (OTLP JSON log records) or jsonl.",
+)
 @click.option("--since", type=TIME, help="Only interactions at or after this time.")
 @click.option("--until", type=TIME, help="Only interactions before this time.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
@@ -30,8 +35,9 @@ def export_cmd(target: str, since: str | None, until: str | None, out: str | Non
     from critic.store import Store, Window
 
     if out and not Path(out).resolve().parent.is_dir():
-        raise click.BadParameter(f"folder {Path(out).resolve().parent} does not exist; create it first",
-                                 param_hint="--out")
+        raise click.BadParameter(
+            f"folder {Path(out).resolve().parent} does not exist; create it first", param_hint="--out"
+        )
     with Store.open(db) as store:
         found = verdicts(store, Window(since, until))
         if out:

@@ -14,11 +14,15 @@ NAMES = ("critic", "otel", "langfuse", "litellm")  # critic.ingest.formats.NAMES
 @click.command("ingest")
 @click.argument("files", nargs=-1, required=True)
 @db_option
-@click.option("--from", "source", type=Choice(list(NAMES)),
-              help="Require this log format instead of detecting each record's.")
-@click.option("--strict", is_flag=True,
-              help="Refuse a file holding records of another tool that are no LLM call (tool, retriever spans) "
-                   "instead of skipping them.")
+@click.option(
+    "--from", "source", type=Choice(list(NAMES)), help="Require this log format instead of detecting each record's."
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a file holding records of another tool that are no LLM call (tool, retriever spans) "
+    "instead of skipping them.",
+)
 @format_option("text", "json", "csv")
 def ingest_cmd(files: tuple[str, ...], db: str, source: str | None, strict: bool, fmt: str) -> None:
     """Load logged traffic (.jsonl, .json, .csv, .parquet; '-' reads JSONL from stdin).
@@ -40,13 +44,16 @@ def ingest_cmd(files: tuple[str, ...], db: str, source: str | None, strict: bool
 
     config = load_config()
     with Store.open(db) as store:
-        result = ingest_files(store, list(files), config, progress=lambda s: info(f"ingest: {s}"), only=source,
-                              strict=strict)
+        result = ingest_files(
+            store, list(files), config, progress=lambda s: info(f"ingest: {s}"), only=source, strict=strict
+        )
     emit(result.as_dict(), fmt, _text)
 
 
 def _text(result: dict[str, Any]) -> str:
     reasons = ", ".join(f"{n} {why}" for why, n in result.get("skipped_by_reason", {}).items())
     skipped = f"; skipped {result['skipped']} records that are no LLM call: {reasons}" if result.get("skipped") else ""
-    return (f"ingested {result['interactions']} interactions and {result['events']} events "
-            f"({result['duplicates']} already in the store{skipped})")
+    return (
+        f"ingested {result['interactions']} interactions and {result['events']} events "
+        f"({result['duplicates']} already in the store{skipped})"
+    )

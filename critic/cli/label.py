@@ -22,8 +22,17 @@ if TYPE_CHECKING:
 @db_option
 @click.option("--since", type=TIME, help="Only interactions at or after this time (ISO 8601).")
 @click.option("--until", type=TIME, help="Only interactions before this time (ISO 8601).")
-@click.option("--out", type=click.Path(dir_okay=False), help="Also write id, p_bad, p_bad_votes, the sources that voted and the drivers (.csv or .jsonl).")
-@click.option("--explain", "explain_id", metavar="ID", help="Show why one interaction got its P(bad) (from the last labelling); label nothing.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Also write id, p_bad, p_bad_votes, the sources that voted and the drivers (.csv or .jsonl).",
+)
+@click.option(
+    "--explain",
+    "explain_id",
+    metavar="ID",
+    help="Show why one interaction got its P(bad) (from the last labelling); label nothing.",
+)
 @format_option("text", "json", "csv")
 def label_cmd(db: str, since: str | None, until: str | None, out: str | None, explain_id: str | None, fmt: str) -> None:
     """Fuse critic scores, thumbs, behaviour and heuristics into P(bad) per interaction (Snorkel).
@@ -37,8 +46,9 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, ex
     if out and Path(out).suffix.lower() not in (".csv", ".jsonl"):
         raise click.BadParameter(f"{out} must end in .csv or .jsonl", param_hint="--out")
     if out and not Path(out).resolve().parent.is_dir():
-        raise click.BadParameter(f"folder {Path(out).resolve().parent} does not exist; create it first",
-                                 param_hint="--out")
+        raise click.BadParameter(
+            f"folder {Path(out).resolve().parent} does not exist; create it first", param_hint="--out"
+        )
     from critic.combine.label import explain_label, run_label
     from critic.config import load_config
     from critic.store import Store, Window
@@ -53,16 +63,38 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, ex
     if out:
         _write_rows(Path(out), result.rows)
     payload = result.as_dict()
-    payload["sources"] = [{k: s[k] for k in ("name", "coverage", "overlaps", "conflicts", "weight", "votes_bad",
-                                             "votes_good", "faulty", "gold_accuracy", "agreement", "trusted",
-                                             "distrusted_because", "end_weight")} for s in payload["sources"]]
+    payload["sources"] = [
+        {
+            k: s[k]
+            for k in (
+                "name",
+                "coverage",
+                "overlaps",
+                "conflicts",
+                "weight",
+                "votes_bad",
+                "votes_good",
+                "faulty",
+                "gold_accuracy",
+                "agreement",
+                "trusted",
+                "distrusted_because",
+                "end_weight",
+            )
+        }
+        for s in payload["sources"]
+    ]
     emit(payload["sources"] if fmt == "csv" else payload, fmt, lambda _d: _label_text(result))
 
 
 def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
     if path.suffix.lower() == ".jsonl":
-        path.write_text("".join(json.dumps({**r, **{k: json.loads(r[k]) for k in ("sources_bad", "sources_good", "drivers")}})
-                                + "\n" for r in rows))
+        path.write_text(
+            "".join(
+                json.dumps({**r, **{k: json.loads(r[k]) for k in ("sources_bad", "sources_good", "drivers")}}) + "\n"
+                for r in rows
+            )
+        )
         return
     with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=["id", "p_bad", "p_bad_votes", "sources_bad", "sources_good", "drivers"])
@@ -71,29 +103,41 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def _explain_text(d: dict[str, Any]) -> str:
-    return "\n".join([f"{d['id']}: P(bad) {d['p_bad']:.3f} (end model); {d['p_bad_votes']:.3f} from the votes alone",
-                      f"  pushed up by: {', '.join(d['drivers']) or 'nothing stands out'}",
-                      f"  voted bad: {', '.join(d['sources_bad']) or 'none'}; voted good: {', '.join(d['sources_good']) or 'none'}"])
+    return "\n".join(
+        [
+            f"{d['id']}: P(bad) {d['p_bad']:.3f} (end model); {d['p_bad_votes']:.3f} from the votes alone",
+            f"  pushed up by: {', '.join(d['drivers']) or 'nothing stands out'}",
+            f"  voted bad: {', '.join(d['sources_bad']) or 'none'}; voted good: {', '.join(d['sources_good']) or 'none'}",
+        ]
+    )
 
 
 def _label_text(r: LabelResult) -> str:
-    lines = [f"{r.interactions} interactions, label model: {r.label_model} ({r.note})",
-             f"likely bad (P(bad) > {LIKELY_BAD_ABOVE}): {r.likely_bad} of {r.interactions} ({r.likely_bad / max(r.interactions, 1):.1%})"]
+    lines = [
+        f"{r.interactions} interactions, label model: {r.label_model} ({r.note})",
+        f"likely bad (P(bad) > {LIKELY_BAD_ABOVE}): {r.likely_bad} of {r.interactions} ({r.likely_bad / max(r.interactions, 1):.1%})",
+    ]
     if r.end_model:
         weights = ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in r.end_model.as_dict(5)["top_weights"])
         lines.append(f"end model: {r.end_model.note}" + (f"; largest weights: {weights}" if weights else ""))
-    header = (f"{'source':<34} {'coverage':>8} {'conflicts':>9} {'accuracy':>8} {'agrees':>6} {'end wt':>7} "
-              f"{'bad':>5} {'good':>5}")
+    header = (
+        f"{'source':<34} {'coverage':>8} {'conflicts':>9} {'accuracy':>8} {'agrees':>6} {'end wt':>7} "
+        f"{'bad':>5} {'good':>5}"
+    )
     lines += ["", header]
     for s in r.sources:
         accuracy = "-" if s.weight is None else f"{s.weight:.3f}"
         agrees = "-" if s.agreement is None else f"{s.agreement:.2f}"
         end = "-" if s.end_weight is None else f"{s.end_weight:+.2f}"
-        extra = (f"  faulty {s.faulty}" if s.faulty else "") + (
-            f"  gold accuracy {s.gold_accuracy:.3f}" if s.gold_accuracy is not None else "") + (
-            f"  NOT TRUSTED: {s.distrusted_because}" if not s.trusted else "")
-        lines.append(f"{s.name:<34} {s.coverage:>8.3f} {s.conflicts:>9.3f} {accuracy:>8} {agrees:>6} {end:>7} "
-                     f"{s.votes_bad:>5} {s.votes_good:>5}{extra}")
+        extra = (
+            (f"  faulty {s.faulty}" if s.faulty else "")
+            + (f"  gold accuracy {s.gold_accuracy:.3f}" if s.gold_accuracy is not None else "")
+            + (f"  NOT TRUSTED: {s.distrusted_because}" if not s.trusted else "")
+        )
+        lines.append(
+            f"{s.name:<34} {s.coverage:>8.3f} {s.conflicts:>9.3f} {accuracy:>8} {agrees:>6} {end:>7} "
+            f"{s.votes_bad:>5} {s.votes_good:>5}{extra}"
+        )
     return "\n".join(lines)
 
 
@@ -103,11 +147,22 @@ def _label_text(r: LabelResult) -> str:
 @click.option("--a", "variant_a", help="Variant A (default: the most frequent).")
 @click.option("--b", "variant_b", help="Variant B (default: the next most frequent).")
 @click.option("--rubric", "rubrics", multiple=True, help="Rubrics to compare (default: every judged rubric).")
-@click.option("--judge", "judge_spec", envvar="CRITIC_JUDGE",
-              help="Compare this judge's scores (default: per rubric, the judge and rubric version judged last).")
+@click.option(
+    "--judge",
+    "judge_spec",
+    envvar="CRITIC_JUDGE",
+    help="Compare this judge's scores (default: per rubric, the judge and rubric version judged last).",
+)
 @format_option("text", "json", "csv")
-def compare_cmd(db: str, by: str, variant_a: str | None, variant_b: str | None, rubrics: tuple[str, ...],
-                judge_spec: str | None, fmt: str) -> None:
+def compare_cmd(
+    db: str,
+    by: str,
+    variant_a: str | None,
+    variant_b: str | None,
+    rubrics: tuple[str, ...],
+    judge_spec: str | None,
+    fmt: str,
+) -> None:
     """Prefer one variant over another from pointwise P(bad) and rubric scores, never pairwise judging.
 
     \b
@@ -142,9 +197,11 @@ def _compare_text(c: Comparison) -> str:
         if m.diff is None or m.diff_ci is None or m.a_ci is None or m.b_ci is None:
             lines.append(f"{m.name:<18} {m.verdict} (n {m.n_a} vs {m.n_b})")
             continue
-        lines.append(f"{m.name:<18} A {m.a_mean:.3f} [{m.a_ci[0]:.3f}, {m.a_ci[1]:.3f}] n={m.n_a}   "
-                     f"B {m.b_mean:.3f} [{m.b_ci[0]:.3f}, {m.b_ci[1]:.3f}] n={m.n_b}   "
-                     f"A−B {m.diff:+.3f} [{m.diff_ci[0]:+.3f}, {m.diff_ci[1]:+.3f}] "
-                     f"({'paired on input' if m.paired else 'unpaired'})   P(A better) {m.p_a_better:.2f}   "
-                     f"{m.verdict}")
+        lines.append(
+            f"{m.name:<18} A {m.a_mean:.3f} [{m.a_ci[0]:.3f}, {m.a_ci[1]:.3f}] n={m.n_a}   "
+            f"B {m.b_mean:.3f} [{m.b_ci[0]:.3f}, {m.b_ci[1]:.3f}] n={m.n_b}   "
+            f"A−B {m.diff:+.3f} [{m.diff_ci[0]:+.3f}, {m.diff_ci[1]:+.3f}] "
+            f"({'paired on input' if m.paired else 'unpaired'})   P(A better) {m.p_a_better:.2f}   "
+            f"{m.verdict}"
+        )
     return "\n".join(lines)

@@ -15,22 +15,47 @@ if TYPE_CHECKING:
     from critic.triage.period import Period
 
 
-
 @click.group("triage", invoke_without_command=True)
 @db_option
 @click.option("--week", help="ISO week to report, e.g. 2026-W47 (default: the last full week in the data).")
 @click.option("--since", type=TIME, help="Start of the period instead of a week (ISO date or time; with --until).")
 @click.option("--until", type=TIME, help="End of the period, exclusive (with --since).")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="How many worst interactions to list.")
-@click.option("--max-clustered", type=click.IntRange(10), default=MAX_CLUSTERED, show_default=True,
-              help="Cluster at most this many of the worst likely-bad interactions.")
-@click.option("--out", type=click.Path(file_okay=False), help="Folder for report.html/.md/.json [default: reports/<week>].")
-@click.option("--format", "fmt", type=Choice(["html", "md", "json"]), default="html", show_default=True,
-              envvar="CRITIC_FORMAT", help="json prints the JSON report to stdout; all three files are written either way.")
+@click.option(
+    "--top", type=click.IntRange(1), default=20, show_default=True, help="How many worst interactions to list."
+)
+@click.option(
+    "--max-clustered",
+    type=click.IntRange(10),
+    default=MAX_CLUSTERED,
+    show_default=True,
+    help="Cluster at most this many of the worst likely-bad interactions.",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False), help="Folder for report.html/.md/.json [default: reports/<week>]."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=Choice(["html", "md", "json"]),
+    default="html",
+    show_default=True,
+    envvar="CRITIC_FORMAT",
+    help="json prints the JSON report to stdout; all three files are written either way.",
+)
 @click.option("--no-redact", is_flag=True, help="Show emails, phone numbers, card numbers and IPs as logged.")
 @click.pass_context
-def triage_group(ctx: click.Context, db: str, week: str | None, since: str | None, until: str | None, top: int,
-                 max_clustered: int, out: str | None, fmt: str, no_redact: bool) -> None:
+def triage_group(
+    ctx: click.Context,
+    db: str,
+    week: str | None,
+    since: str | None,
+    until: str | None,
+    top: int,
+    max_clustered: int,
+    out: str | None,
+    fmt: str,
+    no_redact: bool,
+) -> None:
     """Write the weekly terrible-experience report: worst interactions clustered into problems,
     latency tail, cost and labeling sources (HTML, Markdown and JSON).
 
@@ -48,8 +73,9 @@ def triage_group(ctx: click.Context, db: str, week: str | None, since: str | Non
     with Store.open(db) as store:
         period = _period(store, week, since, until)
         info(f"triage: {period.label}, embedding and clustering the worst interactions")
-        report = build_report(store, load_config(), period, top=top, max_clustered=max_clustered,
-                              redact_pii=not no_redact)
+        report = build_report(
+            store, load_config(), period, top=top, max_clustered=max_clustered, redact_pii=not no_redact
+        )
     paths = write_report(report, Path(out) if out else Path("reports") / _folder_name(period))
     if fmt == "json":
         click.echo(dumps(report))
@@ -57,7 +83,9 @@ def triage_group(ctx: click.Context, db: str, week: str | None, since: str | Non
     click.echo(f"wrote {paths[fmt]} (and {', '.join(str(p) for k, p in paths.items() if k != fmt)})")
     for i, c in enumerate(report["clusters"][:5], 1):
         flag = "  REGRESSION" if c["regression"] else ""
-        click.echo(f"  {i}. {c['key']}  {c['size']:>4} ({c['share_bad']:.0%} of bad)  {c['status']:<13} {c['name']}{flag}")
+        click.echo(
+            f"  {i}. {c['key']}  {c['size']:>4} ({c['share_bad']:.0%} of bad)  {c['status']:<13} {c['name']}{flag}"
+        )
 
 
 @triage_group.command("mark")

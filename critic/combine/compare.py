@@ -62,8 +62,15 @@ def _mean_ci(values: np.ndarray, rng: np.random.Generator) -> tuple[float, tuple
     return float(values.mean()), (float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5)))
 
 
-def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better: bool, seed: int = 0,
-                   pairs: tuple[np.ndarray, np.ndarray] | None = None) -> Metric:
+def compare_values(
+    name: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    higher_is_better: bool,
+    seed: int = 0,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Metric:
     """Compare A and B; paired on PAIRS (aligned arrays) when given, else unpaired bootstrap."""
     rng = np.random.default_rng(seed)
     if len(a) < MIN_N or len(b) < MIN_N:
@@ -78,7 +85,7 @@ def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better:
         boots = rng.choice(d, size=(N_BOOT, len(d)), replace=True).mean(axis=1)
         diff = float(d.mean())
     else:
-        boots = (rng.choice(a, size=(N_BOOT, len(a))).mean(axis=1) - rng.choice(b, size=(N_BOOT, len(b))).mean(axis=1))
+        boots = rng.choice(a, size=(N_BOOT, len(a))).mean(axis=1) - rng.choice(b, size=(N_BOOT, len(b))).mean(axis=1)
         diff = a_mean - b_mean
     ci = (float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5)))
     p_a_better = float((boots > 0).mean() if higher_is_better else (boots < 0).mean())
@@ -90,8 +97,9 @@ def compare_values(name: str, a: np.ndarray, b: np.ndarray, *, higher_is_better:
     return Metric(name, a_mean, a_ci, b_mean, b_ci, diff, ci, p_a_better, verdict, len(a), len(b), paired=paired)
 
 
-def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[str, ...] = (),
-            judge: str | None = None) -> Comparison:
+def compare(
+    store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[str, ...] = (), judge: str | None = None
+) -> Comparison:
     """Compare variants A and B of BY (the two largest when not given) on P(bad) and rubric scores.
 
     Scores of one rubric are never pooled across judges or rubric versions: each rubric is
@@ -102,21 +110,27 @@ def compare(store: Store, by: str, a: str | None, b: str | None, rubrics: tuple[
     found = variants(store, by)
     if len(found) < 2:
         shown = f"only {found[0]!r}" if found else "none"
-        raise CriticError(f"compare needs two values of {by} in the store, found {shown}; log "
-                          f"{by} with each interaction (critic ingest reads it as a field), or compare by another of "
-                          f"{', '.join(DIMENSIONS)}")
+        raise CriticError(
+            f"compare needs two values of {by} in the store, found {shown}; log "
+            f"{by} with each interaction (critic ingest reads it as a field), or compare by another of "
+            f"{', '.join(DIMENSIONS)}"
+        )
     a = a or found[0]
     b = b or next(v for v in found if v != a)
     if a not in found or b not in found:
         missing = a if a not in found else b
-        raise CriticError(f"no interactions with {by} = {missing!r}; the values in the store are "
-                          f"{', '.join(map(repr, found))}")
+        raise CriticError(
+            f"no interactions with {by} = {missing!r}; the values in the store are {', '.join(map(repr, found))}"
+        )
     result = Comparison(by, a, b)
     if labelled_count(store):
         result.metrics.append(_metric(p_bad_by_variant(store, by), a, b, "p_bad", higher_is_better=False))
     for rubric, scored_by, version in judged_rubrics(store, rubrics, judge):
-        result.metrics.append(_metric(scores_by_variant(store, by, rubric, scored_by, version), a, b,
-                                      f"score:{rubric}", higher_is_better=True))
+        result.metrics.append(
+            _metric(
+                scores_by_variant(store, by, rubric, scored_by, version), a, b, f"score:{rubric}", higher_is_better=True
+            )
+        )
     if not result.metrics:
         raise CriticError("nothing to compare: run critic eval and/or critic label first")
     return result
@@ -129,8 +143,10 @@ def judged_rubrics(store: Store, rubrics: tuple[str, ...] = (), judge: str | Non
     missing = [r for r in rubrics if r not in found]
     if missing:
         by = f" by {judge}" if judge else ""
-        raise CriticError(f"no ok judgments of rubric {missing[0]!r}{by} on logged traffic; judged: "
-                          f"{', '.join(found) or 'none'} (run critic eval first)")
+        raise CriticError(
+            f"no ok judgments of rubric {missing[0]!r}{by} on logged traffic; judged: "
+            f"{', '.join(found) or 'none'} (run critic eval first)"
+        )
     return [found[r] for r in (rubrics or tuple(found))]
 
 
@@ -138,8 +154,15 @@ def _metric(df: pd.DataFrame, a: str, b: str, name: str, *, higher_is_better: bo
     """Variants A and B compared on DF's (input, variant, value) rows: paired by input where most inputs are shared."""
     side_a = df[df.variant == a]
     side_b = df[df.variant == b]
-    both = side_a.groupby("input").value.mean().to_frame("a").join(side_b.groupby("input").value.mean().to_frame("b"),
-                                                                    how="inner")
-    pairs = (both.a.to_numpy(float), both.b.to_numpy(float)) if len(both) >= 0.5 * min(len(side_a), len(side_b)) else None
-    return compare_values(name, side_a.value.to_numpy(float), side_b.value.to_numpy(float),
-                          higher_is_better=higher_is_better, pairs=pairs)
+    both = (
+        side_a.groupby("input")
+        .value.mean()
+        .to_frame("a")
+        .join(side_b.groupby("input").value.mean().to_frame("b"), how="inner")
+    )
+    pairs = (
+        (both.a.to_numpy(float), both.b.to_numpy(float)) if len(both) >= 0.5 * min(len(side_a), len(side_b)) else None
+    )
+    return compare_values(
+        name, side_a.value.to_numpy(float), side_b.value.to_numpy(float), higher_is_better=higher_is_better, pairs=pairs
+    )

@@ -44,8 +44,13 @@ class EndModel:
 
     def as_dict(self, top: int = 10) -> dict[str, Any]:
         ranked = sorted(self.weights.items(), key=lambda kv: -abs(kv[1]))[:top]
-        return {"kind": self.kind, "features": self.features, "folds": self.folds, "note": self.note,
-                "top_weights": [{"feature": k, "weight": round(v, 4)} for k, v in ranked]}
+        return {
+            "kind": self.kind,
+            "features": self.features,
+            "folds": self.folds,
+            "note": self.note,
+            "top_weights": [{"feature": k, "weight": round(v, 4)} for k, v in ranked],
+        }
 
 
 def features(store: Store) -> pd.DataFrame:
@@ -60,7 +65,8 @@ def features(store: Store) -> pd.DataFrame:
     frame = base.set_index("id")
     if len(events):
         frame = frame.join(events.pivot(index="id", columns="name", values="value")).fillna(
-            {c: 0.0 for c in events.name.unique()})
+            {c: 0.0 for c in events.name.unique()}
+        )
     for key, group in scores.groupby("key"):
         key = str(key)
         relative = key.split("@", 1)[1] in RELATIVE_JUDGES
@@ -75,8 +81,9 @@ def features(store: Store) -> pd.DataFrame:
     return frame.astype(float)
 
 
-def fit_end_model(frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0,
-                  folds: int = FOLDS) -> tuple[np.ndarray, list[list[str]], EndModel]:
+def fit_end_model(
+    frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0, folds: int = FOLDS
+) -> tuple[np.ndarray, list[list[str]], EndModel]:
     """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT."""
     names = [c for c in frame.columns if frame[c].std() > 0]
     why = _cannot_fit(frame, names, soft)
@@ -99,8 +106,10 @@ def fit_end_model(frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0,
         coefs.append(model.coef_[0])
     coef = np.mean(coefs, axis=0)
     drivers = _drivers(z * coef, names, present=_present(frame[names]))
-    note = (f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets "
-            f"(no gold labels), cross-fitted in {folds} folds")
+    note = (
+        f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets "
+        f"(no gold labels), cross-fitted in {folds} folds"
+    )
     return out, drivers, EndModel("logistic", names, folds, note, dict(zip(names, map(float, coef))))
 
 
@@ -132,14 +141,17 @@ def _present(frame: pd.DataFrame) -> np.ndarray:
     """Per row and feature: does the interaction have this evidence? A count or a flag (an event, a
     signal, a missing score) is evidence only where it is there: its absence pushing P(bad) up is
     not something the interaction has. A score or a length is always there."""
-    counted = [c.startswith(("events:", "missing:")) or c in SIGNALS or c in ("latency_over_p99", "latency_missing")
-               for c in frame.columns]
+    counted = [
+        c.startswith(("events:", "missing:")) or c in SIGNALS or c in ("latency_over_p99", "latency_missing")
+        for c in frame.columns
+    ]
     values = frame.to_numpy(float)
     return np.where(np.array(counted), values > 0, True)
 
 
-def _drivers(contributions: np.ndarray, names: list[str], top: int = 3,
-             present: np.ndarray | None = None) -> list[list[str]]:
+def _drivers(
+    contributions: np.ndarray, names: list[str], top: int = 3, present: np.ndarray | None = None
+) -> list[list[str]]:
     """Per row, the features the interaction has that pushed P(bad) up most (positive contributions), largest first."""
     if not len(contributions):
         return []

@@ -69,13 +69,20 @@ class LabelResult:
     rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"interactions": self.interactions, "label_model": self.label_model, "note": self.note,
-                "model_version": self.model_version, "likely_bad": self.likely_bad,
-                "end_model": self.end_model.as_dict() if self.end_model else None,
-                "sources": [asdict(s) for s in self.sources]}
+        return {
+            "interactions": self.interactions,
+            "label_model": self.label_model,
+            "note": self.note,
+            "model_version": self.model_version,
+            "likely_bad": self.likely_bad,
+            "end_model": self.end_model.as_dict() if self.end_model else None,
+            "sources": [asdict(s) for s in self.sources],
+        }
 
 
-def label_matrix(store: Store, config: Config, window: Window) -> tuple[list[str], list[str], np.ndarray, dict[str, int]]:
+def label_matrix(
+    store: Store, config: Config, window: Window
+) -> tuple[list[str], list[str], np.ndarray, dict[str, int]]:
     """(interaction ids, source names, matrix with one row per interaction, faults per user source)."""
     ids = choose_for_label(store, window)
     names, matrix = vote_matrix(store, vote_rules(store, config), ABSTAIN)
@@ -87,8 +94,9 @@ def label_matrix(store: Store, config: Config, window: Window) -> tuple[list[str
     return ids, names, matrix, faults
 
 
-def _fit_trusted(matrix: np.ndarray, names: list[str], scores: dict[str, np.ndarray]) -> tuple[
-        np.ndarray, str, str, np.ndarray | None, list[float | None], dict[int, str], set[int]]:
+def _fit_trusted(
+    matrix: np.ndarray, names: list[str], scores: dict[str, np.ndarray]
+) -> tuple[np.ndarray, str, str, np.ndarray | None, list[float | None], dict[int, str], set[int]]:
     """fit_probabilities without the sources the data contradicts: first those the other sources' votes
     and the judges' scores contradict (returned apart too: their evidence leaves the end model as well),
     then those the label model, fitted without them, finds no better than chance (only their votes go:
@@ -104,7 +112,9 @@ def _fit_trusted(matrix: np.ndarray, names: list[str], scores: dict[str, np.ndar
         if more:
             distrust.update(more)
             trusted[:, list(more)] = ABSTAIN
-            votes, model, note, weights = fit_probabilities(trusted, prior_votes=_judges_silence(trusted, names, scores))
+            votes, model, note, weights = fit_probabilities(
+                trusted, prior_votes=_judges_silence(trusted, names, scores)
+            )
     if distrust:
         note += "; not trusted: " + ", ".join(names[j] for j in sorted(distrust))
     return votes, model, note, weights, agreement, distrust, contradicted
@@ -125,8 +135,9 @@ def _judges_silence(matrix: np.ndarray, names: list[str], scores: dict[str, np.n
     return votes
 
 
-def fit_probabilities(matrix: np.ndarray, seed: int = 0,
-                      prior_votes: np.ndarray | None = None) -> tuple[np.ndarray, str, str, np.ndarray | None]:
+def fit_probabilities(
+    matrix: np.ndarray, seed: int = 0, prior_votes: np.ndarray | None = None
+) -> tuple[np.ndarray, str, str, np.ndarray | None]:
     """(P(bad) per row, model used, why, learned source weights) — Snorkel where it is identifiable.
 
     The class prior is the majority vote's share of bad, from PRIOR_VOTES when given (the matrix with
@@ -137,12 +148,19 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0,
         return np.full(len(matrix), np.nan), "none", "no source voted on any interaction; nothing to label", None
     classes = set(np.unique(voting[voting != ABSTAIN]).tolist())
     if n_sources < 3 or len(classes) < 2:
-        why = (f"only {n_sources} source(s) voted; the label model needs at least 3" if n_sources < 3
-               else "every vote agrees, so source accuracies cannot be told apart")
+        why = (
+            f"only {n_sources} source(s) voted; the label model needs at least 3"
+            if n_sources < 3
+            else "every vote agrees, so source accuracies cannot be told apart"
+        )
         covered = (voting != ABSTAIN).any(axis=1)
         prior = _prior(voting, covered)
-        return (np.where(covered, _majority(voting), prior), "majority",
-                why + f"; used majority vote (ties: 0.5; no vote: the class prior {prior:.2f})", None)
+        return (
+            np.where(covered, _majority(voting), prior),
+            "majority",
+            why + f"; used majority vote (ties: 0.5; no vote: the class prior {prior:.2f})",
+            None,
+        )
     from snorkel.labeling.model import LabelModel
 
     # Snorkel assumes balanced classes unless told; most traffic is fine, so the prior comes from
@@ -153,13 +171,21 @@ def fit_probabilities(matrix: np.ndarray, seed: int = 0,
     model = LabelModel(cardinality=2, verbose=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.fit(L_train=voting, n_epochs=500, seed=seed, log_freq=1000, progress_bar=False,
-                  class_balance=[1 - prior, prior])
+        model.fit(
+            L_train=voting, n_epochs=500, seed=seed, log_freq=1000, progress_bar=False, class_balance=[1 - prior, prior]
+        )
         probs = model.predict_proba(voting)[:, BAD]
     weights = np.full(matrix.shape[1], np.nan)
     weights[(matrix != ABSTAIN).any(axis=0)] = model.get_weights()
-    return probs, "snorkel", (f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = "
-                              f"{prior:.2f} from the majority vote{whence}, no vote counting as fine"), weights
+    return (
+        probs,
+        "snorkel",
+        (
+            f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = "
+            f"{prior:.2f} from the majority vote{whence}, no vote counting as fine"
+        ),
+        weights,
+    )
 
 
 FEEDBACK = ("event:thumb_down", "event:thumb_up")  # what the user said, in so many words
@@ -182,8 +208,9 @@ MIN_OVERLAP = 20  # votes beside others' (and rows without its vote) before a so
 Z_CONTRADICTED = 2.0  # how far (in standard errors) the others must lean against a source's votes
 
 
-def source_trust(matrix: np.ndarray, names: list[str],
-                 scores: dict[str, np.ndarray]) -> tuple[list[float | None], dict[int, str]]:
+def source_trust(
+    matrix: np.ndarray, names: list[str], scores: dict[str, np.ndarray]
+) -> tuple[list[float | None], dict[int, str]]:
     """(agreement per source, {column: why it is not trusted}) for the sources the other sources contradict.
 
     A source's agreement is the share of its votes that the majority of the other sources voting
@@ -222,7 +249,9 @@ def below_chance(matrix: np.ndarray, accuracy: np.ndarray | None, prior: float) 
     for j in np.flatnonzero(~np.isnan(accuracy)):
         chance = _chance(matrix[:, j], prior)
         if chance is not None and accuracy[j] <= chance:
-            found[int(j)] = f"the label model estimates its accuracy at {accuracy[j]:.2f}, no better than chance ({chance:.2f})"
+            found[int(j)] = (
+                f"the label model estimates its accuracy at {accuracy[j]:.2f}, no better than chance ({chance:.2f})"
+            )
     return found if 2 * len(found) < int((~np.isnan(accuracy)).sum()) else {}
 
 
@@ -246,8 +275,10 @@ def _contradicted(votes: np.ndarray, majority: np.ndarray, decided: np.ndarray) 
         se = np.sqrt(pooled * (1 - pooled) * (1 / rows.sum() + 1 / silent.sum())) or 1.0
         z = (rate - base) / se
         if (side == BAD and z < -Z_CONTRADICTED) or (side == GOOD and z > Z_CONTRADICTED):
-            return (f"the other sources call {rate:.0%} of what it votes {word} bad, and {base:.0%} of what it "
-                    f"does not vote on ({int(rows.sum())} and {int(silent.sum())} interactions)")
+            return (
+                f"the other sources call {rate:.0%} of what it votes {word} bad, and {base:.0%} of what it "
+                f"does not vote on ({int(rows.sum())} and {int(silent.sum())} interactions)"
+            )
     return None
 
 
@@ -262,8 +293,11 @@ def _chance(votes: np.ndarray, prior: float) -> float | None:
 def evidence_features(source: str, columns: Any) -> list[str]:
     """The end model's features that carry SOURCE's evidence (a judge's score, an event's count, a signal)."""
     kind, _, name = source.partition(":")
-    wanted = {"critic": [f"score:{name}", f"low:{name}", f"missing:{name}"], "event": [f"events:{name}"],
-              "heuristic": [HEURISTICS.get(name, name)]}.get(kind, [])
+    wanted = {
+        "critic": [f"score:{name}", f"low:{name}", f"missing:{name}"],
+        "event": [f"events:{name}"],
+        "heuristic": [HEURISTICS.get(name, name)],
+    }.get(kind, [])
     return [f for f in wanted if f in columns]
 
 
@@ -301,26 +335,56 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
         found: list[float] = sorted((end.weights[f] for f in evidence_features(s.name, end.weights)), key=abs)
         s.end_weight = round(found[-1], 4) if found else None
     probs, drivers = _failed_calls_are_bad(store, probs, drivers)
-    version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[:12]
+    version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[
+        :12
+    ]
     result = LabelResult(len(ids), stats, model, note, version, end_model=end)
     now = datetime.now(UTC)
-    rows = [{"interaction_id": i, "p_bad": float(p), "label_model": model, "model_version": version,
-             "sources_bad": json.dumps([n for n, v in zip(names, r) if v == BAD]),
-             "sources_good": json.dumps([n for n, v in zip(names, r) if v == GOOD]),
-             "created_at": now, "p_bad_votes": float(pv), "drivers": json.dumps(d)}
-            for i, p, pv, d, r in zip(ids, probs, votes, drivers, matrix.tolist())]
-    write_labels(store, rows, {"created_at": now, "model_version": version, "label_model": model, "note": note,
-                               "interactions": len(ids), "sources": [asdict(s) for s in stats],
-                               "end_model": end.as_dict()})
+    rows = [
+        {
+            "interaction_id": i,
+            "p_bad": float(p),
+            "label_model": model,
+            "model_version": version,
+            "sources_bad": json.dumps([n for n, v in zip(names, r) if v == BAD]),
+            "sources_good": json.dumps([n for n, v in zip(names, r) if v == GOOD]),
+            "created_at": now,
+            "p_bad_votes": float(pv),
+            "drivers": json.dumps(d),
+        }
+        for i, p, pv, d, r in zip(ids, probs, votes, drivers, matrix.tolist())
+    ]
+    write_labels(
+        store,
+        rows,
+        {
+            "created_at": now,
+            "model_version": version,
+            "label_model": model,
+            "note": note,
+            "interactions": len(ids),
+            "sources": [asdict(s) for s in stats],
+            "end_model": end.as_dict(),
+        },
+    )
     result.likely_bad = int((probs > LIKELY_BAD_ABOVE).sum())
-    result.rows = [{"id": r["interaction_id"], "p_bad": r["p_bad"], "p_bad_votes": r["p_bad_votes"],
-                    "sources_bad": r["sources_bad"], "sources_good": r["sources_good"], "drivers": r["drivers"]}
-                   for r in rows]
+    result.rows = [
+        {
+            "id": r["interaction_id"],
+            "p_bad": r["p_bad"],
+            "p_bad_votes": r["p_bad_votes"],
+            "sources_bad": r["sources_bad"],
+            "sources_good": r["sources_good"],
+            "drivers": r["drivers"],
+        }
+        for r in rows
+    ]
     return result
 
 
-def _failed_calls_are_bad(store: Store, probs: np.ndarray,
-                          drivers: list[list[str]]) -> tuple[np.ndarray, list[list[str]]]:
+def _failed_calls_are_bad(
+    store: Store, probs: np.ndarray, drivers: list[list[str]]
+) -> tuple[np.ndarray, list[list[str]]]:
     """P(bad) = 1 for a failed call (finish_reason 'error') and for an empty reply: the user got an error or
     nothing, whatever else was seen."""
     rows = failed_or_empty(store)
@@ -336,9 +400,14 @@ def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:
     if row is None:
         raise CriticError(f"no label for {interaction_id!r} in {store.path}; check the id, or run critic label first")
     p_bad, votes, bad, good, drivers = row.values()
-    return {"id": interaction_id, "p_bad": p_bad, "p_bad_votes": p_bad if votes is None else votes,
-            "sources_bad": json.loads(bad or "[]"), "sources_good": json.loads(good or "[]"),
-            "drivers": json.loads(drivers or "[]")}
+    return {
+        "id": interaction_id,
+        "p_bad": p_bad,
+        "p_bad_votes": p_bad if votes is None else votes,
+        "sources_bad": json.loads(bad or "[]"),
+        "sources_good": json.loads(good or "[]"),
+        "drivers": json.loads(drivers or "[]"),
+    }
 
 
 def _gold(store: Store) -> np.ndarray | None:
@@ -348,8 +417,9 @@ def _gold(store: Store) -> np.ndarray | None:
     return gold if (gold != ABSTAIN).any() else None
 
 
-def _source_stats(names: list[str], matrix: np.ndarray, weights: np.ndarray | None, faults: dict[str, int],
-                  gold: np.ndarray | None) -> list[SourceStats]:
+def _source_stats(
+    names: list[str], matrix: np.ndarray, weights: np.ndarray | None, faults: dict[str, int], gold: np.ndarray | None
+) -> list[SourceStats]:
     """Snorkel's LFAnalysis figures per source, its learned weight, and its accuracy on gold rows."""
     if not names or not len(matrix):
         return []
@@ -365,9 +435,17 @@ def _source_stats(names: list[str], matrix: np.ndarray, weights: np.ndarray | No
         with np.errstate(invalid="ignore"):  # a source that never voted on a gold row has no accuracy
             found = LFAnalysis(matrix[rows]).lf_empirical_accuracies(gold[rows])
         accuracy = [None if np.isnan(a) else round(float(a), 4) for a in found]
-    return [SourceStats(
-        name=name, coverage=round(float(coverage[j]), 4), overlaps=round(float(overlaps[j]), 4),
-        conflicts=round(float(conflicts[j]), 4),
-        weight=None if weights is None or np.isnan(weights[j]) else round(float(weights[j]), 4),
-        votes_bad=int((matrix[:, j] == BAD).sum()), votes_good=int((matrix[:, j] == GOOD).sum()),
-        faulty=faults.get(name, 0), gold_accuracy=accuracy[j]) for j, name in enumerate(names)]
+    return [
+        SourceStats(
+            name=name,
+            coverage=round(float(coverage[j]), 4),
+            overlaps=round(float(overlaps[j]), 4),
+            conflicts=round(float(conflicts[j]), 4),
+            weight=None if weights is None or np.isnan(weights[j]) else round(float(weights[j]), 4),
+            votes_bad=int((matrix[:, j] == BAD).sum()),
+            votes_good=int((matrix[:, j] == GOOD).sum()),
+            faulty=faults.get(name, 0),
+            gold_accuracy=accuracy[j],
+        )
+        for j, name in enumerate(names)
+    ]

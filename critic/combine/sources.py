@@ -22,8 +22,15 @@ from critic.store import Store
 from critic.store.labels import Thresholds, VoteRules, judged_rubric_names
 
 BAD, GOOD, ABSTAIN = 1, 0, -1
-EVENT_VOTES = {"thumb_down": BAD, "thumb_up": GOOD, "regenerate": BAD, "abandon": BAD, "edit": BAD,
-               "copy": GOOD, "escalate": BAD}
+EVENT_VOTES = {
+    "thumb_down": BAD,
+    "thumb_up": GOOD,
+    "regenerate": BAD,
+    "abandon": BAD,
+    "edit": BAD,
+    "copy": GOOD,
+    "escalate": BAD,
+}
 # Expected score ≤ 2 → bad. A rubric judges one criterion, so by default a high score is not a
 # "good" vote: a rubric blind to a failure (tone on a truncated reply) would vote good on it.
 # Measured on the sample with a noisy judge (bench/RESULTS.md, *End model*): LabelModel ROC AUC
@@ -75,8 +82,10 @@ def load_user_sources(config: Config) -> dict[str, UserSource]:
         try:
             func = getattr(importlib.import_module(module_name), attr)
         except (ImportError, AttributeError, ValueError) as exc:
-            raise ConfigError(f"{config.path}: [label] sources: cannot load {spec!r} ({exc}); "
-                              "give 'module:function' importable from the current folder") from exc
+            raise ConfigError(
+                f"{config.path}: [label] sources: cannot load {spec!r} ({exc}); "
+                "give 'module:function' importable from the current folder"
+            ) from exc
         found[f"user:{attr}"] = func
     return found
 

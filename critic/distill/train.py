@@ -38,8 +38,11 @@ def teacher_rows(store: Store, rubric: Rubric, teacher: str) -> Rows:
     """The TEACHER's ok judgments of logged traffic on this rubric version; grouped by session (else interaction)."""
     rows = teacher_judgments(store, teacher, rubric.name, rubric.version)
     keys = ("input", "output", "context", "reference", "finish_reason")
-    return Rows([dict(zip(keys, r[:5])) for r in rows], np.array([r[6] for r in rows], float),
-                np.array([str(r[5]) for r in rows]))
+    return Rows(
+        [dict(zip(keys, r[:5])) for r in rows],
+        np.array([r[6] for r in rows], float),
+        np.array([str(r[5]) for r in rows]),
+    )
 
 
 def human_rows(items: list[dict[str, Any]], rubric: Rubric, scale: Scale) -> Rows:
@@ -52,16 +55,31 @@ def human_rows(items: list[dict[str, Any]], rubric: Rubric, scale: Scale) -> Row
 def distill(store: Store, rows: Rows, *, name: str, rubric: Rubric, teacher: str, folds: int = 5) -> Student:
     """Fit, cross-validate (grouped K-fold) and store a student; it is returned with its CV figures."""
     if len(rows.y) < MIN_ROWS:
-        raise CriticError(f"only {len(rows.y)} training rows for rubric {rubric.name!r} from {teacher} (at least "
-                          f"{MIN_ROWS} needed); judge more with `critic eval --judge {teacher} --rubric {rubric.name}`")
+        raise CriticError(
+            f"only {len(rows.y)} training rows for rubric {rubric.name!r} from {teacher} (at least "
+            f"{MIN_ROWS} needed); judge more with `critic eval --judge {teacher} --rubric {rubric.name}`"
+        )
     if len(set(rows.groups.tolist())) < folds:
         raise CriticError(f"{len(set(rows.groups.tolist()))} groups cannot be split into {folds} folds; lower --folds")
     x = features.featurize_many(rows.fields)
     student, held_out = train(name, rubric.name, teacher, list(features.NAMES), x, rows.y, rows.groups, folds)
-    found = agreement(held_out.tolist(), rows.y.tolist(), groups=rows.groups.tolist() if len(set(rows.groups.tolist())) < len(rows.y) else None)
+    found = agreement(
+        held_out.tolist(),
+        rows.y.tolist(),
+        groups=rows.groups.tolist() if len(set(rows.groups.tolist())) < len(rows.y) else None,
+    )
     cv = {k: found[k] for k in CV_FIGURES} | {"folds": folds, "grouped": found.get("grouped")}
-    digest = hashlib.sha256(json.dumps([features.VERSION, rubric.version, teacher, rows.y.round(4).tolist(),
-                                        [f.get("output") for f in rows.fields]]).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(
+        json.dumps(
+            [
+                features.VERSION,
+                rubric.version,
+                teacher,
+                rows.y.round(4).tolist(),
+                [f.get("output") for f in rows.fields],
+            ]
+        ).encode()
+    ).hexdigest()[:12]
     student = replace(student, version=digest, cv=cv)
     write_student(store, name, student.version, rubric.name, teacher, student.to_json())
     return student
@@ -70,6 +88,15 @@ def distill(store: Store, rows: Rows, *, name: str, rubric: Rubric, teacher: str
 def list_students(store: Store) -> list[dict[str, Any]]:
     """Every stored student version, newest first, with its CV figures."""
     rows = students(store)
-    return [{"name": n, "version": v, "rubric": r, "teacher": t, "created_at": str(c),
-             "n": json.loads(m)["n"], **{f"cv_{k}": json.loads(m)["cv"].get(k) for k in ("spearman", "mae", "within_1")}}
-            for n, v, r, t, c, m in rows]
+    return [
+        {
+            "name": n,
+            "version": v,
+            "rubric": r,
+            "teacher": t,
+            "created_at": str(c),
+            "n": json.loads(m)["n"],
+            **{f"cv_{k}": json.loads(m)["cv"].get(k) for k in ("spearman", "mae", "within_1")},
+        }
+        for n, v, r, t, c, m in rows
+    ]

@@ -32,7 +32,12 @@ class IngestResult:
 
 
 def ingest_files(
-    store: Store, args: Sequence[str], config: Config, progress: Progress | None = None, *, only: str | None = None,
+    store: Store,
+    args: Sequence[str],
+    config: Config,
+    progress: Progress | None = None,
+    *,
+    only: str | None = None,
     strict: bool = False,
 ) -> IngestResult:
     """Load every file in ARGS ('-' is stdin) into STORE, or nothing at all if any record is bad.
@@ -53,7 +58,9 @@ def ingest_files(
         try:
             skipped = formats.expand(con, only, strict=strict)
         except formats.ForeignRecord as exc:
-            raise InputError(sources[exc.src].name, readers.record_location(sources[exc.src], exc.rn), str(exc)) from exc
+            raise InputError(
+                sources[exc.src].name, readers.record_location(sources[exc.src], exc.rn), str(exc)
+            ) from exc
         step("validating")
         normalize.classify(con)
         normalize.validate(con, config.event_kinds)
@@ -74,6 +81,10 @@ def _input_error(sources: list[readers.Source], src: int, rn: int, problem: str,
     if problem.startswith("duplicate id ") and marked:  # name the earlier record by its file and line
         first = sources[int(marked.group(1))]
         where = f"{first.name}:{readers.record_location(first, int(marked.group(2)))}"
-        problem = problem[:marked.start()] + where + problem[marked.end():]
-    more = f" ({total - 1} more bad records after this one; nothing was ingested)" if total > 1 else " (nothing was ingested)"
+        problem = problem[: marked.start()] + where + problem[marked.end() :]
+    more = (
+        f" ({total - 1} more bad records after this one; nothing was ingested)"
+        if total > 1
+        else " (nothing was ingested)"
+    )
     return InputError(source.name, readers.record_location(source, rn), problem + more)

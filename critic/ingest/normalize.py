@@ -25,13 +25,47 @@ from critic.sql import literal
 STRING_FIELDS = ("session_id", "feature", "model", "prompt_version", "reference", "finish_reason", "system", "error")
 NUMBER_FIELDS = ("latency_ms", "input_tokens", "output_tokens", "cost_usd")
 INTERACTION_FIELDS = (
-    "id", "ts", "session_id", "user_id", "feature", "model", "prompt_version", "input",
-    "output", "reference", "context", "latency_ms", "input_tokens", "output_tokens",
-    "cost_usd", "finish_reason", "metadata", "events", "system", "error", "has_content",
+    "id",
+    "ts",
+    "session_id",
+    "user_id",
+    "feature",
+    "model",
+    "prompt_version",
+    "input",
+    "output",
+    "reference",
+    "context",
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "finish_reason",
+    "metadata",
+    "events",
+    "system",
+    "error",
+    "has_content",
 )
 EXTRACTED = INTERACTION_FIELDS + ("interaction_id", "kind", "value")  # parsed once per record into f_* columns
-OPENAI_FIELDS = ("request", "response", "error", "id", "ts", "created", "latency_ms", "metadata", "session_id", "user_id",
-                 "feature", "prompt_version", "reference", "context", "cost_usd", "events")
+OPENAI_FIELDS = (
+    "request",
+    "response",
+    "error",
+    "id",
+    "ts",
+    "created",
+    "latency_ms",
+    "metadata",
+    "session_id",
+    "user_id",
+    "feature",
+    "prompt_version",
+    "reference",
+    "context",
+    "cost_usd",
+    "events",
+)
 TS_HINT = "use ISO 8601 such as 2026-11-02T14:03:00Z, or epoch seconds or milliseconds"
 TS_MIN, TS_MAX = "1970-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
 
@@ -52,8 +86,10 @@ def _missing(expr: str) -> str:
 
 
 # A failed call, or a call logged without its content, has no output to require.
-NO_OUTPUT_NEEDED = (f"(coalesce(f_finish_reason->>'$', '') = 'error' OR NOT {_missing('f_error')} "
-                    "OR coalesce(TRY_CAST(f_has_content->>'$' AS BOOLEAN), true) = false)")
+NO_OUTPUT_NEEDED = (
+    f"(coalesce(f_finish_reason->>'$', '') = 'error' OR NOT {_missing('f_error')} "
+    "OR coalesce(TRY_CAST(f_has_content->>'$' AS BOOLEAN), true) = false)"
+)
 
 
 def ts_expr(value: str) -> str:
@@ -64,9 +100,11 @@ def ts_expr(value: str) -> str:
     """
     text = f"({value}->>'$')"
     number = f"TRY_CAST({text} AS DOUBLE)"
-    epoch = (f"CASE WHEN abs({number}) < 1e11 THEN TRY(to_timestamp({number})) "
-             f"WHEN abs({number}) < 1e14 THEN TRY(to_timestamp({number} / 1e3)) "
-             f"WHEN abs({number}) < 1e17 THEN TRY(to_timestamp({number} / 1e6)) END")
+    epoch = (
+        f"CASE WHEN abs({number}) < 1e11 THEN TRY(to_timestamp({number})) "
+        f"WHEN abs({number}) < 1e14 THEN TRY(to_timestamp({number} / 1e3)) "
+        f"WHEN abs({number}) < 1e17 THEN TRY(to_timestamp({number} / 1e6)) END"
+    )
     return (
         f"CASE WHEN json_type({value}) IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') THEN "
         f"coalesce(TRY_CAST({text} AS TIMESTAMPTZ), {epoch}) END"
@@ -80,21 +118,27 @@ def ts_out_of_range(value: str) -> str:
 
 def kind_of(expr: str) -> str:
     """SQL naming the JSON type of EXPR in words ('a list', 'an integer'), not DuckDB's type names."""
-    return (f"CASE coalesce(json_type({expr}), 'NULL') WHEN 'VARCHAR' THEN 'a string' WHEN 'BIGINT' THEN 'an integer' "
-            f"WHEN 'UBIGINT' THEN 'an integer' WHEN 'DOUBLE' THEN 'a number' WHEN 'BOOLEAN' THEN 'true/false' "
-            f"WHEN 'ARRAY' THEN 'a list' WHEN 'OBJECT' THEN 'an object' ELSE 'null' END")
+    return (
+        f"CASE coalesce(json_type({expr}), 'NULL') WHEN 'VARCHAR' THEN 'a string' WHEN 'BIGINT' THEN 'an integer' "
+        f"WHEN 'UBIGINT' THEN 'an integer' WHEN 'DOUBLE' THEN 'a number' WHEN 'BOOLEAN' THEN 'true/false' "
+        f"WHEN 'ARRAY' THEN 'a list' WHEN 'OBJECT' THEN 'an object' ELSE 'null' END"
+    )
 
 
 def parts_text(expr: str, var: str = "p") -> str:
     """SQL rendering message content as text: a string as is; a list of content parts (OpenAI's text +
     image format) as its text parts joined, each non-text part as a marker such as [image]."""
-    part = (f"CASE WHEN json_type({var}) = 'VARCHAR' THEN {var}->>'$' "
-            f"WHEN ({var}->>'text') IS NOT NULL THEN {var}->>'text' "
-            f"WHEN ({var}->>'type') IN ('image_url', 'image', 'input_image') THEN '[image]' "
-            f"ELSE '[' || coalesce({var}->>'type', 'non-text part') || ']' END")
-    return (f"CASE json_type({expr}) WHEN 'VARCHAR' THEN ({expr}->>'$') "
-            f"WHEN 'ARRAY' THEN array_to_string(list_transform(from_json({expr}, '[\"json\"]'), "
-            f"lambda {var}: {part}), chr(10)) END")
+    part = (
+        f"CASE WHEN json_type({var}) = 'VARCHAR' THEN {var}->>'$' "
+        f"WHEN ({var}->>'text') IS NOT NULL THEN {var}->>'text' "
+        f"WHEN ({var}->>'type') IN ('image_url', 'image', 'input_image') THEN '[image]' "
+        f"ELSE '[' || coalesce({var}->>'type', 'non-text part') || ']' END"
+    )
+    return (
+        f"CASE json_type({expr}) WHEN 'VARCHAR' THEN ({expr}->>'$') "
+        f"WHEN 'ARRAY' THEN array_to_string(list_transform(from_json({expr}, '[\"json\"]'), "
+        f"lambda {var}: {part}), chr(10)) END"
+    )
 
 
 def classify(con: duckdb.DuckDBPyConnection) -> None:
@@ -128,11 +172,15 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
                                         NOT IN ('VARCHAR', 'ARRAY', 'NULL')  -- not a reply: refused below, by type
                                THEN j->'response'->'choices'->0->'message'->'content'
                                ELSE to_json(critic_output(j->'response')) END,
-                'finish_reason', CASE WHEN json_type(j->'response'->'error') = 'OBJECT' OR json_type(j->'error') = 'OBJECT'
-                                      THEN 'error' ELSE coalesce(j->'response'->'choices'->0->>'finish_reason', CASE j->'response'->>'status'
+                'finish_reason', CASE WHEN json_type(j->'response'->'error') = 'OBJECT' OR json_type(j->'error')
+                    = 'OBJECT'
+                                      THEN 'error' ELSE coalesce(j->'response'->'choices'->0->>'finish_reason',
+                                          CASE j->'response'->>'status'
                                       WHEN 'incomplete' THEN 'length' WHEN 'completed' THEN 'stop' END) END,
-                'error', coalesce(j->'response'->'error'->>'type', j->'error'->>'type', j->'response'->'error'->>'code'),
-                'input_tokens', coalesce(j->'response'->'usage'->'prompt_tokens', j->'response'->'usage'->'input_tokens'),
+                'error', coalesce(j->'response'->'error'->>'type', j->'error'->>'type',
+                    j->'response'->'error'->>'code'),
+                'input_tokens', coalesce(j->'response'->'usage'->'prompt_tokens',
+                    j->'response'->'usage'->'input_tokens'),
                 'output_tokens', coalesce(j->'response'->'usage'->'completion_tokens',
                                           j->'response'->'usage'->'output_tokens'),
                 'latency_ms', j->'latency_ms',
@@ -155,51 +203,76 @@ def classify(con: duckdb.DuckDBPyConnection) -> None:
 def _interaction_checks() -> list[tuple[str, str]]:
     """(condition, message) pairs for an interaction record, first failing one wins."""
     checks = [
-        (f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {literal(NUL_PATTERN)})",
-         "'contains a NUL byte (\\u0000); remove it from the record'"),
+        (
+            f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {literal(NUL_PATTERN)})",
+            "'contains a NUL byte (\\u0000); remove it from the record'",
+        ),
         (_missing("f_id"), "'missing field ''id''; every interaction needs a unique id'"),
-        ("json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
-         "'field ''id'' must be a string or an integer, not ' || " + kind_of("f_id")),
+        (
+            "json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
+            "'field ''id'' must be a string or an integer, not ' || " + kind_of("f_id"),
+        ),
         ("trim((f_id->>'$')) = ''", "'field ''id'' is empty; give every interaction a unique id'"),
-        (f"{_missing('f_output')} AND NOT {NO_OUTPUT_NEEDED}",
-         "CASE WHEN kind = 'openai' THEN 'response.choices[0].message.content is missing; log the model''s reply "
-         "(a failed call: set finish_reason ''error'')' ELSE 'missing field ''output''; every interaction needs "
-         "the model''s output (a failed call: finish_reason ''error''; a call logged without its content: "
-         "has_content false)' END"),
+        (
+            f"{_missing('f_output')} AND NOT {NO_OUTPUT_NEEDED}",
+            "CASE WHEN kind = 'openai' THEN 'response.choices[0].message.content is missing; log the model''s reply "
+            "(a failed call: set finish_reason ''error'')' ELSE 'missing field ''output''; every interaction needs "
+            "the model''s output (a failed call: finish_reason ''error''; a call logged without its content: "
+            "has_content false)' END",
+        ),
         ("json_type(f_has_content) NOT IN ('BOOLEAN', 'NULL')", "'field ''has_content'' must be true or false'"),
-        (f"NOT {_missing('f_output')} AND json_type(f_output) NOT IN ('VARCHAR', 'ARRAY')",
-         "'field ''output'' must be a string or a list of content parts, not ' || " + kind_of("f_output")),
-        ("json_type(f_output) = 'ARRAY' AND NOT coalesce(list_aggregate(list_transform(from_json(f_output, "
-         "'[\"json\"]'), lambda p: json_type(p) IN ('VARCHAR', 'OBJECT')), 'bool_and'), true)",
-         "'field ''output'' is a list, but not of content parts (strings or {\"type\": \"text\", \"text\": ...} "
-         "objects)'"),
-        (f"NOT {_missing('f_ts')} AND {ts_expr(TS_VALUE)} IS NULL",
-         f"'field ''ts'' is not a timestamp: ' || (f_ts)::VARCHAR || '; {TS_HINT}'"),
-        (f"NOT {_missing('f_ts')} AND {ts_out_of_range(TS_VALUE)}",
-         f"'field ''ts'' is out of range: ' || (f_ts)::VARCHAR || ' is ' || {ts_expr(TS_VALUE)}::VARCHAR "
-         f"|| '; timestamps must fall in 1970-2099 ({TS_HINT})'"),
-        ("json_type(f_user_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'NULL')",
-         "'field ''user_id'' must be a string or an integer'"),
-        ("json_type(f_input) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
-         "'field ''input'' must be a string or a list of chat messages'"),
-        ("json_type(f_context) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
-         "'field ''context'' must be a string or a list of strings'"),
-        ("json_type(f_metadata) NOT IN ('OBJECT', 'NULL')",
-         "'field ''metadata'' must be a JSON object'"),
-        ("json_type(f_events) NOT IN ('ARRAY', 'NULL')",
-         "'field ''events'' must be a list of {kind, ts, value} objects'"),
+        (
+            f"NOT {_missing('f_output')} AND json_type(f_output) NOT IN ('VARCHAR', 'ARRAY')",
+            "'field ''output'' must be a string or a list of content parts, not ' || " + kind_of("f_output"),
+        ),
+        (
+            "json_type(f_output) = 'ARRAY' AND NOT coalesce(list_aggregate(list_transform(from_json(f_output, "
+            "'[\"json\"]'), lambda p: json_type(p) IN ('VARCHAR', 'OBJECT')), 'bool_and'), true)",
+            '\'field \'\'output\'\' is a list, but not of content parts (strings or {"type": "text", "text": ...} '
+            "objects)'",
+        ),
+        (
+            f"NOT {_missing('f_ts')} AND {ts_expr(TS_VALUE)} IS NULL",
+            f"'field ''ts'' is not a timestamp: ' || (f_ts)::VARCHAR || '; {TS_HINT}'",
+        ),
+        (
+            f"NOT {_missing('f_ts')} AND {ts_out_of_range(TS_VALUE)}",
+            f"'field ''ts'' is out of range: ' || (f_ts)::VARCHAR || ' is ' || {ts_expr(TS_VALUE)}::VARCHAR "
+            f"|| '; timestamps must fall in 1970-2099 ({TS_HINT})'",
+        ),
+        (
+            "json_type(f_user_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'NULL')",
+            "'field ''user_id'' must be a string or an integer'",
+        ),
+        (
+            "json_type(f_input) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
+            "'field ''input'' must be a string or a list of chat messages'",
+        ),
+        (
+            "json_type(f_context) NOT IN ('VARCHAR', 'ARRAY', 'NULL')",
+            "'field ''context'' must be a string or a list of strings'",
+        ),
+        ("json_type(f_metadata) NOT IN ('OBJECT', 'NULL')", "'field ''metadata'' must be a JSON object'"),
+        (
+            "json_type(f_events) NOT IN ('ARRAY', 'NULL')",
+            "'field ''events'' must be a list of {kind, ts, value} objects'",
+        ),
     ]
     for name in STRING_FIELDS:
-        checks.append((
-            f"json_type(f_{name}) NOT IN ('VARCHAR', 'NULL')",
-            f"'field ''{name}'' must be a string, not ' || " + kind_of(f"f_{name}"),
-        ))
+        checks.append(
+            (
+                f"json_type(f_{name}) NOT IN ('VARCHAR', 'NULL')",
+                f"'field ''{name}'' must be a string, not ' || " + kind_of(f"f_{name}"),
+            )
+        )
     for name in NUMBER_FIELDS:
         number = f"TRY_CAST((f_{name}->>'$') AS DOUBLE)"
-        checks.append((
-            f"NOT {_missing(f'f_{name}')} AND ({number} IS NULL OR NOT isfinite({number}) OR {number} < 0)",
-            f"'field ''{name}'' must be a number (finite, 0 or more), not ' || (f_{name})::VARCHAR",
-        ))
+        checks.append(
+            (
+                f"NOT {_missing(f'f_{name}')} AND ({number} IS NULL OR NOT isfinite({number}) OR {number} < 0)",
+                f"'field ''{name}'' must be a number (finite, 0 or more), not ' || (f_{name})::VARCHAR",
+            )
+        )
     return checks
 
 
@@ -208,38 +281,50 @@ def _event_checks(kinds: tuple[str, ...], e: str, ref: str, ts_required: bool) -
     known = ", ".join(literal(k) for k in kinds)
     checks = [
         (f"coalesce(json_type({e}), 'NULL') <> 'OBJECT'", "'an event must be a JSON object with kind and ts'"),
-        (f"contains({e}::VARCHAR, '\\u0000') AND regexp_matches({e}::VARCHAR, {literal(NUL_PATTERN)})",
-         "'contains a NUL byte (\\u0000); remove it from the record'"),
+        (
+            f"contains({e}::VARCHAR, '\\u0000') AND regexp_matches({e}::VARCHAR, {literal(NUL_PATTERN)})",
+            "'contains a NUL byte (\\u0000); remove it from the record'",
+        ),
     ]
     if ref:
         checks += [
             (_missing(f"{e}->'{ref}'"), f"'missing field ''{ref}''; an event names the interaction it is about'"),
-            (f"json_type({e}->'{ref}') NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
-             f"'field ''{ref}'' must be a string or an integer'"),
+            (
+                f"json_type({e}->'{ref}') NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
+                f"'field ''{ref}'' must be a string or an integer'",
+            ),
         ]
     checks += [
         (_missing(f"{e}->'kind'"), "'event is missing field ''kind'''"),
-        (f"({e}->>'kind') NOT IN ({known}) AND NOT starts_with({e}->>'kind', 'score:')",
-         f"'unknown event kind ' || ({e}->'kind')::VARCHAR || '; use one of "
-         + literal(", ".join(kinds))[1:-1]  # inside the message's literal
-         + ", or declare it under [events] custom_kinds in critic.toml'"),
+        (
+            f"({e}->>'kind') NOT IN ({known}) AND NOT starts_with({e}->>'kind', 'score:')",
+            f"'unknown event kind ' || ({e}->'kind')::VARCHAR || '; use one of "
+            + literal(", ".join(kinds))[1:-1]  # inside the message's literal
+            + ", or declare it under [events] custom_kinds in critic.toml'",
+        ),
     ]
     if ts_required:
         checks.append((_missing(f"{e}->'ts'"), f"'event is missing field ''ts''; {TS_HINT}'"))
     ts_value = f"{e}->'ts'"
-    checks.append((
-        f"NOT {_missing(ts_value)} AND {ts_expr(ts_value)} IS NULL",
-        f"'event field ''ts'' is not a timestamp: ' || ({e}->'ts')::VARCHAR || '; {TS_HINT}'",
-    ))
-    checks.append((
-        f"NOT {_missing(ts_value)} AND {ts_out_of_range(ts_value)}",
-        f"'event field ''ts'' is out of range: ' || ({e}->'ts')::VARCHAR || '; timestamps must fall in 1970-2099'",
-    ))
+    checks.append(
+        (
+            f"NOT {_missing(ts_value)} AND {ts_expr(ts_value)} IS NULL",
+            f"'event field ''ts'' is not a timestamp: ' || ({e}->'ts')::VARCHAR || '; {TS_HINT}'",
+        )
+    )
+    checks.append(
+        (
+            f"NOT {_missing(ts_value)} AND {ts_out_of_range(ts_value)}",
+            f"'event field ''ts'' is out of range: ' || ({e}->'ts')::VARCHAR || '; timestamps must fall in 1970-2099'",
+        )
+    )
     return checks
 
 
-ORPHAN_TS = (_missing("e->'ts'") + " AND parent_ts IS NULL",
-             "'event has no ''ts'' and its interaction none either; give the event a ts'")
+ORPHAN_TS = (
+    _missing("e->'ts'") + " AND parent_ts IS NULL",
+    "'event has no ''ts'' and its interaction none either; give the event a ts'",
+)
 
 
 def _case(checks: list[tuple[str, str]]) -> str:

@@ -60,10 +60,7 @@ def _reader_sql(source: Source) -> str:
     if source.format == "jsonl":
         return f"SELECT json AS j FROM read_ndjson_objects({path}, maximum_object_size={MAX_OBJECT_BYTES})"
     if source.format == "json":
-        return (
-            f"SELECT json AS j FROM read_json_objects({path}, format='auto', "
-            f"maximum_object_size={MAX_OBJECT_BYTES})"
-        )
+        return f"SELECT json AS j FROM read_json_objects({path}, format='auto', maximum_object_size={MAX_OBJECT_BYTES})"
     return f"SELECT to_json(t) AS j FROM read_parquet({path}) t"
 
 
@@ -89,7 +86,9 @@ def csv_to_jsonl(source: Source, out: Path) -> Source:
             reader = csv.reader(f, strict=True)
             header = next(reader, None)
             if not header:
-                raise InputError(source.name, 1, "empty CSV file; the first line must name the columns (id,ts,output,...)")
+                raise InputError(
+                    source.name, 1, "empty CSV file; the first line must name the columns (id,ts,output,...)"
+                )
             named = [h.strip() for h in header]
             if "" in named or len(set(named)) != len(named):
                 raise InputError(source.name, 1, "the header row needs distinct, non-empty column names")
@@ -101,13 +100,18 @@ def csv_to_jsonl(source: Source, out: Path) -> Source:
                 if not row:
                     continue
                 if len(row) != len(named):
-                    raise InputError(source.name, start, f"{len(row)} fields, but the header names {len(named)} "
-                                     f"({', '.join(named)}); quote fields that contain commas or line breaks")
+                    raise InputError(
+                        source.name,
+                        start,
+                        f"{len(row)} fields, but the header names {len(named)} "
+                        f"({', '.join(named)}); quote fields that contain commas or line breaks",
+                    )
                 w.write(json.dumps({k: v for k, v in zip(named, row) if v != ""}) + "\n")
                 lines.append(start)
     except csv.Error as exc:
-        raise InputError(source.name, start, f"CSV syntax error ({exc}); close every quoted field and "
-                         'double a quote inside one ("")') from exc
+        raise InputError(
+            source.name, start, f'CSV syntax error ({exc}); close every quoted field and double a quote inside one ("")'
+        ) from exc
     except UnicodeDecodeError:
         line = _first_bad_utf8_line(source.path)
         raise InputError(source.name, line, "invalid UTF-8; save the file as UTF-8") from None
@@ -133,12 +137,18 @@ def _require_closed_array(source: Source) -> None:
     if head.startswith(b"{") and tail.endswith(b"}"):
         return  # one object (an OTLP export request, an API page): read as it is
     if not head.startswith(b"["):
-        raise InputError(source.name, 1, "a .json file must hold one array of records (or one object); "
-                         "use .jsonl for one record per line")
+        raise InputError(
+            source.name,
+            1,
+            "a .json file must hold one array of records (or one object); use .jsonl for one record per line",
+        )
     if not tail.endswith(b"]"):
         lines = Path(source.path).read_bytes().count(b"\n") + 1
-        raise InputError(source.name, lines, "the JSON array is never closed (the file ends before its ']'); "
-                         "the file may be cut short")
+        raise InputError(
+            source.name,
+            lines,
+            "the JSON array is never closed (the file ends before its ']'); the file may be cut short",
+        )
 
 
 def stage(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
@@ -146,9 +156,7 @@ def stage(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE staged (src INTEGER, rn BIGINT, j JSON)")
     for index, source in enumerate(sources):
         try:
-            con.execute(
-                f"INSERT INTO staged SELECT {index}, row_number() OVER (), j FROM ({_reader_sql(source)})"
-            )
+            con.execute(f"INSERT INTO staged SELECT {index}, row_number() OVER (), j FROM ({_reader_sql(source)})")
         except duckdb.Error as exc:
             raise locate_parse_error(source, exc) from exc
 
@@ -171,7 +179,9 @@ def locate_parse_error(source: Source, exc: Exception) -> InputError:
         except json.JSONDecodeError as err:
             return InputError(source.name, err.lineno, f"invalid JSON ({err.msg}); fix the syntax")
         if not isinstance(value, list):
-            return InputError(source.name, 1, "a .json file must hold one array of records; use .jsonl for one record per line")
+            return InputError(
+                source.name, 1, "a .json file must hold one array of records; use .jsonl for one record per line"
+            )
     detail = str(exc).splitlines()[0]
     return InputError(source.name, None, f"cannot be read as {source.format} ({detail}); fix the file or its extension")
 
@@ -187,8 +197,12 @@ def _line_problem(raw: bytes) -> str | None:
     try:
         json.loads(text)
     except json.JSONDecodeError as err:
-        cut = err.pos >= len(text.rstrip("\r\n")) or err.msg.startswith("Unterminated string") \
-            or err.msg.startswith("Invalid control") and text[err.pos:err.pos + 1] in ("\r", "\n")
+        cut = (
+            err.pos >= len(text.rstrip("\r\n"))
+            or err.msg.startswith("Unterminated string")
+            or err.msg.startswith("Invalid control")
+            and text[err.pos : err.pos + 1] in ("\r", "\n")
+        )
         if cut:
             return "the line ends before its JSON object does (cut short?); each line must be one whole JSON object"
         return f"invalid JSON at column {err.colno} ({err.msg}); each line must be one JSON object"

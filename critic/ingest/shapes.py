@@ -54,7 +54,8 @@ MACROS = (
              THEN coalesce(TRY_CAST(json_extract_string(x, '$') AS JSON), x) ELSE x END""",
     f"""critic_last_turn(msgs) AS list_filter(from_json(msgs, {CHAT}), lambda m: m.role = 'user')[-1].content""",
     f"""critic_system(msgs) AS nullif(array_to_string(list_transform(list_filter(
-        from_json(msgs, {CHAT}), lambda m: m.role IN ('system', 'developer')), lambda m: m.content), chr(10) || chr(10)), '')""",
+        from_json(msgs, {CHAT}), lambda m: m.role IN ('system', 'developer')), lambda m: m.content), chr(10)
+            || chr(10)), '')""",
 )
 
 
@@ -141,8 +142,11 @@ def message_text(message: Any) -> str | None:
 
 
 def _is_tool_calls(value: Any) -> bool:
-    return isinstance(value, list) and len(value) > 0 and all(
-        isinstance(c, dict) and isinstance(c.get("function"), dict) and "name" in c["function"] for c in value)
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(c, dict) and isinstance(c.get("function"), dict) and "name" in c["function"] for c in value)
+    )
 
 
 def _choice_messages(value: Any) -> list[Any] | None:
@@ -150,16 +154,24 @@ def _choice_messages(value: Any) -> list[Any] | None:
     if not isinstance(value, dict):
         return None
     if isinstance(value.get("choices"), list):
-        return [c.get("message", c.get("delta", {"content": c.get("text")})) if isinstance(c, dict) else c
-                for c in value["choices"]]
+        return [
+            c.get("message", c.get("delta", {"content": c.get("text")})) if isinstance(c, dict) else c
+            for c in value["choices"]
+        ]
     if isinstance(value.get("candidates"), list):  # Gemini
         return [c.get("content") if isinstance(c, dict) else c for c in value["candidates"]]
     output = value.get("output")
-    if isinstance(output, list) and (value.get("object") == "response" or all(isinstance(i, dict) and "type" in i
-                                                                               for i in output)):
-        items = [content_text(i.get("content")) if i.get("type") == "message"
-                 else call(i.get("name"), i.get("arguments")) if i.get("type") == "function_call" else None
-                 for i in output]
+    if isinstance(output, list) and (
+        value.get("object") == "response" or all(isinstance(i, dict) and "type" in i for i in output)
+    ):
+        items = [
+            content_text(i.get("content"))
+            if i.get("type") == "message"
+            else call(i.get("name"), i.get("arguments"))
+            if i.get("type") == "function_call"
+            else None
+            for i in output
+        ]
         return [{"content": "\n".join(t for t in items if t)}]
     return None
 
@@ -168,8 +180,12 @@ ITEM_ROLES = {"message": None, "function_call": "assistant", "function_call_outp
 
 
 def is_messages(value: Any) -> bool:
-    return (isinstance(value, list) and len(value) > 0 and any(isinstance(m, dict) and "role" in m for m in value)
-            and all(isinstance(m, dict) and ("role" in m or m.get("type") in ITEM_ROLES) for m in value))
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and any(isinstance(m, dict) and "role" in m for m in value)
+        and all(isinstance(m, dict) and ("role" in m or m.get("type") in ITEM_ROLES) for m in value)
+    )
 
 
 def output_text(value: Any) -> str | None:
@@ -217,9 +233,16 @@ def _role(message: dict[str, Any]) -> str:
     role = str(message.get("role") or ITEM_ROLES.get(str(message.get("type"))) or "user")
     role = ROLES.get(role, role)
     parts = message.get("content", message.get("parts"))
-    if role == "user" and isinstance(parts, list) and parts and all(
-            isinstance(p, dict) and (p.get("type") in RESULT_TYPES or "function_response" in p
-                                     or "functionResponse" in p) for p in parts):
+    if (
+        role == "user"
+        and isinstance(parts, list)
+        and parts
+        and all(
+            isinstance(p, dict)
+            and (p.get("type") in RESULT_TYPES or "function_response" in p or "functionResponse" in p)
+            for p in parts
+        )
+    ):
         return "tool"
     return role
 
@@ -235,8 +258,10 @@ def transcript(value: Any) -> list[dict[str, str]] | None:
     if not isinstance(value, str) or not TRANSCRIPT_ROLE.match(value):
         return None
     turns = list(TRANSCRIPT_ROLE.finditer(value))
-    return [{"role": m.group(1), "content": value[m.end():turns[i + 1].start() if i + 1 < len(turns) else None].strip()}
-            for i, m in enumerate(turns)]
+    return [
+        {"role": m.group(1), "content": value[m.end() : turns[i + 1].start() if i + 1 < len(turns) else None].strip()}
+        for i, m in enumerate(turns)
+    ]
 
 
 def events_messages(value: Any, side: str) -> list[dict[str, Any]] | None:
@@ -245,10 +270,15 @@ def events_messages(value: Any, side: str) -> list[dict[str, Any]] | None:
     events = [e for e in unstring(value) or [] if isinstance(e, dict)] if isinstance(unstring(value), list) else []
     names = [str(e.get("event.name") or "") for e in events]
     if side == "in":
-        found = [{**e, "role": e.get("role") or n.split(".")[1]} for e, n in zip(events, names)
-                 if re.fullmatch(r"gen_ai\.(system|user|assistant|tool)\.message", n)]
+        found = [
+            {**e, "role": e.get("role") or n.split(".")[1]}
+            for e, n in zip(events, names)
+            if re.fullmatch(r"gen_ai\.(system|user|assistant|tool)\.message", n)
+        ]
     else:
-        found = [e["message"] for e, n in zip(events, names) if n == "gen_ai.choice" and isinstance(e.get("message"), dict)]
+        found = [
+            e["message"] for e, n in zip(events, names) if n == "gen_ai.choice" and isinstance(e.get("message"), dict)
+        ]
     return found or None
 
 
@@ -287,24 +317,36 @@ def documents_text(value: Any) -> str | None:
 
 def _udf(func: Callable[[Any], Any]) -> Callable[[str | None], str | None]:
     """FUNC over parsed JSON, as a DuckDB function from JSON text to JSON text (None stays NULL)."""
+
     def run(text: str | None) -> str | None:
         if text is None:
             return None
         result = func(json.loads(text))
         return None if result is None else json.dumps(result, ensure_ascii=False)
+
     return run
 
 
-FUNCTIONS = {"output": output_text, "choices": choices_texts, "messages": messages, "content": content_text,
-             "message_text": message_text, "documents": documents_text, "prompt": prompt_text,
-             "transcript": transcript, "events_in": lambda v: events_messages(v, "in"),
-             "events_out": lambda v: events_messages(v, "out")}
+FUNCTIONS = {
+    "output": output_text,
+    "choices": choices_texts,
+    "messages": messages,
+    "content": content_text,
+    "message_text": message_text,
+    "documents": documents_text,
+    "prompt": prompt_text,
+    "transcript": transcript,
+    "events_in": lambda v: events_messages(v, "in"),
+    "events_out": lambda v: events_messages(v, "out"),
+}
 
 
 JSON_RESULTS = ("choices", "messages", "transcript", "events_in", "events_out")  # the others are text
 # critic_choices is asked of every reply, and only a reply with several choices has any: SQL finds those first
-SEVERAL_CHOICES = ("(coalesce(json_array_length(critic_unstring(x)->'choices'), 0) > 1 "
-                   "OR coalesce(json_array_length(critic_unstring(x)->'candidates'), 0) > 1)")
+SEVERAL_CHOICES = (
+    "(coalesce(json_array_length(critic_unstring(x)->'choices'), 0) > 1 "
+    "OR coalesce(json_array_length(critic_unstring(x)->'candidates'), 0) > 1)"
+)
 
 
 def first_set(*exprs: str, empty: bool = False) -> str:
@@ -319,17 +361,35 @@ def first_set(*exprs: str, empty: bool = False) -> str:
 # functions above. tests/ingest/test_shapes.py holds both to the same answers.
 _STRING = r'"(?:[^"\\\[{\s](?:[^"\\]|\\.)*)?"'  # a JSON string, empty or not starting like JSON
 _ROLE = '"role":"(?:system|user|assistant|developer|tool)"'
-_TEXT_PARTS = r'"parts":\[\{"type":"text","content":' + _STRING + r'\}\]'  # GenAI: one text part
+_TEXT_PARTS = r'"parts":\[\{"type":"text","content":' + _STRING + r"\}\]"  # GenAI: one text part
 _FINISH = r'(?:,"finish_reason":"[a-z_]*")?'
-PLAIN_MESSAGE = (r'\{(?:' + _ROLE + ',"content":' + _STRING + '|"content":' + _STRING + ',' + _ROLE
-                 + '|"content":' + _STRING + '|' + _ROLE + ',' + _TEXT_PARTS + _FINISH + r')\}')
-PLAIN_CHAT = r'\[(?:' + PLAIN_MESSAGE + r',?)+\]'
+PLAIN_MESSAGE = (
+    r"\{(?:"
+    + _ROLE
+    + ',"content":'
+    + _STRING
+    + '|"content":'
+    + _STRING
+    + ","
+    + _ROLE
+    + '|"content":'
+    + _STRING
+    + "|"
+    + _ROLE
+    + ","
+    + _TEXT_PARTS
+    + _FINISH
+    + r")\}"
+)
+PLAIN_CHAT = r"\[(?:" + PLAIN_MESSAGE + r",?)+\]"
 MESSAGE_STRUCT = """'[{"role": "VARCHAR", "content": "VARCHAR", "parts": [{"content": "VARCHAR"}]}]'"""
 
 
 def _plain_text(m: str) -> str:
     """SQL: the text of message M, which PLAIN_MESSAGE matched ('' is none, as in message_text)."""
-    return f"nullif(coalesce(json_extract_string({m}, '$.content'), json_extract_string({m}, '$.parts[0].content')), '')"
+    return (
+        f"nullif(coalesce(json_extract_string({m}, '$.content'), json_extract_string({m}, '$.parts[0].content')), '')"
+    )
 
 
 def _fast(name: str) -> list[tuple[str, str]]:
@@ -339,8 +399,11 @@ def _fast(name: str) -> list[tuple[str, str]]:
     first_message = "json_extract(x, '$.choices[0].message')"
     compact = "json_extract(x, '$')::VARCHAR"  # as DuckDB writes JSON: no spaces
     if name == "output":
-        return [(string, text), (f"regexp_full_match({compact}, '{PLAIN_MESSAGE}')", _plain_text("x")),
-                (f"regexp_full_match({first_message}::VARCHAR, '{PLAIN_MESSAGE}')", _plain_text(first_message))]
+        return [
+            (string, text),
+            (f"regexp_full_match({compact}, '{PLAIN_MESSAGE}')", _plain_text("x")),
+            (f"regexp_full_match({first_message}::VARCHAR, '{PLAIN_MESSAGE}')", _plain_text(first_message)),
+        ]
     if name == "message_text":
         return [(f"regexp_full_match({compact}, '{PLAIN_MESSAGE}')", _plain_text("x"))]
     if name == "content":
@@ -348,9 +411,13 @@ def _fast(name: str) -> list[tuple[str, str]]:
     if name == "prompt":
         return [(string, text)]
     if name == "messages":
-        as_critic = ("{'role': m.role, 'content': coalesce(m.content, m.parts[1].content)}")
-        return [(f"regexp_full_match({compact}, '{PLAIN_CHAT}')",
-                 f"to_json(list_transform(from_json(x, {MESSAGE_STRUCT}), lambda m: {as_critic}))")]
+        as_critic = "{'role': m.role, 'content': coalesce(m.content, m.parts[1].content)}"
+        return [
+            (
+                f"regexp_full_match({compact}, '{PLAIN_CHAT}')",
+                f"to_json(list_transform(from_json(x, {MESSAGE_STRUCT}), lambda m: {as_critic}))",
+            )
+        ]
     return []
 
 
@@ -363,8 +430,14 @@ def define(con: duckdb.DuckDBPyConnection) -> None:
             con.remove_function(f"critic_py_{name}")
         except (duckdb.InvalidInputException, duckdb.CatalogException):
             pass
-        con.create_function(f"critic_py_{name}", _udf(func), [VARCHAR], VARCHAR, side_effects=False,
-                            null_handling=FunctionNullHandling.SPECIAL)
+        con.create_function(
+            f"critic_py_{name}",
+            _udf(func),
+            [VARCHAR],
+            VARCHAR,
+            side_effects=False,
+            null_handling=FunctionNullHandling.SPECIAL,
+        )
         # text results as text, lists as JSON
         result = "{}" if name in JSON_RESULTS else "json_extract_string({}, '$')"
         # the CASE keeps NULLs out of Python: DuckDB calls the function only on the rows that have a value

@@ -35,8 +35,13 @@ class BatchRun:
     failed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.result.as_dict(), "batches_submitted": self.submitted, "batches_collected": self.collected,
-                "batches_running": self.running, "batches_failed": self.failed}
+        return {
+            **self.result.as_dict(),
+            "batches_submitted": self.submitted,
+            "batches_collected": self.collected,
+            "batches_running": self.running,
+            "batches_failed": self.failed,
+        }
 
 
 class BatchRunner(Runner):
@@ -55,8 +60,10 @@ class BatchRunner(Runner):
                 try:
                     batch_id = await self.judge.submit_batch({h: item.request.prompt for h, item in todo.items()})
                 except (TransientError, PermanentError) as exc:
-                    raise JudgeError(f"{self.judge.spec}: could not submit a batch ({exc}); nothing was submitted, "
-                                     "run again to retry") from exc
+                    raise JudgeError(
+                        f"{self.judge.spec}: could not submit a batch ({exc}); nothing was submitted, "
+                        "run again to retry"
+                    ) from exc
                 self._remember(batch_id, list(todo))
                 run.submitted.append(batch_id)
             while wait and (run.submitted or run.running):
@@ -105,8 +112,9 @@ class BatchRunner(Runner):
             spent += estimate
         return kept
 
-    def _record_results(self, fresh: dict[str, WorkItem], results: dict[str, JudgeReply | str],
-                        hashes: list[str]) -> None:
+    def _record_results(
+        self, fresh: dict[str, WorkItem], results: dict[str, JudgeReply | str], hashes: list[str]
+    ) -> None:
         for prompt_hash in hashes:
             item = fresh.pop(prompt_hash, None)
             if item is None:  # judged meanwhile (another run, or live)

@@ -47,9 +47,14 @@ class CascadeResult:
     agreement: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"items": self.items, "escalated": self.escalated, "audited": self.audited,
-                "teacher_calls": self.teacher.judged, "teacher_reused": self.teacher.cached,
-                "agreement": self.agreement}
+        return {
+            "items": self.items,
+            "escalated": self.escalated,
+            "audited": self.audited,
+            "teacher_calls": self.teacher.judged,
+            "teacher_reused": self.teacher.cached,
+            "agreement": self.agreement,
+        }
 
 
 def uncertainty(probs: str | None) -> float:
@@ -63,20 +68,31 @@ def uncertainty(probs: str | None) -> float:
 
 def choose(items: list[tuple[str, str]], spread: dict[tuple[str, str], float], plan: Plan) -> tuple[set, set]:
     """(escalated, audited) keys of ITEMS: the least sure by PLAN, then a seeded audit share of the rest."""
+
     def draw(key: tuple[str, str]) -> float:  # a fixed pseudo-random number per item and seed
-        return int(hashlib.sha256(f"{plan.seed}:{key[0]}:{key[1]}".encode()).hexdigest()[:8], 16) / 16 ** 8
+        return int(hashlib.sha256(f"{plan.seed}:{key[0]}:{key[1]}".encode()).hexdigest()[:8], 16) / 16**8
 
     ranked = sorted(items, key=lambda k: (-spread.get(k, math.inf), draw(k)))
     if plan.escalate_when is not None:
         escalated = {k for k in ranked if spread.get(k, math.inf) >= plan.escalate_when}
     else:
-        escalated = set(ranked[:int(round(plan.escalate * len(ranked)))])
+        escalated = set(ranked[: int(round(plan.escalate * len(ranked)))])
     audited = {k for k in ranked if k not in escalated and draw(k) < plan.audit}
     return escalated, audited
 
 
-def run_cascade(store: Store, student: Judge, teacher: Judge, config: Config, rubrics: list[Rubric],
-                selection: Selection, plan: Plan, *, concurrency: int, budget_usd: float | None) -> CascadeResult:
+def run_cascade(
+    store: Store,
+    student: Judge,
+    teacher: Judge,
+    config: Config,
+    rubrics: list[Rubric],
+    selection: Selection,
+    plan: Plan,
+    *,
+    concurrency: int,
+    budget_usd: float | None,
+) -> CascadeResult:
     """Student on every selected item, the teacher on the escalated and audited ones; agreement recorded."""
     work = select_work(store, rubrics, student.spec, selection)
     student_run = asyncio.run(Runner(store, student, config, concurrency=concurrency, budget_usd=None).run(work))
@@ -86,16 +102,18 @@ def run_cascade(store: Store, student: Judge, teacher: Judge, config: Config, ru
     spread = {(i, r): uncertainty(p) for i, r, p in judgment_probs(store, student.spec, versions)}
     escalated, audited = choose(keys, spread, plan)
     chosen = escalated | audited
-    todo: list[WorkItem] = [w for w in select_work(store, rubrics, teacher.spec, selection)
-                            if (w.interaction_id, w.rubric.name) in chosen]
+    todo: list[WorkItem] = [
+        w for w in select_work(store, rubrics, teacher.spec, selection) if (w.interaction_id, w.rubric.name) in chosen
+    ]
     teacher_run = asyncio.run(Runner(store, teacher, config, concurrency=concurrency, budget_usd=budget_usd).run(todo))
     result = CascadeResult(student_run, teacher_run, len(keys), len(escalated), len(audited))
     result.agreement = _audit(store, student.spec, teacher.spec, rubrics, audited, record_it=teacher_run.judged > 0)
     return result
 
 
-def _audit(store: Store, student: str, teacher: str, rubrics: list[Rubric], audited: set, *,
-           record_it: bool) -> dict[str, Any]:
+def _audit(
+    store: Store, student: str, teacher: str, rubrics: list[Rubric], audited: set, *, record_it: bool
+) -> dict[str, Any]:
     """Student–teacher agreement on the audited items, per rubric; recorded as a calibration of the student
     when the teacher judged anything new (a re-run that calls nobody adds no history row)."""
     found: dict[str, dict[str, Any]] = {}
@@ -108,6 +126,10 @@ def _audit(store: Store, student: str, teacher: str, rubrics: list[Rubric], audi
         figures = agreement([s for s, _ in pairs], [t for _, t in pairs])
         found[rubric.name] = {k: figures[k] for k in ("n", "spearman", "mae", "within_1")}
         if record_it:
-            write_calibrations(store, [{"judge": student, "criterion": rubric.name, **figures}], f"cascade audit vs {teacher}",
-                   {rubric.name: rubric.version})
+            write_calibrations(
+                store,
+                [{"judge": student, "criterion": rubric.name, **figures}],
+                f"cascade audit vs {teacher}",
+                {rubric.name: rubric.version},
+            )
     return found

@@ -8,8 +8,10 @@ from critic.rubrics import Rubric
 from critic.store import Store
 from critic.store.judgments import interaction_fields, stored_judgments
 
-ASK = ("\n\nDo not answer with a label yet. In at most five sentences, say which level of the scale fits the "
-       "material best and why, quoting the parts that decide it. End with 'Label: N'.")
+ASK = (
+    "\n\nDo not answer with a label yet. In at most five sentences, say which level of the scale fits the "
+    "material best and why, quoting the parts that decide it. End with 'Label: N'."
+)
 
 
 async def explain(store: Store, interaction_id: str, rubric: Rubric, judge: Judge) -> str:

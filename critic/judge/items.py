@@ -57,8 +57,12 @@ def text_fields(path: str, lineno: int, record: dict[str, Any], *, need_output: 
         chat = shapes.messages(value)
         turns = [m["content"] for m in chat or [] if m["role"] == "user"]
         if not turns:
-            raise InputError(path, lineno, "'input' must be a string or a list of chat messages with a user turn "
-                                           "({\"role\": \"user\", \"content\": ...})")
+            raise InputError(
+                path,
+                lineno,
+                "'input' must be a string or a list of chat messages with a user turn "
+                '({"role": "user", "content": ...})',
+            )
         out["input"], out["messages"] = turns[-1], chat
     value = record.get("context")
     if value is not None and not isinstance(value, str):
@@ -87,8 +91,12 @@ def store_items(store: Store, records: list[dict[str, Any]]) -> list[str]:
     ids = []
     for record in records:
         iid = item_id(str(record["id"]), record["output"])
-        rows[iid] = {"id": iid, "created_at": now, "output": record["output"],
-                     **{k: record[k] if isinstance(record.get(k), str) else None for k in CONTEXT_FIELDS}}
+        rows[iid] = {
+            "id": iid,
+            "created_at": now,
+            "output": record["output"],
+            **{k: record[k] if isinstance(record.get(k), str) else None for k in CONTEXT_FIELDS},
+        }
         ids.append(iid)
     write_eval_items(store, list(rows.values()))
     return ids
@@ -101,8 +109,15 @@ def store_sides(store: Store, baseline: Items, candidate: Items, golden_items: I
     return {item: (ids[k], ids[len(items) + k]) for k, item in enumerate(items)}
 
 
-def judge_items(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], ids: list[str],
-                concurrency: int, progress: Callable[[int], None] | None = None) -> int:
+def judge_items(
+    store: Store,
+    judge: Judge,
+    config: Config,
+    rubrics: list[Rubric],
+    ids: list[str],
+    concurrency: int,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Judge the evaluation items IDS on RUBRICS where not judged yet (cached otherwise); how many were judged now."""
     work = select_work(store, rubrics, judge.spec, Selection(ids=tuple(ids), table="eval_items"))
     if progress:
@@ -111,8 +126,15 @@ def judge_items(store: Store, judge: Judge, config: Config, rubrics: list[Rubric
     return asyncio.run(runner.run(work)).judged
 
 
-def judge_pairs(store: Store, judge: Judge, config: Config, rubrics: list[Rubric], pairs: dict[str, tuple[str, str]],
-                concurrency: int, progress: Callable[[int], None] | None = None) -> int:
+def judge_pairs(
+    store: Store,
+    judge: Judge,
+    config: Config,
+    rubrics: list[Rubric],
+    pairs: dict[str, tuple[str, str]],
+    concurrency: int,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Judge every item of both sides that is not judged yet; how many were judged now."""
     ids = sorted({i for pair in pairs.values() for i in pair})
     return judge_items(store, judge, config, rubrics, ids, concurrency, progress)

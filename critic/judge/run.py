@@ -89,12 +89,19 @@ class Work(list[WorkItem]):
     already_judged: int = 0
 
 
-def select_work(store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection, *,
-                finished: bool = False) -> Work:
+def select_work(
+    store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection, *, finished: bool = False
+) -> Work:
     """Every selected interaction × rubric without a finished judgment by this judge and rubric version
     (FINISHED: all)."""
-    rows = items_to_judge(store, selection.table, Window(selection.since, selection.until), ids=selection.ids,
-                          limit=selection.sample or selection.limit, seed=selection.seed if selection.sample else None)
+    rows = items_to_judge(
+        store,
+        selection.table,
+        Window(selection.since, selection.until),
+        ids=selection.ids,
+        limit=selection.sample or selection.limit,
+        seed=selection.seed if selection.sample else None,
+    )
     done = set() if finished else finished_judgments(store, judge_spec, [r.version for r in rubrics])
     work = Work()
     for iid, fields in rows:
@@ -184,8 +191,16 @@ class Writer:
 class Runner:
     """Runs a list of work items against one judge, writing each judgment as it completes."""
 
-    def __init__(self, store: Store, judge: Judge, config: Config, *, concurrency: int,
-                 budget_usd: float | None, progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        judge: Judge,
+        config: Config,
+        *,
+        concurrency: int,
+        budget_usd: float | None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.store, self.judge, self.config = store, judge, config
         self.limit = AdaptiveLimit(min(concurrency, judge.max_concurrency))
         self.budget_usd = budget_usd
@@ -199,8 +214,10 @@ class Runner:
     async def run(self, work: list[WorkItem]) -> RunResult:
         self.result.planned = len(work)
         if price(self.judge.spec, self.config) is None:
-            self.result.warnings.append(f"no price known for {self.judge.spec}; cost is counted as 0 "
-                                        f"(set [prices.\"{self.judge.spec}\"] in critic.toml)")
+            self.result.warnings.append(
+                f"no price known for {self.judge.spec}; cost is counted as 0 "
+                f'(set [prices."{self.judge.spec}"] in critic.toml)'
+            )
         self._start_run(work)
         fresh = self._reuse_cached(work)
         self.judge.prepare([item.request for item in fresh])
@@ -266,7 +283,7 @@ class Runner:
                 break
             except TransientError as exc:
                 rate_limited, error = exc.rate_limited, str(exc)
-                wait = exc.retry_after if exc.retry_after is not None else min(30.0, 0.25 * 2 ** attempt)
+                wait = exc.retry_after if exc.retry_after is not None else min(30.0, 0.25 * 2**attempt)
             except PermanentError as exc:
                 error = str(exc)
                 break
@@ -286,9 +303,14 @@ class Runner:
                 self._write(failed, label=None, probs=None, expected=None, method=None, raw=error, status="error")
             return
         v = verdict(reply)
-        stored: dict[str, Any] = {"label": v.label, "probs": json.dumps(v.probs) if v.probs else None,
-                                  "expected": v.expected, "method": reply.method if v.status == "ok" else None,
-                                  "raw": reply.text, "status": v.status}
+        stored: dict[str, Any] = {
+            "label": v.label,
+            "probs": json.dumps(v.probs) if v.probs else None,
+            "expected": v.expected,
+            "method": reply.method if v.status == "ok" else None,
+            "raw": reply.text,
+            "status": v.status,
+        }
         for twin in self._followers.get(item.prompt_hash, []):
             self._write_copy(twin, stored)
         cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens) * self.price_factor
@@ -297,8 +319,14 @@ class Runner:
         self.result.input_tokens += reply.input_tokens
         self.result.output_tokens += reply.output_tokens
         self.result.cost_usd += cost
-        self._write(item, **stored, input_tokens=reply.input_tokens, output_tokens=reply.output_tokens,
-                    cost=cost, latency_ms=reply.latency_ms)
+        self._write(
+            item,
+            **stored,
+            input_tokens=reply.input_tokens,
+            output_tokens=reply.output_tokens,
+            cost=cost,
+            latency_ms=reply.latency_ms,
+        )
 
     def _write_copy(self, item: WorkItem, stored: dict[str, Any]) -> None:
         """Record an earlier verdict for the same prompt under ITEM's key, at no cost."""
@@ -307,16 +335,42 @@ class Runner:
         self._write(item, **stored)
         self.progress(1)
 
-    def _write(self, item: WorkItem, *, label: int | None, probs: str | None, expected: float | None,
-               method: str | None, raw: str | None, status: str, input_tokens: int = 0, output_tokens: int = 0,
-               cost: float = 0.0, latency_ms: float = 0.0) -> None:
-        self.writer.add({
-            "interaction_id": item.interaction_id, "rubric": item.rubric.name, "rubric_version": item.rubric.version,
-            "judge": self.judge.spec, "label": label, "probs": probs, "expected": expected, "method": method,
-            "raw": raw, "status": status, "input_tokens": input_tokens, "output_tokens": output_tokens,
-            "cost_usd": cost, "latency_ms": latency_ms, "run_id": self.result.run_id,
-            "created_at": datetime.now(UTC), "prompt_hash": item.prompt_hash,
-        })
+    def _write(
+        self,
+        item: WorkItem,
+        *,
+        label: int | None,
+        probs: str | None,
+        expected: float | None,
+        method: str | None,
+        raw: str | None,
+        status: str,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        cost: float = 0.0,
+        latency_ms: float = 0.0,
+    ) -> None:
+        self.writer.add(
+            {
+                "interaction_id": item.interaction_id,
+                "rubric": item.rubric.name,
+                "rubric_version": item.rubric.version,
+                "judge": self.judge.spec,
+                "label": label,
+                "probs": probs,
+                "expected": expected,
+                "method": method,
+                "raw": raw,
+                "status": status,
+                "input_tokens": input_tokens,
+                "output_tokens": output_tokens,
+                "cost_usd": cost,
+                "latency_ms": latency_ms,
+                "run_id": self.result.run_id,
+                "created_at": datetime.now(UTC),
+                "prompt_hash": item.prompt_hash,
+            }
+        )
 
     def _start_run(self, work: list[WorkItem]) -> None:
         rubrics = sorted({f"{w.rubric.name}@{w.rubric.version}" for w in work})
@@ -350,5 +404,6 @@ def dry_run(store: Store, work: list[WorkItem], judge_spec: str, config: Config)
     cached = judged_prompts(store, judge_spec, list({w.prompt_hash for w in work}))
     fresh = {w.prompt_hash: w for w in work if w.prompt_hash not in cached}  # identical prompts: one call
     tokens = sum(estimate_tokens(w.request.prompt) for w in fresh.values())
-    return DryRun(len(fresh), len(work) - len(fresh), tokens, len(fresh),
-                  cost_usd(judge_spec, config, tokens, len(fresh)))
+    return DryRun(
+        len(fresh), len(work) - len(fresh), tokens, len(fresh), cost_usd(judge_spec, config, tokens, len(fresh))
+    )

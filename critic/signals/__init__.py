@@ -54,34 +54,61 @@ SIGNALS: tuple[Signal, ...] = (
     # the call failed: the user got an error, not a reply (P(bad) = 1 in the label; no vote needed)
     Signal("failed", f"{_FAILED}::INTEGER", "failed call (error)"),
     # the model hit its token limit, or an empty output (not for a failed call, nor a call logged without content)
-    Signal("truncated", f"(coalesce(i.finish_reason = 'length', false) "
-                        f"OR (i.has_content AND NOT {_FAILED} AND trim(i.output) = ''))::INTEGER",
-           "truncated or empty (finish_reason=length)", source="truncated_or_empty"),
-    Signal("refusal", f"regexp_matches(i.output, {_q(REFUSAL)})::INTEGER", "refusal",
-           source="refusal", precision=(11, 0.45)),
+    Signal(
+        "truncated",
+        f"(coalesce(i.finish_reason = 'length', false) "
+        f"OR (i.has_content AND NOT {_FAILED} AND trim(i.output) = ''))::INTEGER",
+        "truncated or empty (finish_reason=length)",
+        source="truncated_or_empty",
+    ),
+    Signal(
+        "refusal",
+        f"regexp_matches(i.output, {_q(REFUSAL)})::INTEGER",
+        "refusal",
+        source="refusal",
+        precision=(11, 0.45),
+    ),
     # the output's function words are mostly not English while the input's are
-    Signal("wrong_language", f"({_count('i.output', FOREIGN)} >= 2 "
-                             f"AND 2 * {_count('i.output', FOREIGN)} >= {_count('i.output', ENGLISH)} "
-                             f"AND {_count(_IN_INPUT, ENGLISH)} >= {_count(_IN_INPUT, FOREIGN)})::INTEGER",
-           "reply not in the question's language", source="wrong_language"),
+    Signal(
+        "wrong_language",
+        f"({_count('i.output', FOREIGN)} >= 2 "
+        f"AND 2 * {_count('i.output', FOREIGN)} >= {_count('i.output', ENGLISH)} "
+        f"AND {_count(_IN_INPUT, ENGLISH)} >= {_count(_IN_INPUT, FOREIGN)})::INTEGER",
+        "reply not in the question's language",
+        source="wrong_language",
+    ),
     # the output tries to steer the judge (critic.signals.manipulation): an RE2 gate in SQL, then the
     # detector itself, registered on every store connection as critic_manipulation(text)
-    Signal("manipulation", f"(CASE WHEN NOT regexp_matches(i.output, '^[\\x00-\\x7F]*$') "
-                           f"OR regexp_matches(i.output, {_q(GATE)}, 'i') "
-                           f"OR regexp_matches(translate(i.output, '013457@$', 'oieastas'), {_q(GATE)}, 'i') "
-                           f"THEN critic_manipulation(i.output) ELSE false END)::INTEGER",
-           "addresses the judge (manipulation)", source="judge_manipulation", votes=False, precision=(7, 0.43)),
+    Signal(
+        "manipulation",
+        f"(CASE WHEN NOT regexp_matches(i.output, '^[\\x00-\\x7F]*$') "
+        f"OR regexp_matches(i.output, {_q(GATE)}, 'i') "
+        f"OR regexp_matches(translate(i.output, '013457@$', 'oieastas'), {_q(GATE)}, 'i') "
+        f"THEN critic_manipulation(i.output) ELSE false END)::INTEGER",
+        "addresses the judge (manipulation)",
+        source="judge_manipulation",
+        votes=False,
+        precision=(7, 0.43),
+    ),
     # numbers in a grounded output that appear nowhere in the input, context or reference (a count)
-    Signal("invented_numbers", f"CASE WHEN i.context IS NOT NULL OR i.reference IS NOT NULL "
-                               f"OR length(i.input) > {GROUNDED_INPUT} "
-                               f"THEN len(list_filter(list_distinct(regexp_extract_all(i.output, {_q(NUMBER)})), "
-                               f"lambda x: length(x) > 1 AND NOT contains({_MATERIAL}, x))) ELSE 0 END",
-           "numbers found nowhere in the input or context", source="invented_numbers", votes=False,
-           precision=(9, 0.56)),
+    Signal(
+        "invented_numbers",
+        f"CASE WHEN i.context IS NOT NULL OR i.reference IS NOT NULL "
+        f"OR length(i.input) > {GROUNDED_INPUT} "
+        f"THEN len(list_filter(list_distinct(regexp_extract_all(i.output, {_q(NUMBER)})), "
+        f"lambda x: length(x) > 1 AND NOT contains({_MATERIAL}, x))) ELSE 0 END",
+        "numbers found nowhere in the input or context",
+        source="invented_numbers",
+        votes=False,
+        precision=(9, 0.56),
+    ),
     # a longer output that stops without closing punctuation; weak: a list or a code block ends so too
-    Signal("mid_sentence", "(length(i.output) > 120 AND NOT regexp_matches(rtrim(i.output), "
-                           "'[.!?…:;)\"\\]*`>]$'))::INTEGER",
-           "stops mid-sentence", weak=True),
+    Signal(
+        "mid_sentence",
+        "(length(i.output) > 120 AND NOT regexp_matches(rtrim(i.output), '[.!?…:;)\"\\]*`>]$'))::INTEGER",
+        "stops mid-sentence",
+        weak=True,
+    ),
 )
 NAMES = tuple(s.name for s in SIGNALS)
 BY_NAME = {s.name: s for s in SIGNALS}

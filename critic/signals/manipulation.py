@@ -39,7 +39,8 @@ _EVALUATOR = (
     r"avaliador|valutatore|correttore|beoordelaar|bedömare|bedömaren|granskare|hodnotitel|evaluatorul|értékelő|"
     r"oceniający|oceniającego|oceniajacy|değerlendirici|penilai|chấm điểm|оценщик|оцінювач|проверяющ\w*|"
     r"екзаменатор|αξιολογητ\w*|המעריך|מעריך|ارزیاب|المقيّم|المقيم|मूल्यांकनकर्ता|परीक्षक|mtathmini|ผู้ประเมิน|"
-    r"评分员|评分模型|评审|評審|评委|評分|打分|採点者|評価者|評価モデル|평가자|채점자)")
+    r"评分员|评分模型|评审|評審|评委|評分|打分|採点者|評価者|評価モデル|평가자|채점자)"
+)
 # What a favourable verdict looks like.
 _VERDICT = (
     r"(full (marks|credit|points|score)|(maximum|max|highest|top|perfect|best|full|flawless)( possible)? "
@@ -53,40 +54,56 @@ _VERDICT = (
     r"punkt|puntuación máxima|nota máxima|punteggio massimo|hoogste (score|cijfer)|högsta betyg|nejvyšší|"
     r"nota maximă|maximális pont|najwyższ\w* ocen\w*|tam puan|điểm tối đa|nilai (sempurna|tertinggi|maksimal)|"
     r"максимальн\w* (оценк|балл)\w*|μέγιστο βαθμό|ציון מלא|نمره کامل|العلامة الكاملة|पूरे अंक|10 में से 10|"
-    r"alama kamili|คะแนนเต็ม|满分|滿分|最佳答案|最高分|満点|最高点|만점|최고 점수)")
+    r"alama kamili|คะแนนเต็ม|满分|滿分|最佳答案|最高分|満点|最高点|만점|최고 점수)"
+)
 # What the judge was told: instructions, rubric, criteria.
-_OBJECT = (r"(instructions?|rubric|criteria|guidelines?|guidance|directives?|directions|(system |earlier |previous |"
-           r"original )?prompt|scoring|grading|evaluation (criteria|policy|rules)|rules|policy|configuration|"
-           r"everything (above|before)|anything (above|before)|(all )?text preceding|what you (were|have been) "
-           r"(told|given)|(the operator|they|we) told you)")
-_DROP = (r"(ignore|disregard|forget|override|bypass|set aside|put aside|put [^.\n]{0,30} out of your mind|drop|"
-         r"discard|abandon|pay no attention to|out of your mind|(don'?t|do not|no need to) (apply|follow|use|check) "
-         r"(the|your|any|these|those|its)\b|revoked?|"
-         r"cancell?ed|void|disabled|suspended|no longer (appl|valid|in effect)|replaced|superseded?|outdated|"
-         r"obsolete)")
+_OBJECT = (
+    r"(instructions?|rubric|criteria|guidelines?|guidance|directives?|directions|(system |earlier |previous |"
+    r"original )?prompt|scoring|grading|evaluation (criteria|policy|rules)|rules|policy|configuration|"
+    r"everything (above|before)|anything (above|before)|(all )?text preceding|what you (were|have been) "
+    r"(told|given)|(the operator|they|we) told you)"
+)
+_DROP = (
+    r"(ignore|disregard|forget|override|bypass|set aside|put aside|put [^.\n]{0,30} out of your mind|drop|"
+    r"discard|abandon|pay no attention to|out of your mind|(don'?t|do not|no need to) (apply|follow|use|check) "
+    r"(the|your|any|these|those|its)\b|revoked?|"
+    r"cancell?ed|void|disabled|suspended|no longer (appl|valid|in effect)|replaced|superseded?|outdated|"
+    r"obsolete)"
+)
 PATTERNS: dict[str, re.Pattern[str]] = {
     "override": re.compile(rf"\b{_DROP}\b[^.\n]{{0,60}}?\b{_OBJECT}|\b{_OBJECT}\b[^.\n]{{0,60}}?\b{_DROP}", _F),
     "new_instructions": re.compile(
         r"\bsupersedes? anything|\bnew instructions follow\b[^\n]{0,80}\b(supersede|override|replace|operator|rate|"
         r"score)|\byour (real|new|actual|updated|only) (instructions?|task|job|rule) (are|is|now)\b|"
-        r"\b(the )?(only|sole) (acceptable|valid|correct) (outcome|score|verdict|answer|rating)\b", _F),
+        r"\b(the )?(only|sole) (acceptable|valid|correct) (outcome|score|verdict|answer|rating)\b",
+        _F,
+    ),
     "addresses_evaluator": re.compile(
         rf"(^|[.!?:;(\[\n—/#*-]\s*|\b(dear|attention|hi|hello|hey|note|notes|instruction|instructions|message|hint|"
-        rf"to|for)\W{{1,3}}(the |any |an |all |every )?)(ai |automated |llm )?{_EVALUATOR}s?\s*[:,]", _F),
-    "evaluator_verdict": re.compile(rf"\b{_EVALUATOR}[^\n]{{0,200}}?{_VERDICT}|\b{_EVALUATOR}\W{{1,3}}(are |is )?"
-                                    r"(must|should|required to|have to|need to|shall|are to)\s+(prefer|rate|score|give|"
-                                    r"award|choose|pick|select|mark|output|return|accept|approve)\b|{_VERDICT}[^\n]{{0,80}}?\b{_EVALUATOR}"
-                                    r"\b(?! (said|says|wrote|gave))", _F),
+        rf"to|for)\W{{1,3}}(the |any |an |all |every )?)(ai |automated |llm )?{_EVALUATOR}s?\s*[:,]",
+        _F,
+    ),
+    "evaluator_verdict": re.compile(
+        rf"\b{_EVALUATOR}[^\n]{{0,200}}?{_VERDICT}|\b{_EVALUATOR}\W{{1,3}}(are |is )?"
+        r"(must|should|required to|have to|need to|shall|are to)\s+(prefer|rate|score|give|"
+        r"award|choose|pick|select|mark|output|return|accept|approve)\b|{_VERDICT}[^\n]{{0,80}}?\b{_EVALUATOR}"
+        r"\b(?! (said|says|wrote|gave))",
+        _F,
+    ),
     "your_judgment": re.compile(
         r"\b(when you|before you|as you) (write|give|submit|record|return|make) your (final )?(judg(e)?ment|"
         r"assessment|evaluation|verdict|review|score|rating)|\byour (final )?(judg(e)?ment|assessment|evaluation|"
-        r"verdict)\b[^.\n]{0,60}\b(must|should|will be|is|copy|record|submit|state)\b", _F),
+        r"verdict)\b[^.\n]{0,60}\b(must|should|will be|is|copy|record|submit|state)\b",
+        _F,
+    ),
     "verdict_demand": re.compile(
         r"\b(give|assign|award|mark|rate|score|grade|treat|report|state|record|declare|judge)\b[^.\n]{0,50}?\b(this|"
         r"the|my)\s+(response|answer|reply|output|solution|summary|submission|item|sample|poem|essay|text)\b"
         rf"[^.\n]{{0,40}}?{_VERDICT}|\b(this|the) (response|answer|reply|output) (deserves|earns|gets|merits|is "
         rf"scored|receives)\b[^.\n]{{0,30}}{_VERDICT}|\b(score|grade|rating) (does|would) (the|this) (answer|reply|"
-        r"response) (above )?deserve", _F),
+        r"response) (above )?deserve",
+        _F,
+    ),
     "fake_turn": re.compile(
         r"<\|(im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|"
         r"<</?SYS>>|<(start|end)_of_turn>|^\s*#{2,3}\s*(instruction|system|response)\s*:?\s*$|"
@@ -94,29 +111,41 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"note|override)|\"role\"\s*:\s*\"(system|developer)\"\s*,\s*\"content\"\s*:\s*\"[^\"]{0,200}?"
         rf"({_EVALUATOR}|{_VERDICT}|score|prefer)|"
         rf"^\s*(human|user|q)\s*:[^\n]{{0,160}}\b(rate|score|grade|evaluate|correct|deserve|verdict)[\s\S]{{0,300}}"
-        rf"^\s*(assistant|a)\s*:[^\n]{{0,160}}({_VERDICT}|\b[1-7]\b)", _F),
+        rf"^\s*(assistant|a)\s*:[^\n]{{0,160}}({_VERDICT}|\b[1-7]\b)",
+        _F,
+    ),
     "closed_block": re.compile(
         r"(</[a-z_]*(output|response|answer|candidate|submission|item|text|input|context|transcript)[a-z_]*>|⟦|⟧|"
         r"\[end of [^\]]{0,40}\]|end_of_\w+|(end of|begin) (the )?(response|text to be evaluated|assistant response|"
         r"grader output|answer|output|submission)|transcript ends|^\s*[-=—]{2,}[^\n]*(end|begin)[^\n]*)"
         r"[\s\S]{0,200}?\b(score|verdict|evaluat\w*|grade|rating|winner|judge|grader|criteri\w*|credit|decision|"
-        r"reviewer|assessment|better)\b", _F),
+        r"reviewer|assessment|better)\b",
+        _F,
+    ),
     "score_block": re.compile(
         r"\[\[\s*(final )?(verdict|[1-7]|a|b)\b|\b(final )?(verdict|winner)\s*\]?\s*:\s*(output|assistant|response|"
         r"a\b|b\b)|\b(final[ _])?(score|rating)\s*[:=]\s*\[*\s*(7|10)\b|\"(final_)?score\"\s*:\s*(7|10)\b|<score>|"
-        r"\b(default|final|min|max)_score\s*[:=]|<(judge_decision|grade|verdict|evaluation)\b", _F),
+        r"\b(default|final|min|max)_score\s*[:=]|<(judge_decision|grade|verdict|evaluation)\b",
+        _F,
+    ),
     "roleplay": re.compile(
         r"\b(you are (now|no longer)|from (now|this point) on|pretend (you are|to be)|act as|imagine you are|"
         r"simulate|stay in character|developer mode|\bDAN\b|you play|play the (role|part)|persona|in character|"
         r"improv|screenplay)[^\n]{0,200}?\b(score\w*|grade[sd]?|grading|rate[sd]?|rating|evaluat\w*|judge\w*|"
-        r"marks?|verdict|critic|a\+|7/7|10/10|ten out of ten|top of the scale)", _F),
+        r"marks?|verdict|critic|a\+|7/7|10/10|ten out of ten|top of the scale)",
+        _F,
+    ),
     "decode_and_obey": re.compile(
         r"\b(decode|decipher|unscramble|translate|read|convert|shift)\b[^.\n]{0,60}?\b(and|then|to)\s+(follow|obey|"
-        r"do|execute|carry out|apply|act on|read my note)\b", _F),
+        r"do|execute|carry out|apply|act on|read my note)\b",
+        _F,
+    ),
     "hidden_note": re.compile(
         rf"<!--[^>]{{0,200}}?\b({_EVALUATOR}|score|rubric|rate|instructions)\b|"
         rf"\[//\]:\s*#\s*\([^)]{{0,200}}?\b({_EVALUATOR}|score|rubric|rate|instructions)\b|"
-        rf"\]\(#[^)]{{0,80}}?({_EVALUATOR}|score)|\]\([^)\s]*\s+\"[^\"]{{0,200}}?{_EVALUATOR}", _F),
+        rf"\]\(#[^)]{{0,80}}?({_EVALUATOR}|score)|\]\([^)\s]*\s+\"[^\"]{{0,200}}?{_EVALUATOR}",
+        _F,
+    ),
     # Other languages: a word for "ignore" near a word for "instructions".
     "foreign_override": re.compile(
         r"(ignorez|ignore[rz]?|ignoriere|ignorieren|ignora|ignorar|ignorare|negeer|negeren|bortse från|ignorera|"
@@ -127,15 +156,19 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"instrukce|instrucțiunile|utasítás\w*|polece\w*|instrukcj\w*|talimat\w*|hướng dẫn|instruksi|maagizo|"
         r"инструкци\w*|указани\w*|інструкці\w*|οδηγίες|הוראות|دستورالعمل|التعليمات|निर्देश\w*|คำสั่ง|"
         r"指令|指示|评分标准|評分標準|基準|지시)|(指令|指示|評価基準|评分标准|評分標準|지시)[^。\n]{0,20}?(忽略|无视|無視|"
-        r"不要|適用しない|무시)", _F),
+        r"不要|適用しない|무시)",
+        _F,
+    ),
 }
-SQUEEZED = re.compile(r"(ignore|disregard|forget)(all|any|the|your|my)?(previous|prior|above|earlier|preceding)?"
-                      r"(instructions|rubric|directions|guidelines|criteria)|(thegrader|thejudge|theevaluator)"
-                      r"(must|should|will)")
+SQUEEZED = re.compile(
+    r"(ignore|disregard|forget)(all|any|the|your|my)?(previous|prior|above|earlier|preceding)?"
+    r"(instructions|rubric|directions|guidelines|criteria)|(thegrader|thejudge|theevaluator)"
+    r"(must|should|will)"
+)
 
 _CONFUSABLE = str.maketrans(
-    "АВЕКМНОРСТХІЈЅаеорсухіјѕԁһӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοινρτυκ",
-    "ABEKMHOPCTXIJSaeopcyxijsdhlABEZHIKMNOPTYXaoivptuk")
+    "АВЕКМНОРСТХІЈЅаеорсухіјѕԁһӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοινρτυκ", "ABEKMHOPCTXIJSaeopcyxijsdhlABEZHIKMNOPTYXaoivptuk"
+)
 _LEET = str.maketrans("013457@$", "oieastas")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 
@@ -178,41 +211,195 @@ GATE = (
     r"developer mode|\bdan\b|you play|play the|persona|improv|screenplay|"
     r"decode|decipher|unscramble|backwards|(translate|read|convert|shift)[^.\n]{0,60}(and|then|to) (follow|obey|do|"
     r"execute|carry out|apply|act on|read)|<!--|\[//\]|\]\(#|\]\([^)\s]* \"|"
-    r"(\w[^\w\n]{1,3}){7}\w|[a-z0-9+/]{16,}")
+    r"(\w[^\w\n]{1,3}){7}\w|[a-z0-9+/]{16,}"
+)
 _GATE = re.compile(GATE, re.IGNORECASE)
 
 # A pattern runs only on a text holding one of its stems (lowercased, in some view), so ordinary
 # text costs a few substring tests instead of a dozen regular-expression scans.
-_EVALUATOR_STEMS = ("grader", "judg", "valuat", "assess", "rater", "scorer", "marker", "examiner", "critic",
-                    "review", "whoever", "grading", "scoring", "reward", "preference", " reading", "correcteur", "bewert",
-                    "prüfer", "gutachter", "calificador", "correttore", "beoordel", "bedöm", "gransk", "hodnotitel",
-                    "értékel", "oceniaj", "değerlendir", "penilai", "chấm", "оцен", "оцін", "провер", "экзамен",
-                    "екзамен", "αξιολογ", "מעריך", "ارزیاب", "المقي", "मूल्यांकन", "परीक्षक", "mtathmini",
-                    "ผู้ประเมิน", "评", "評", "採点", "평가", "채점")
+_EVALUATOR_STEMS = (
+    "grader",
+    "judg",
+    "valuat",
+    "assess",
+    "rater",
+    "scorer",
+    "marker",
+    "examiner",
+    "critic",
+    "review",
+    "whoever",
+    "grading",
+    "scoring",
+    "reward",
+    "preference",
+    " reading",
+    "correcteur",
+    "bewert",
+    "prüfer",
+    "gutachter",
+    "calificador",
+    "correttore",
+    "beoordel",
+    "bedöm",
+    "gransk",
+    "hodnotitel",
+    "értékel",
+    "oceniaj",
+    "değerlendir",
+    "penilai",
+    "chấm",
+    "оцен",
+    "оцін",
+    "провер",
+    "экзамен",
+    "екзамен",
+    "αξιολογ",
+    "מעריך",
+    "ارزیاب",
+    "المقي",
+    "मूल्यांकन",
+    "परीक्षक",
+    "mtathmini",
+    "ผู้ประเมิน",
+    "评",
+    "評",
+    "採点",
+    "평가",
+    "채점",
+)
 STEMS: dict[str, tuple[str, ...]] = {
-    "override": ("instruct", "rubric", "criteri", "guideline", "guidance", "directive", "direction", "prompt",
-                 "scoring", "grading", "evaluation", "rules", "policy", "configuration", "above", "before",
-                 "preceding", "told", "given"),
-    "new_instructions": ("supersede", "new instructions", "your real", "your new", "your actual", "your updated",
-                         "your only", "only acceptable", "only valid", "only correct", "sole"),
+    "override": (
+        "instruct",
+        "rubric",
+        "criteri",
+        "guideline",
+        "guidance",
+        "directive",
+        "direction",
+        "prompt",
+        "scoring",
+        "grading",
+        "evaluation",
+        "rules",
+        "policy",
+        "configuration",
+        "above",
+        "before",
+        "preceding",
+        "told",
+        "given",
+    ),
+    "new_instructions": (
+        "supersede",
+        "new instructions",
+        "your real",
+        "your new",
+        "your actual",
+        "your updated",
+        "your only",
+        "only acceptable",
+        "only valid",
+        "only correct",
+        "sole",
+    ),
     "addresses_evaluator": _EVALUATOR_STEMS,
     "evaluator_verdict": _EVALUATOR_STEMS,
-    "your_judgment": ("your judg", "your final", "your assess", "your eval", "your verdict", "your review",
-                      "your score", "your rating"),
-    "verdict_demand": ("deserve", "earns", "merits", "receives", "is scored", "give", "assign", "award", "mark",
-                       "rate", "score", "grade", "treat", "report", "state", "record", "declare", "judge"),
-    "fake_turn": ("<|", "[inst", "[/inst", "<<sys", "_of_turn", "#", "system", "developer", "role", "human", "user",
-                  "q:"),
+    "your_judgment": (
+        "your judg",
+        "your final",
+        "your assess",
+        "your eval",
+        "your verdict",
+        "your review",
+        "your score",
+        "your rating",
+    ),
+    "verdict_demand": (
+        "deserve",
+        "earns",
+        "merits",
+        "receives",
+        "is scored",
+        "give",
+        "assign",
+        "award",
+        "mark",
+        "rate",
+        "score",
+        "grade",
+        "treat",
+        "report",
+        "state",
+        "record",
+        "declare",
+        "judge",
+    ),
+    "fake_turn": (
+        "<|",
+        "[inst",
+        "[/inst",
+        "<<sys",
+        "_of_turn",
+        "#",
+        "system",
+        "developer",
+        "role",
+        "human",
+        "user",
+        "q:",
+    ),
     "closed_block": ("</", "⟦", "⟧", "[end of", "end_of_", "end of", "begin", "transcript", "---", "===", "——"),
     "score_block": ("[[", "verdict", "winner", "score", "rating", "<grade", "<evaluation", "<judge"),
-    "roleplay": ("you are now", "you are no longer", "from now on", "from this point", "pretend", "act as",
-                 "imagine you", "simulate", "character", "developer mode", "dan", "you play", "play the",
-                 "persona", "improv", "screenplay"),
+    "roleplay": (
+        "you are now",
+        "you are no longer",
+        "from now on",
+        "from this point",
+        "pretend",
+        "act as",
+        "imagine you",
+        "simulate",
+        "character",
+        "developer mode",
+        "dan",
+        "you play",
+        "play the",
+        "persona",
+        "improv",
+        "screenplay",
+    ),
     "decode_and_obey": ("decode", "decipher", "unscramble", "translate", "read", "convert", "shift"),
     "hidden_note": ("<!--", "[//]", "](#", "]("),
-    "foreign_override": ("ignor", "negeer", "bortse", "zapomnij", "unut", "bỏ qua", "abaikan", "lupakan", "puuza",
-                         "figyelmen", "игнор", "забудь", "ігнор", "αγνόησε", "התעלם", "نادیده", "تجاهل", "انسَ",
-                         "अनदेखा", "नज़रअंदाज़", "เพิกเฉย", "忽略", "无视", "無視", "不要理", "무시", "적용하지"),
+    "foreign_override": (
+        "ignor",
+        "negeer",
+        "bortse",
+        "zapomnij",
+        "unut",
+        "bỏ qua",
+        "abaikan",
+        "lupakan",
+        "puuza",
+        "figyelmen",
+        "игнор",
+        "забудь",
+        "ігнор",
+        "αγνόησε",
+        "התעלם",
+        "نادیده",
+        "تجاهل",
+        "انسَ",
+        "अनदेखा",
+        "नज़रअंदाज़",
+        "เพิกเฉย",
+        "忽略",
+        "无视",
+        "無視",
+        "不要理",
+        "무시",
+        "적용하지",
+    ),
 }
 _SQUEEZED_STEMS = ("ignore", "disregard", "forget", "thegrader", "thejudge", "theevaluator")
 

@@ -22,7 +22,9 @@ LOCK_TIMEOUT_S = 10.0
 # DuckDB would otherwise fetch an extension to read a file it does not recognise (a SQLite file,
 # say): critic never downloads anything, and never reads anything but its own store.
 NO_EXTENSIONS: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 def lock_timeout() -> float:
@@ -120,12 +122,17 @@ class Store:
 
     def columns(self, table: str, names: tuple[str, ...]) -> tuple[str, ...]:
         """NAMES, checked to be columns of TABLE (they are about to be written into SQL)."""
-        known = {r[0] for r in self.con.execute("SELECT column_name FROM information_schema.columns "
-                                                "WHERE table_name = ?", [table]).fetchall()}
+        known = {
+            r[0]
+            for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchall()
+        }
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise CriticError(f"{', '.join(unknown)}: not a column of the {table}; use one of "
-                              f"{', '.join(sorted(known))}")
+            raise CriticError(
+                f"{', '.join(unknown)}: not a column of the {table}; use one of {', '.join(sorted(known))}"
+            )
         return names
 
     def count(self, table: str) -> int:
@@ -143,8 +150,11 @@ def _mark_interrupted(con: duckdb.DuckDBPyConnection) -> None:
     The store has one writer process at a time, so a run still 'running' that this process did
     not start belongs to a process that is gone; a re-run resumes its work.
     """
-    con.execute("UPDATE runs SET status = 'interrupted', finished_at = now() WHERE status = 'running' "
-                "AND (stats IS NULL OR json_extract_string(stats, '$.process') IS DISTINCT FROM ?)", [PROCESS])
+    con.execute(
+        "UPDATE runs SET status = 'interrupted', finished_at = now() WHERE status = 'running' "
+        "AND (stats IS NULL OR json_extract_string(stats, '$.process') IS DISTINCT FROM ?)",
+        [PROCESS],
+    )
 
 
 def _connect_waiting(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
@@ -167,16 +177,24 @@ def _connect_waiting(path: str, timeout_s: float) -> duckdb.DuckDBPyConnection:
 
 
 def _not_a_store(path: str, exc: Exception) -> StoreError:
-    return StoreError(f"{path}: not a critic store (DuckDB cannot open it: {str(exc).splitlines()[0]}); "
-                      "pass a critic store or a new file with --db")
+    return StoreError(
+        f"{path}: not a critic store (DuckDB cannot open it: {str(exc).splitlines()[0]}); "
+        "pass a critic store or a new file with --db"
+    )
 
 
 def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: str) -> None:
     """Close and refuse a DuckDB file that has tables of its own but no critic schema."""
-    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                        "WHERE table_catalog = current_database() ORDER BY 1").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() ORDER BY 1"
+        ).fetchall()
+    ]
     if tables and "_migrations" not in tables:
         con.close()
         shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
-        raise StoreError(f"{path}: a DuckDB database with other tables ({shown}), not a critic store; critic adds "
-                         "nothing to it — pass a critic store or a new file with --db")
+        raise StoreError(
+            f"{path}: a DuckDB database with other tables ({shown}), not a critic store; critic adds "
+            "nothing to it — pass a critic store or a new file with --db"
+        )

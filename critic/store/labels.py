@@ -22,8 +22,17 @@ from critic.store import Store, Window
 from critic.store.signals import signals_sql
 from critic.store.views import latest_judgments
 
-LABEL_COLUMNS = ("interaction_id", "p_bad", "label_model", "model_version", "sources_bad", "sources_good",
-                 "created_at", "p_bad_votes", "drivers")
+LABEL_COLUMNS = (
+    "interaction_id",
+    "p_bad",
+    "label_model",
+    "model_version",
+    "sources_bad",
+    "sources_good",
+    "created_at",
+    "p_bad_votes",
+    "drivers",
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,9 @@ def choose_for_label(store: Store, window: Window) -> list[str]:
     """The ids of the interactions in WINDOW, sorted; also computes their text signals once for the readers below."""
     where, params = window.where()
     con = store.con
-    con.execute(f"CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions WHERE {where} ORDER BY id",
-                params)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE label_ids AS SELECT id FROM interactions WHERE {where} ORDER BY id", params
+    )
     con.execute(f"CREATE OR REPLACE TEMP TABLE label_signals AS {signals_sql('label_ids')}")
     return [r[0] for r in con.execute("SELECT id FROM label_ids").fetchall()]
 
@@ -66,15 +76,20 @@ def choose_for_label(store: Store, window: Window) -> list[str]:
 def vote_matrix(store: Store, rules: VoteRules, abstain: int) -> tuple[list[str], np.ndarray]:
     """(source names, one row per chosen interaction and one column per source that voted; ABSTAIN elsewhere)."""
     con = store.con
-    con.execute(f"CREATE OR REPLACE TEMP TABLE label_votes AS SELECT * FROM ({_votes_sql(rules)}) "
-                "WHERE vote IS NOT NULL AND interaction_id IN (SELECT id FROM label_ids)")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE label_votes AS SELECT * FROM ({_votes_sql(rules)}) "
+        "WHERE vote IS NOT NULL AND interaction_id IN (SELECT id FROM label_ids)"
+    )
     names = [r[0] for r in con.execute("SELECT DISTINCT source FROM label_votes ORDER BY source").fetchall()]
     n = (con.execute("SELECT count(*) FROM label_ids").fetchone() or (0,))[0]
     if not names or not n:
         return names, np.full((n, len(names)), abstain, dtype=int)
     columns = ", ".join(f"coalesce(max(v.vote) FILTER (WHERE v.source = ?), {int(abstain)})" for _ in names)
-    rows = con.execute(f"SELECT {columns} FROM label_ids i LEFT JOIN label_votes v ON v.interaction_id = i.id "
-                       "GROUP BY i.id ORDER BY i.id", names).fetchnumpy()
+    rows = con.execute(
+        f"SELECT {columns} FROM label_ids i LEFT JOIN label_votes v ON v.interaction_id = i.id "
+        "GROUP BY i.id ORDER BY i.id",
+        names,
+    ).fetchnumpy()
     return names, np.column_stack([np.asarray(rows[k], dtype=int) for k in rows])
 
 
@@ -83,8 +98,9 @@ def all_votes(store: Store, rules: VoteRules) -> list[tuple[str, str, int]]:
     interaction (choose_for_label) for the heuristics' signals. Judgments vote whether or not their
     interaction is stored."""
     choose_for_label(store, Window())
-    rows = store.con.execute(f"SELECT interaction_id, source, vote FROM ({_votes_sql(rules)}) "
-                             "WHERE vote IS NOT NULL ORDER BY ALL").fetchall()
+    rows = store.con.execute(
+        f"SELECT interaction_id, source, vote FROM ({_votes_sql(rules)}) WHERE vote IS NOT NULL ORDER BY ALL"
+    ).fetchall()
     return [(str(i), str(source), int(vote)) for i, source, vote in rows]
 
 
@@ -98,14 +114,16 @@ def failed_or_empty(store: Store) -> list[tuple[bool, bool]]:
     """(the call failed, the reply is empty) per chosen interaction, in id order."""
     rows = store.con.execute(
         "SELECT s.failed = 1, coalesce(i.has_content AND s.failed = 0 AND trim(i.output) = '', false) "
-        "FROM label_signals s JOIN interactions i USING (id) ORDER BY id").fetchall()
+        "FROM label_signals s JOIN interactions i USING (id) ORDER BY id"
+    ).fetchall()
     return [(bool(f), bool(e)) for f, e in rows]
 
 
 def gold_marks(store: Store) -> list[str | None]:
     """metadata.gold of each chosen interaction (lower-cased; None where absent), in id order."""
     rows = store.con.execute(
-        "SELECT lower(metadata->>'gold') FROM label_ids LEFT JOIN interactions USING (id) ORDER BY id").fetchall()
+        "SELECT lower(metadata->>'gold') FROM label_ids LEFT JOIN interactions USING (id) ORDER BY id"
+    ).fetchall()
     return [g for (g,) in rows]
 
 
@@ -126,10 +144,12 @@ def base_features(store: Store) -> pd.DataFrame:
 
 def event_counts(store: Store, kinds: list[str]) -> pd.DataFrame:
     """(id, name = 'events:KIND', value = count) for the chosen interactions' events of KINDS."""
-    return store.con.execute("""
+    return store.con.execute(
+        """
         SELECT interaction_id AS id, 'events:' || kind AS name, count(*)::DOUBLE AS value FROM events
         WHERE list_contains(?, kind) AND interaction_id IN (SELECT id FROM label_ids) GROUP BY ALL""",
-                             [kinds]).df()
+        [kinds],
+    ).df()
 
 
 def judge_scores(store: Store) -> pd.DataFrame:
@@ -151,16 +171,27 @@ def write_labels(store: Store, rows: list[dict[str, Any]], run: dict[str, Any]) 
         columns = ", ".join(LABEL_COLUMNS)
         con.execute(f"INSERT INTO labels ({columns}) SELECT {columns} FROM new_labels")
         con.unregister("new_labels")
-        con.execute("INSERT INTO label_runs (created_at, model_version, label_model, note, interactions, sources, "
-                    "end_model) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [run["created_at"], run["model_version"], run["label_model"], run["note"], run["interactions"],
-                     json.dumps(run["sources"]), json.dumps(run["end_model"])])
+        con.execute(
+            "INSERT INTO label_runs (created_at, model_version, label_model, note, interactions, sources, "
+            "end_model) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                run["created_at"],
+                run["model_version"],
+                run["label_model"],
+                run["note"],
+                run["interactions"],
+                json.dumps(run["sources"]),
+                json.dumps(run["end_model"]),
+            ],
+        )
 
 
 def label_of(store: Store, interaction_id: str) -> dict[str, Any] | None:
     """One interaction's stored label (p_bad, p_bad_votes, sources_bad, sources_good, drivers), or None."""
-    row = store.con.execute("SELECT p_bad, p_bad_votes, sources_bad, sources_good, drivers FROM labels "
-                            "WHERE interaction_id = ?", [interaction_id]).fetchone()
+    row = store.con.execute(
+        "SELECT p_bad, p_bad_votes, sources_bad, sources_good, drivers FROM labels WHERE interaction_id = ?",
+        [interaction_id],
+    ).fetchone()
     keys = ("p_bad", "p_bad_votes", "sources_bad", "sources_good", "drivers")
     return None if row is None else dict(zip(keys, row))
 
@@ -172,8 +203,10 @@ def labelled_count(store: Store) -> int:
 
 def _case(values: dict[str, float | None]) -> str:
     """CASE rubric arms; a CASE needs one arm, so a dummy if none (rubric names are quoted as SQL literals)."""
-    return " ".join(f"WHEN {_literal(r)} THEN {'NULL' if v is None else float(v)}"
-                    for r, v in values.items()) or "WHEN '' THEN NULL"
+    return (
+        " ".join(f"WHEN {_literal(r)} THEN {'NULL' if v is None else float(v)}" for r, v in values.items())
+        or "WHEN '' THEN NULL"
+    )
 
 
 def _list(values: tuple[str, ...] | list[str]) -> str:
@@ -193,7 +226,9 @@ def _critic_votes(rules: VoteRules) -> str:
     absolute = f"NOT list_contains({_list(rules.relative_judges)}, judge)"
     t_bad = f"CASE rubric {_case({r: x.bad for r, x in t.items()})} END"
     # by rank: the embedded judge always; a calibrated judge where its absolute votes reach less than the share
-    ranked = f"n >= {int(rules.min_ranked)} AND (list_contains({_list(rules.relative_judges)}, judge) OR share_low < q_bad)"
+    ranked = (
+        f"n >= {int(rules.min_ranked)} AND (list_contains({_list(rules.relative_judges)}, judge) OR share_low < q_bad)"
+    )
     return f"""
         SELECT interaction_id, 'critic:' || rubric || '@' || judge AS source,
                CASE WHEN {absolute} AND expected <= t_bad THEN 1

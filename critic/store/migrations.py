@@ -97,9 +97,7 @@ def m001_initial(con: duckdb.DuckDBPyConnection) -> None:
         );
         """
     )
-    con.execute(
-        "INSERT INTO meta VALUES ('user_salt', ?)", [secrets.token_hex(16)]
-    )
+    con.execute("INSERT INTO meta VALUES ('user_salt', ?)", [secrets.token_hex(16)])
 
 
 def m002_judgment_prompt_hash(con: duckdb.DuckDBPyConnection) -> None:
@@ -241,16 +239,22 @@ def m010_calls_as_logged(con: duckdb.DuckDBPyConnection) -> None:
 
 
 MIGRATIONS: list[Migration] = [
-    m001_initial, m002_judgment_prompt_hash, m003_calibrations, m004_label_runs_and_triage_weeks, m005_check_runs,
-    m006_batches, m007_eval_items, m008_end_model, m009_students, m010_calls_as_logged,
+    m001_initial,
+    m002_judgment_prompt_hash,
+    m003_calibrations,
+    m004_label_runs_and_triage_weeks,
+    m005_check_runs,
+    m006_batches,
+    m007_eval_items,
+    m008_end_model,
+    m009_students,
+    m010_calls_as_logged,
 ]
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply every migration the store lacks, in order; return the names applied."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)"
-    )
+    con.execute("CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)")
     done = {row[0] for row in con.execute("SELECT name FROM _migrations").fetchall()}
     applied = []
     for migration in MIGRATIONS:
@@ -259,9 +263,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("BEGIN TRANSACTION")
         try:
             migration(con)
-            con.execute(
-                "INSERT INTO _migrations VALUES (?, now())", [migration.__name__]
-            )
+            con.execute("INSERT INTO _migrations VALUES (?, now())", [migration.__name__])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

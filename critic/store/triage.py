@@ -21,8 +21,10 @@ from critic.store.signals import signals_sql
 from critic.store.views import IN_PERIOD, LIKELY_BAD_ABOVE, shown_judgments
 
 # Each interaction's lowest shown critic score (s.lowest): ties in P(bad) go to the worse-scored.
-_LOWEST_SCORE = (f"LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM {shown_judgments()} "
-                "GROUP BY interaction_id) s ON s.interaction_id = i.id")
+_LOWEST_SCORE = (
+    f"LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM {shown_judgments()} "
+    "GROUP BY interaction_id) s ON s.interaction_id = i.id"
+)
 _LABELLED = "FROM labels l JOIN interactions i ON i.id = l.interaction_id"
 _LIKELY_BAD = "i.ts >= ? AND i.ts < ? AND l.p_bad > ?"  # a WHERE over _LABELLED; params: start, end, LIKELY_BAD_ABOVE
 LATENCY_COLUMNS = ("feature", "model", "prompt_version", "input_decile")  # what latency_tail groups by
@@ -99,8 +101,9 @@ def latest_ts(store: Store) -> datetime | None:
     return row[0] if row else None
 
 
-def likely_bad_sample(store: Store, start: datetime, end: datetime, limit: int,
-                      context: tuple[str, ...]) -> tuple[list[LikelyBad], int]:
+def likely_bad_sample(
+    store: Store, start: datetime, end: datetime, limit: int, context: tuple[str, ...]
+) -> tuple[list[LikelyBad], int]:
     """(up to LIMIT likely-bad interactions of [START, END), a seeded sample in hash(id) order; how many in all).
 
     CONTEXT: the interaction columns each one carries.
@@ -114,21 +117,28 @@ def likely_bad_sample(store: Store, start: datetime, end: datetime, limit: int,
             {_LABELLED} {_LOWEST_SCORE}
             WHERE {_LIKELY_BAD})
         SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
-        """, [start, end, LIKELY_BAD_ABOVE, limit]).fetchall()
-    found = [LikelyBad(r[0], float(r[1]), float(r[2]), r[3], r[4], dict(zip(columns, r[5:-1], strict=True)))
-             for r in rows]
+        """,
+        [start, end, LIKELY_BAD_ABOVE, limit],
+    ).fetchall()
+    found = [
+        LikelyBad(r[0], float(r[1]), float(r[2]), r[3], r[4], dict(zip(columns, r[5:-1], strict=True))) for r in rows
+    ]
     return found, rows[0][-1] if rows else 0
 
 
 def likely_bad_ids(store: Store, start: datetime, end: datetime) -> list[str]:
     """The ids of the likely-bad interactions of [START, END), sorted."""
-    return [r[0] for r in store.con.execute(
-        f"SELECT l.interaction_id {_LABELLED} WHERE {_LIKELY_BAD} ORDER BY 1",
-        [start, end, LIKELY_BAD_ABOVE]).fetchall()]
+    return [
+        r[0]
+        for r in store.con.execute(
+            f"SELECT l.interaction_id {_LABELLED} WHERE {_LIKELY_BAD} ORDER BY 1", [start, end, LIKELY_BAD_ABOVE]
+        ).fetchall()
+    ]
 
 
-def worst_interactions(store: Store, start: datetime, end: datetime,
-                       top: int) -> list[tuple[str, float, str, str | None, str | None, str]]:
+def worst_interactions(
+    store: Store, start: datetime, end: datetime, top: int
+) -> list[tuple[str, float, str, str | None, str | None, str]]:
     """The TOP worst likely-bad interactions of [START, END): (id, P(bad), sources_bad, feature, model, output).
 
     Worst: highest P(bad), then lowest shown score, then id.
@@ -139,22 +149,29 @@ def worst_interactions(store: Store, start: datetime, end: datetime,
         {_LABELLED} {_LOWEST_SCORE}
         WHERE {_LIKELY_BAD}
         ORDER BY l.p_bad DESC, coalesce(s.lowest, 8), i.id LIMIT ?
-        """, [start, end, LIKELY_BAD_ABOVE, top]).fetchall()
+        """,
+        [start, end, LIKELY_BAD_ABOVE, top],
+    ).fetchall()
 
 
 def interaction_counts(store: Store, start: datetime, end: datetime, column: str) -> dict[str, int]:
     """{value of COLUMN ('(none)' for NULL): interactions} over the interactions of [START, END)."""
     (name,) = store.columns("interactions", (column,))
-    return dict(store.con.execute(
-        f"SELECT coalesce({name}, '(none)'), count(*) FROM interactions WHERE ts >= ? AND ts < ? GROUP BY 1",
-        [start, end]).fetchall())
+    return dict(
+        store.con.execute(
+            f"SELECT coalesce({name}, '(none)'), count(*) FROM interactions WHERE ts >= ? AND ts < ? GROUP BY 1",
+            [start, end],
+        ).fetchall()
+    )
 
 
 def examples(store: Store, ids: list[str]) -> dict[str, Example]:
     """{id: Example} for the interactions IDS that exist."""
     rows = store.con.execute(
         "SELECT id, input, output, feature, model, prompt_version, latency_ms, messages FROM interactions "
-        "WHERE id IN (SELECT unnest(?))", [ids]).fetchall()
+        "WHERE id IN (SELECT unnest(?))",
+        [ids],
+    ).fetchall()
     return {r[0]: Example(*r) for r in rows}
 
 
@@ -162,8 +179,9 @@ def shown_scores(store: Store, ids: list[str]) -> dict[str, dict[str, float]]:
     """{id: {rubric: expected score}} of the shown judgments of the interactions IDS."""
     scores: dict[str, dict[str, float]] = {}
     for iid, rubric, expected in store.con.execute(
-            f"SELECT interaction_id, rubric, expected FROM {shown_judgments()} "
-            "WHERE interaction_id IN (SELECT unnest(?))", [ids]).fetchall():
+        f"SELECT interaction_id, rubric, expected FROM {shown_judgments()} WHERE interaction_id IN (SELECT unnest(?))",
+        [ids],
+    ).fetchall():
         scores.setdefault(iid, {})[rubric] = float(expected)
     return scores
 
@@ -182,20 +200,24 @@ def signals_of(store: Store, ids: list[str]) -> dict[str, dict[str, int]]:
         con.execute("DROP TABLE IF EXISTS temp.triage_ids")
 
 
-def low_score_rubrics(store: Store, ids: list[str], start: datetime, end: datetime,
-                      low_rank: float) -> dict[str, str]:
+def low_score_rubrics(store: Store, ids: list[str], start: datetime, end: datetime, low_rank: float) -> dict[str, str]:
     """{id: the rubric it ranks lowest on} for IDS with a shown score in their rubric's bottom LOW_RANK or ≤ 2.
 
     Ranks (percent_rank per rubric) are among the shown judgments of interactions in [START, END).
     """
     if not ids:
         return {}
-    return dict(store.con.execute(f"""
+    return dict(
+        store.con.execute(
+            f"""
         WITH j AS (
             SELECT interaction_id, rubric, expected, percent_rank() OVER (PARTITION BY rubric ORDER BY expected) AS r
             FROM {shown_judgments(IN_PERIOD)})
         SELECT interaction_id, arg_min(rubric, r) FROM j JOIN (SELECT unnest(?) AS id) s ON s.id = j.interaction_id
-        WHERE r <= ? OR expected <= 2 GROUP BY 1""", [start, end, ids, low_rank]).fetchall())
+        WHERE r <= ? OR expected <= 2 GROUP BY 1""",
+            [start, end, ids, low_rank],
+        ).fetchall()
+    )
 
 
 def headline_counts(store: Store, start: datetime, end: datetime) -> tuple[int, int, int, float]:
@@ -208,7 +230,9 @@ def headline_counts(store: Store, start: datetime, end: datetime) -> tuple[int, 
                (SELECT count(DISTINCT interaction_id) FROM judgments
                  WHERE status = 'ok' AND interaction_id IN (SELECT id FROM w)),
                (SELECT coalesce(sum(cost_usd), 0) FROM judgments WHERE interaction_id IN (SELECT id FROM w))
-        """, [start, end, LIKELY_BAD_ABOVE]).fetchone()
+        """,
+        [start, end, LIKELY_BAD_ABOVE],
+    ).fetchone()
     n, bad, judged, cost = row or (0, 0, 0, 0)
     return int(n), int(bad), int(judged), float(cost)
 
@@ -221,18 +245,21 @@ def daily_figures(store: Store, start: datetime, end: datetime) -> list[tuple[An
                quantile_cont(i.latency_ms, 0.5), quantile_cont(i.latency_ms, 0.9), quantile_cont(i.latency_ms, 0.99)
         FROM interactions i LEFT JOIN labels l ON l.interaction_id = i.id
         WHERE i.ts >= ? AND i.ts < ? GROUP BY day ORDER BY day
-        """, [LIKELY_BAD_ABOVE, start, end]).fetchall()
+        """,
+        [LIKELY_BAD_ABOVE, start, end],
+    ).fetchall()
 
 
 def label_counts(store: Store, start: datetime, end: datetime) -> list[tuple[str, int | None, int]]:
     """(rubric, label, judged interactions) of the shown judgments of [START, END), sorted."""
     return store.con.execute(
-        f"SELECT rubric, label, count(*) FROM {shown_judgments(IN_PERIOD)} GROUP BY ALL ORDER BY ALL",
-        [start, end]).fetchall()
+        f"SELECT rubric, label, count(*) FROM {shown_judgments(IN_PERIOD)} GROUP BY ALL ORDER BY ALL", [start, end]
+    ).fetchall()
 
 
-def latency_tail(store: Store, start: datetime, end: datetime, percentiles_by: tuple[str, ...],
-                 shares_by: tuple[str, ...]) -> LatencyTail:
+def latency_tail(
+    store: Store, start: datetime, end: datetime, percentiles_by: tuple[str, ...], shares_by: tuple[str, ...]
+) -> LatencyTail:
     """Latency percentiles per value of each PERCENTILES_BY column, and the slowest 1%'s shares by SHARES_BY.
 
     Over the interactions of [START, END) with a latency; columns: feature, model, prompt_version and
@@ -248,30 +275,39 @@ def latency_tail(store: Store, start: datetime, end: datetime, percentiles_by: t
         SELECT feature, model, prompt_version, latency_ms, ntile(10) OVER (ORDER BY length(coalesce(input, '')), id) AS
                input_decile, latency_ms >= quantile_cont(latency_ms, 0.99) OVER () AS slow
         FROM interactions WHERE ts >= ? AND ts < ? AND latency_ms IS NOT NULL
-        """, [start, end])
+        """,
+        [start, end],
+    )
     try:
-        percentiles = {c: con.execute(
-            f"""SELECT coalesce({c}, '(none)'), count(*), quantile_cont(latency_ms, 0.5),
+        percentiles = {
+            c: con.execute(
+                f"""SELECT coalesce({c}, '(none)'), count(*), quantile_cont(latency_ms, 0.5),
                        quantile_cont(latency_ms, 0.9), quantile_cont(latency_ms, 0.99)
-                FROM triage_latency GROUP BY 1 ORDER BY 5 DESC""").fetchall()
-            for c in percentiles_by}
+                FROM triage_latency GROUP BY 1 ORDER BY 5 DESC"""
+            ).fetchall()
+            for c in percentiles_by
+        }
         row = con.execute("SELECT count(*) FILTER (WHERE slow), count(*) FROM triage_latency").fetchone()
         slow, timed = row or (0, 0)
-        shares = {c: con.execute(
-            f"""SELECT CAST({c} AS VARCHAR) AS value,
+        shares = {
+            c: con.execute(
+                f"""SELECT CAST({c} AS VARCHAR) AS value,
                        count(*) FILTER (WHERE slow)
                            / greatest((SELECT count(*) FROM triage_latency WHERE slow), 1),
                        count(*) FILTER (WHERE NOT slow)
                            / greatest((SELECT count(*) FROM triage_latency WHERE NOT slow), 1)
-                FROM triage_latency GROUP BY value""").fetchall()
-            for c in shares_by}
+                FROM triage_latency GROUP BY value"""
+            ).fetchall()
+            for c in shares_by
+        }
     finally:
         con.execute("DROP TABLE IF EXISTS temp.triage_latency")
     return LatencyTail(percentiles, slow, timed, shares)
 
 
-def spend(store: Store, start: datetime, end: datetime, prices: list[tuple[str, float, float]],
-          by: tuple[str, ...]) -> dict[str, list[tuple[str, int, float | None, int]]]:
+def spend(
+    store: Store, start: datetime, end: datetime, prices: list[tuple[str, float, float]], by: tuple[str, ...]
+) -> dict[str, list[tuple[str, int, float | None, int]]]:
     """{column: [(value, interactions, USD, priced interactions)]} per column BY over [START, END), costliest first.
 
     An interaction's spend is its logged cost, else its tokens × PRICES' (model, input, output USD per million
@@ -284,11 +320,15 @@ def spend(store: Store, start: datetime, end: datetime, prices: list[tuple[str, 
         if prices:
             con.executemany("INSERT INTO triage_prices (model, p_in, p_out) VALUES (?, ?, ?)", prices)
         usd = "coalesce(i.cost_usd, (i.input_tokens * p.p_in + i.output_tokens * p.p_out) / 1e6)"
-        return {c: con.execute(
-            f"""SELECT coalesce(i.{c}, '(none)') AS value, count(*), sum({usd}), count({usd})
+        return {
+            c: con.execute(
+                f"""SELECT coalesce(i.{c}, '(none)') AS value, count(*), sum({usd}), count({usd})
                 FROM interactions i LEFT JOIN triage_prices p ON p.model = i.model
                 WHERE i.ts >= ? AND i.ts < ? GROUP BY value ORDER BY 3 DESC NULLS LAST, value""",
-            [start, end]).fetchall() for c in columns}
+                [start, end],
+            ).fetchall()
+            for c in columns
+        }
     finally:
         con.execute("DROP TABLE IF EXISTS temp.triage_prices")
 
@@ -303,8 +343,12 @@ def latest_label_run(store: Store) -> tuple[datetime, str, str, str | None, Any]
 
 def known_clusters(store: Store) -> list[StoredCluster]:
     """The stored clusters that have a centroid, by key."""
-    return [_cluster(r) for r in store.con.execute(
-        f"SELECT {_CLUSTER_COLUMNS} FROM triage_clusters WHERE centroid IS NOT NULL ORDER BY key").fetchall()]
+    return [
+        _cluster(r)
+        for r in store.con.execute(
+            f"SELECT {_CLUSTER_COLUMNS} FROM triage_clusters WHERE centroid IS NOT NULL ORDER BY key"
+        ).fetchall()
+    ]
 
 
 def stored_cluster(store: Store, key: str) -> StoredCluster | None:
@@ -326,17 +370,32 @@ def write_cluster_weeks(store: Store, week: str, clusters: list[ClusterWeek]) ->
                 "INSERT OR REPLACE INTO triage_clusters (key, name, status, note, centroid, first_week, last_week, "
                 "updated_at, fixed_week, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 "(SELECT fixed_week FROM triage_clusters WHERE key = ?), ?)",
-                [c.key, c.name, c.status, c.note, c.centroid.tolist(), c.first_week, week, datetime.now(UTC), c.key,
-                 json.dumps(c.profile)])
-            con.execute("INSERT OR REPLACE INTO triage_weeks (key, week, size, share_bad) VALUES (?, ?, ?, ?)",
-                        [c.key, week, c.size, c.share_bad])
+                [
+                    c.key,
+                    c.name,
+                    c.status,
+                    c.note,
+                    c.centroid.tolist(),
+                    c.first_week,
+                    week,
+                    datetime.now(UTC),
+                    c.key,
+                    json.dumps(c.profile),
+                ],
+            )
+            con.execute(
+                "INSERT OR REPLACE INTO triage_weeks (key, week, size, share_bad) VALUES (?, ?, ?, ?)",
+                [c.key, week, c.size, c.share_bad],
+            )
 
 
 def set_cluster_status(store: Store, key: str, status: str, note: str | None, fixed_week: str | None) -> None:
     """Set cluster KEY's status, note and fixed_week, dated now."""
     with store.transaction() as con:
-        con.execute("UPDATE triage_clusters SET status = ?, note = ?, fixed_week = ?, updated_at = ? WHERE key = ?",
-                    [status, note, fixed_week, datetime.now(UTC), key])
+        con.execute(
+            "UPDATE triage_clusters SET status = ?, note = ?, fixed_week = ?, updated_at = ? WHERE key = ?",
+            [status, note, fixed_week, datetime.now(UTC), key],
+        )
 
 
 _CLUSTER_COLUMNS = "key, status, note, first_week, last_week, fixed_week, centroid, profile"

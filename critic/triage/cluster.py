@@ -84,7 +84,9 @@ def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member],
     rest: list[Member] = []
     for signature, idx in by_signature.items():
         if is_weak(signature):
-            groups = [[idx[j] for j in t] for t in _topics(_with_context([members[i] for i in idx], embedded.vectors[idx]))]
+            groups = [
+                [idx[j] for j in t] for t in _topics(_with_context([members[i] for i in idx], embedded.vectors[idx]))
+            ]
         else:
             topics, groups = _topics(embedded.vectors[idx]), [idx]
         for group in groups:
@@ -92,8 +94,9 @@ def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member],
                 rest.extend(members[i] for i in group)
                 continue
             centroid = embedded.vectors[group].mean(axis=0)
-            cluster = Cluster([members[i] for i in group], centroid / max(float(np.linalg.norm(centroid)), 1e-9),
-                              signature=signature)
+            cluster = Cluster(
+                [members[i] for i in group], centroid / max(float(np.linalg.norm(centroid)), 1e-9), signature=signature
+            )
             if not is_weak(signature):
                 cluster.topics = [{"members": [members[idx[j]] for j in t]} for t in topics]
             clusters.append(cluster)
@@ -108,7 +111,9 @@ def cluster_members(members: list[Member]) -> tuple[list[Cluster], list[Member],
 
 def _with_context(members: list[Member], text: np.ndarray) -> np.ndarray:
     """Text joined with one-hot feature, model, prompt version and the sources that flagged it."""
-    context = np.hstack([_one_hot([m.context.get(f) for m in members]) for f in LIFT_FIELDS]) / np.sqrt(len(LIFT_FIELDS))
+    context = np.hstack([_one_hot([m.context.get(f) for m in members]) for f in LIFT_FIELDS]) / np.sqrt(
+        len(LIFT_FIELDS)
+    )
     sources = _one_hot_sets([m.sources for m in members])
     sources /= np.maximum(np.linalg.norm(sources, axis=1, keepdims=True), 1e-9)
     return np.hstack([text, CONTEXT_WEIGHT * context, SOURCE_WEIGHT * sources])
@@ -160,7 +165,9 @@ def _name(clusters: list[Cluster], members: list[Member]) -> None:
     words = _distinctive([[m.output for m in c.members] for c in clusters])
     for c, top in zip(clusters, words):
         features = Counter(m.context.get("feature") for m in c.members).most_common(1)
-        where = [str(features[0][0])] if features and features[0][0] and features[0][1] >= DOMINANT * len(c.members) else []
+        where = (
+            [str(features[0][0])] if features and features[0][0] and features[0][1] >= DOMINANT * len(c.members) else []
+        )
         if c.signature == USER_ONLY:
             flagged = [s.split(":", 1)[-1] for s in list(c.sources)[:2]]
             head = USER_ONLY + (f" ({', '.join(flagged)})" if flagged else "")

@@ -77,4 +77,4 @@ def _svg(fig: Any) -> str:
     fig.savefig(buffer, format="svg")
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inlined in HTML
+    return text[text.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined in HTML

@@ -69,7 +69,9 @@ def _iban(candidate: str) -> str:
     for n in range(len(groups), 0, -1):
         compact = "".join(groups[:n]).upper()
         if 15 <= len(compact) <= 34 and _mod97(compact):
-            rest = candidate[len(" ".join(groups[:n])):] if " " in candidate else candidate[len("-".join(groups[:n])):]
+            rest = (
+                candidate[len(" ".join(groups[:n])) :] if " " in candidate else candidate[len("-".join(groups[:n])) :]
+            )
             return "[IBAN]" + rest
     return candidate
 
@@ -143,7 +145,7 @@ def _looks_dialled(number: str, text: str, start: int) -> bool:
 
 def _inside_identifier(text: str, start: int) -> bool:
     """The digits at START continue a word or code (`INV-2024-000123`) or follow 'ISBN': not a phone."""
-    before = text[max(0, start - 6):start]
+    before = text[max(0, start - 6) : start]
     return bool(before) and (before[-1].isalnum() or before[-1] in "-_/#") or "ISBN" in before.upper()
 
 

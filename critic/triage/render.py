@@ -77,9 +77,14 @@ def write_report(report: dict[str, Any], folder: Path) -> dict[str, Path]:
 
 
 def _env(autoescape: bool, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=autoescape,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             finalize=finalize or (lambda v: "–" if v is None else v))  # never "None"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=finalize or (lambda v: "–" if v is None else v),
+    )  # never "None"
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
     env.filters["signed"] = _signed
     env.filters["clip"] = lambda s, n=240: "" if s is None else (s if len(s) <= n else s[: n - 1] + "…")

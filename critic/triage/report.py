@@ -43,8 +43,15 @@ EXAMPLES = 5
 TREND_SIMILARITY = 0.75  # a last-period bad interaction counts toward the cluster whose centroid is this close
 
 
-def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
-                 max_clustered: int = MAX_CLUSTERED, redact_pii: bool = True) -> dict[str, Any]:
+def build_report(
+    store: Store,
+    config: Config,
+    period: Period,
+    *,
+    top: int = 20,
+    max_clustered: int = MAX_CLUSTERED,
+    redact_pii: bool = True,
+) -> dict[str, Any]:
     """The report for PERIOD as a JSON-ready dict; records cluster state for `critic triage mark`."""
     if not labelled_count(store):
         raise ConfigError("the store has no labels; run `critic label` before `critic triage`")
@@ -58,20 +65,44 @@ def build_report(store: Store, config: Config, period: Period, *, top: int = 20,
     text = redact if redact_pii else (lambda s: s)
     daily = sections.daily(store, period)
     report = {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label,
-                   "previous": previous.label},
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "label": period.label,
+            "previous": previous.label,
+        },
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "redacted": redact_pii,
         "headline": sections.with_change(sections.headline(store, period), sections.headline(store, previous)),
-        "clustering": {"method": embedded.method, "note": embedded.note, "clustered": len(members),
-                       "likely_bad": bad_total, "sampled": len(members) < bad_total, "unclustered": len(unclustered),
-                       "grouping": "failure signature first, then topic"},
-        "clusters": [_cluster_json(store, c, s, len(members), bad_total, before, beyond.get(c.signature, []))
-                     for c, s, before in zip(clusters, states, trend, strict=True)],
-        "unclustered": [{"id": m.id, "p_bad": round(m.p_bad, 4), "signature": m.signature,
-                         "sources": m.sources, "output": (text(m.output) or "")[:300]} for m in unclustered],
-        "unassigned_ids": [i for sig, ids in beyond.items() for i in ids   # beyond the sample, in no problem
-                           if is_weak(sig) or sig not in {c.signature for c in clusters}],
+        "clustering": {
+            "method": embedded.method,
+            "note": embedded.note,
+            "clustered": len(members),
+            "likely_bad": bad_total,
+            "sampled": len(members) < bad_total,
+            "unclustered": len(unclustered),
+            "grouping": "failure signature first, then topic",
+        },
+        "clusters": [
+            _cluster_json(store, c, s, len(members), bad_total, before, beyond.get(c.signature, []))
+            for c, s, before in zip(clusters, states, trend, strict=True)
+        ],
+        "unclustered": [
+            {
+                "id": m.id,
+                "p_bad": round(m.p_bad, 4),
+                "signature": m.signature,
+                "sources": m.sources,
+                "output": (text(m.output) or "")[:300],
+            }
+            for m in unclustered
+        ],
+        "unassigned_ids": [
+            i
+            for sig, ids in beyond.items()
+            for i in ids  # beyond the sample, in no problem
+            if is_weak(sig) or sig not in {c.signature for c in clusters}
+        ],
         "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
         "daily": daily,
         "scores": sections.score_histogram(store, period),
@@ -93,8 +124,10 @@ def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member
     """
     rows, total = likely_bad_sample(store, period.start, period.end, limit, CONTEXT_FIELDS)
     found = signatures(store, [r.id for r in rows], period.start, period.end)
-    members = [Member(r.id, r.p_bad, r.severity, r.output or "", parse_sources(r.sources_bad), r.context, found[r.id])
-               for r in rows]
+    members = [
+        Member(r.id, r.p_bad, r.severity, r.output or "", parse_sources(r.sources_bad), r.context, found[r.id])
+        for r in rows
+    ]
     members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
     return members, total
 
@@ -140,8 +173,9 @@ def _previous_counts(store: Store, previous: Period, clusters: list[Cluster], li
     return counts
 
 
-def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, bad_total: int, previous: int,
-                  beyond: list[str]) -> dict[str, Any]:
+def _cluster_json(
+    store: Store, cluster: Cluster, state: Any, clustered: int, bad_total: int, previous: int, beyond: list[str]
+) -> dict[str, Any]:
     """One problem; with a sampled period, size counts the sample and estimated_size scales it up.
 
     A signature problem also lists the likely-bad interactions beyond the sample with its signature.
@@ -149,14 +183,22 @@ def _cluster_json(store: Store, cluster: Cluster, state: Any, clustered: int, ba
     size = len(cluster.members)
     extra = beyond if not is_weak(cluster.signature) else []
     return {
-        "key": state.key, "name": cluster.name, "signature": cluster.signature, "size": size,
+        "key": state.key,
+        "name": cluster.name,
+        "signature": cluster.signature,
+        "size": size,
         "topics": [_topic_json(t) for t in cluster.topics],
         "estimated_size": round(size * bad_total / max(clustered, 1)),
-        "share_bad": round(size / max(clustered, 1), 4), "expected_bad": round(cluster.expected_bad, 2),
+        "share_bad": round(size / max(clustered, 1), 4),
+        "expected_bad": round(cluster.expected_bad, 2),
         "mean_p_bad": round(cluster.expected_bad / size, 4),
-        "status": state.status, "note": state.note, "first_week": state.first_week, "regression": state.regression,
+        "status": state.status,
+        "note": state.note,
+        "first_week": state.first_week,
+        "regression": state.regression,
         "trend": {"previous": previous, "current": size, "change": size - previous},
-        "lift": cluster.lift, "sources": cluster.sources,
+        "lift": cluster.lift,
+        "sources": cluster.sources,
         "interaction_ids": [m.id for m in cluster.members] + list(extra),
         "examples": _examples(store, cluster.members[:EXAMPLES]),
     }
@@ -177,10 +219,19 @@ def _examples(store: Store, members: list[Member]) -> list[dict[str, Any]]:
 def _example(member: Member, row: Example, scores: dict[str, float]) -> dict[str, Any]:
     """One example: its last user turn (else its input), output, context and shown scores."""
     turns = user_turns(row.messages)
-    return {"id": member.id, "p_bad": round(member.p_bad, 4), "input": turns[-1] if turns else row.input,
-            "turns": len(turns), "output": row.output, "feature": row.feature, "model": row.model,
-            "prompt_version": row.prompt_version, "latency_ms": row.latency_ms,
-            "scores": {rubric: round(v, 2) for rubric, v in scores.items()}, "sources": member.sources}
+    return {
+        "id": member.id,
+        "p_bad": round(member.p_bad, 4),
+        "input": turns[-1] if turns else row.input,
+        "turns": len(turns),
+        "output": row.output,
+        "feature": row.feature,
+        "model": row.model,
+        "prompt_version": row.prompt_version,
+        "latency_ms": row.latency_ms,
+        "scores": {rubric: round(v, 2) for rubric, v in scores.items()},
+        "sources": member.sources,
+    }
 
 
 def user_turns(messages: str | None) -> list[str]:
@@ -194,17 +245,29 @@ def user_turns(messages: str | None) -> list[str]:
         if isinstance(m, dict) and m.get("role") == "user":
             content = m.get("content")
             if isinstance(content, list):
-                content = " ".join(p.get("text", "") if p.get("type") == "text" else f"[{p.get('type', 'part')}]"
-                                   for p in content if isinstance(p, dict))
+                content = " ".join(
+                    p.get("text", "") if p.get("type") == "text" else f"[{p.get('type', 'part')}]"
+                    for p in content
+                    if isinstance(p, dict)
+                )
             turns.append(str(content or ""))
     return turns
 
 
 def _worst(rows: list[tuple[Any, ...]], clusters: list[Cluster], keys: list[str], text: Any) -> list[dict[str, Any]]:
     where = {m.id: key for c, key in zip(clusters, keys, strict=True) for m in c.members}
-    return [{"id": iid, "p_bad": round(float(p), 4), "cluster": where.get(iid), "sources": parse_sources(src),
-             "feature": feature, "model": model, "output": (text(output) or "")[:300]}
-            for iid, p, src, feature, model, output in rows]
+    return [
+        {
+            "id": iid,
+            "p_bad": round(float(p), 4),
+            "cluster": where.get(iid),
+            "sources": parse_sources(src),
+            "feature": feature,
+            "model": model,
+            "output": (text(output) or "")[:300],
+        }
+        for iid, p, src, feature, model, output in rows
+    ]
 
 
 def dumps(report: dict[str, Any]) -> str:

@@ -14,21 +14,39 @@ from critic.triage.period import Period
 def headline(store: Store, period: Period) -> dict[str, Any]:
     """Interactions, share likely bad, judged share and judge cost in PERIOD."""
     n, bad, judged, cost = headline_counts(store, period.start, period.end)
-    return {"interactions": n, "likely_bad": bad, "share_bad": _share(bad, n), "threshold": LIKELY_BAD_ABOVE,
-            "judged": judged, "judged_share": _share(judged, n), "judge_cost_usd": round(float(cost), 6)}
+    return {
+        "interactions": n,
+        "likely_bad": bad,
+        "share_bad": _share(bad, n),
+        "threshold": LIKELY_BAD_ABOVE,
+        "judged": judged,
+        "judged_share": _share(judged, n),
+        "judge_cost_usd": round(float(cost), 6),
+    }
 
 
 def with_change(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
     """Each headline figure with its value last period and the change."""
-    return {k: {"value": v, "previous": previous.get(k), "change": _change(v, previous.get(k))}
-            for k, v in current.items()}
+    return {
+        k: {"value": v, "previous": previous.get(k), "change": _change(v, previous.get(k))} for k, v in current.items()
+    }
 
 
 def daily(store: Store, period: Period) -> list[dict[str, Any]]:
     """Per day: interactions, share likely bad, mean P(bad), latency p50/p90/p99."""
     rows = daily_figures(store, period.start, period.end)
-    return [{"day": str(d), "interactions": n, "share_bad": _round(s), "mean_p_bad": _round(p),
-             "p50_ms": _round(a, 1), "p90_ms": _round(b, 1), "p99_ms": _round(c, 1)} for d, n, s, p, a, b, c in rows]
+    return [
+        {
+            "day": str(d),
+            "interactions": n,
+            "share_bad": _round(s),
+            "mean_p_bad": _round(p),
+            "p50_ms": _round(a, 1),
+            "p90_ms": _round(b, 1),
+            "p99_ms": _round(c, 1),
+        }
+        for d, n, s, p, a, b, c in rows
+    ]
 
 
 def score_histogram(store: Store, period: Period) -> dict[str, list[int]]:
@@ -43,16 +61,24 @@ def score_histogram(store: Store, period: Period) -> dict[str, list[int]]:
 
 def latency(store: Store, period: Period, daily_rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Percentiles per feature and model, spike days, and what the slowest 1% share against the rest."""
-    tail = latency_tail(store, period.start, period.end, ("feature", "model"),
-                        ("model", "prompt_version", "feature", "input_decile"))
+    tail = latency_tail(
+        store, period.start, period.end, ("feature", "model"), ("model", "prompt_version", "feature", "input_decile")
+    )
     by = {dim: _percentiles(rows) for dim, rows in tail.percentiles.items()}
     p99s = sorted(d["p99_ms"] for d in daily_rows if d["p99_ms"] is not None)
     typical = p99s[len(p99s) // 2] if p99s else None
-    spikes = [{"day": d["day"], "p99_ms": d["p99_ms"], "typical_p99_ms": typical} for d in daily_rows
-              if typical and d["p99_ms"] and d["p99_ms"] > 1.5 * typical]
+    spikes = [
+        {"day": d["day"], "p99_ms": d["p99_ms"], "typical_p99_ms": typical}
+        for d in daily_rows
+        if typical and d["p99_ms"] and d["p99_ms"] > 1.5 * typical
+    ]
     shares = {dim: _slow_shares(rows) for dim, rows in tail.shares.items()}
-    return {"by_feature": by["feature"], "by_model": by["model"], "spike_days": spikes,
-            "slowest_1pct": {"n": tail.slow, "of": tail.timed, "shares": shares}}
+    return {
+        "by_feature": by["feature"],
+        "by_model": by["model"],
+        "spike_days": spikes,
+        "slowest_1pct": {"n": tail.slow, "of": tail.timed, "shares": shares},
+    }
 
 
 def cost(store: Store, period: Period, config: Config) -> dict[str, Any]:
@@ -60,8 +86,9 @@ def cost(store: Store, period: Period, config: Config) -> dict[str, Any]:
     by = spend(store, period.start, period.end, _price_rows(config), ("feature", "model", "prompt_version"))
     out: dict[str, Any] = {}
     for dim, rows in by.items():
-        out[f"by_{dim}"] = [{"value": v, "interactions": n, "usd": _round(usd, 4), "priced": priced}
-                            for v, n, usd, priced in rows]
+        out[f"by_{dim}"] = [
+            {"value": v, "interactions": n, "usd": _round(usd, 4), "priced": priced} for v, n, usd, priced in rows
+        ]
     out["total_usd"] = round(sum(r["usd"] or 0 for r in out["by_feature"]), 4)
     return out
 
@@ -72,19 +99,22 @@ def sources(store: Store) -> dict[str, Any]:
     if row is None:
         return {"label_model": None, "note": "no label fit recorded; run `critic label`", "sources": []}
     created, model, version, note, found = row
-    return {"label_model": model, "model_version": version, "fitted_at": str(created), "note": note,
-            "sources": found}
+    return {"label_model": model, "model_version": version, "fitted_at": str(created), "note": note, "sources": found}
 
 
 def _percentiles(rows: list[tuple[Any, int, float | None, float | None, float | None]]) -> list[dict[str, Any]]:
-    return [{"value": v, "n": n, "p50_ms": _round(a, 1), "p90_ms": _round(b, 1), "p99_ms": _round(c, 1)}
-            for v, n, a, b, c in rows]
+    return [
+        {"value": v, "n": n, "p50_ms": _round(a, 1), "p90_ms": _round(b, 1), "p99_ms": _round(c, 1)}
+        for v, n, a, b, c in rows
+    ]
 
 
 def _slow_shares(rows: list[tuple[Any, float, float]]) -> list[dict[str, Any]]:
     """Share of the slowest 1% and of the rest per value, most over-represented first."""
-    found = [{"value": v, "slow_share": round(s, 4), "rest_share": round(r, 4),
-              "lift": round(s / r, 2) if r else None} for v, s, r in rows]
+    found = [
+        {"value": v, "slow_share": round(s, 4), "rest_share": round(r, 4), "lift": round(s / r, 2) if r else None}
+        for v, s, r in rows
+    ]
     return sorted(found, key=lambda x: (-(x["lift"] or 0), str(x["value"])))  # ties in a fixed order
 
 

@@ -27,7 +27,10 @@ USER_ONLY = "user signals"
 LOW_RANK = 0.1
 LABELS = {s.name: s.title for s in SIGNALS}
 ORDER = tuple(s.name for s in SIGNALS if not s.weak)  # in SIGNALS' order: the first that holds names the problem
-WEAK = tuple(s.name for s in SIGNALS if s.weak)  # after the critic scores: a list or a code block ends without a full stop too
+WEAK = tuple(
+    s.name for s in SIGNALS if s.weak
+)  # after the critic scores: a list or a code block ends without a full stop too
+
 
 def signatures(store: Store, ids: list[str], since: datetime, until: datetime) -> dict[str, str]:
     """{id: signature} for IDS; scores are ranked among the interactions judged in [SINCE, UNTIL)."""

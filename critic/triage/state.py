@@ -46,9 +46,24 @@ def assign_state(store: Store, clusters: list[Cluster], week: str, clustered: in
             states.append(ClusterState(k.key, k.status, k.note, k.first_week, regression))
         else:
             states.append(ClusterState(_new_key(cluster, week), "open", None, week, False))
-    write_cluster_weeks(store, week, [
-        ClusterWeek(s.key, c.name, s.status, s.note, s.first_week, c.centroid, c.profile, len(c.members),
-                    len(c.members) / max(clustered, 1)) for c, s in zip(clusters, states, strict=True)])
+    write_cluster_weeks(
+        store,
+        week,
+        [
+            ClusterWeek(
+                s.key,
+                c.name,
+                s.status,
+                s.note,
+                s.first_week,
+                c.centroid,
+                c.profile,
+                len(c.members),
+                len(c.members) / max(clustered, 1),
+            )
+            for c, s in zip(clusters, states, strict=True)
+        ],
+    )
     return states
 
 

@@ -21,20 +21,43 @@ def _human_file(tmp_path: Path) -> Path:
             item = json.loads(line)
             rude = any(w in item["output"].lower() for w in ("obviously", "honestly", "can't help", "cannot help"))
             if name == "baseline" or rude:
-                rows.append({"id": f"{name}-{item['id']}", "input": inputs[item["id"]]["input"],
-                             "output": item["output"], "human": {"tone": score}})
+                rows.append(
+                    {
+                        "id": f"{name}-{item['id']}",
+                        "input": inputs[item["id"]]["input"],
+                        "output": item["output"],
+                        "human": {"tone": score},
+                    }
+                )
     path = tmp_path / "rated.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 
 
 def _calibrate(db: Path, server: ProviderServer, human: Path, *extra: str) -> CliRunner:
-    return CliRunner().invoke(cli, ["calibrate", "--human", str(human), "--rubric", "tone", "--judge",
-                                    "openai:gpt-4.1-mini", "--base-url", server.url, "--db", str(db), *extra],
-                              env={"OPENAI_API_KEY": "sk-test"})
+    return CliRunner().invoke(
+        cli,
+        [
+            "calibrate",
+            "--human",
+            str(human),
+            "--rubric",
+            "tone",
+            "--judge",
+            "openai:gpt-4.1-mini",
+            "--base-url",
+            server.url,
+            "--db",
+            str(db),
+            *extra,
+        ],
+        env={"OPENAI_API_KEY": "sk-test"},
+    )
 
 
-def test_human_items_are_judged_then_compared_and_cached(db_path: Path, provider: ProviderServer, tmp_path: Path) -> None:
+def test_human_items_are_judged_then_compared_and_cached(
+    db_path: Path, provider: ProviderServer, tmp_path: Path
+) -> None:
     human = _human_file(tmp_path)
     result = _calibrate(db_path, provider, human, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -47,10 +70,13 @@ def test_human_items_are_judged_then_compared_and_cached(db_path: Path, provider
     assert len(json.loads(history.stdout)) == 2
 
 
-def test_a_human_line_without_a_score_for_the_rubric_names_the_line(db_path: Path, provider: ProviderServer,
-                                                                     tmp_path: Path) -> None:
+def test_a_human_line_without_a_score_for_the_rubric_names_the_line(
+    db_path: Path, provider: ProviderServer, tmp_path: Path
+) -> None:
     path = tmp_path / "rated.jsonl"
-    path.write_text('{"id": "a", "output": "x", "human": {"tone": 5}}\n{"id": "b", "output": "y", "human": {"accuracy": 5}}\n')
+    path.write_text(
+        '{"id": "a", "output": "x", "human": {"tone": 5}}\n{"id": "b", "output": "y", "human": {"accuracy": 5}}\n'
+    )
     result = _calibrate(db_path, provider, path)
     assert result.exit_code == 1 and "rated.jsonl:2: 'human' needs a number for rubric 'tone'" in result.stderr
     assert provider.stats.calls == 0

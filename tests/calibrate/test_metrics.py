@@ -53,8 +53,22 @@ def test_grouped_skips_constant_groups_and_averages() -> None:
 
 def test_hanna_sanity_check_reproduced_to_three_decimals(tmp_path: Path, runner: CliRunner) -> None:
     path = DATA / "hanna" / "chatgpt_prompt1.jsonl"  # HANNA's recorded ChatGPT scores (tests/data/README.md)
-    result = runner.invoke(cli, ["calibrate", "--scores", str(path), "--human-scale", "1-5", "--judge-scale", "1-5",
-                                 "--db", str(tmp_path / "s.duckdb"), "--format", "json"])
+    result = runner.invoke(
+        cli,
+        [
+            "calibrate",
+            "--scores",
+            str(path),
+            "--human-scale",
+            "1-5",
+            "--judge-scale",
+            "1-5",
+            "--db",
+            str(tmp_path / "s.duckdb"),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     found = {c["criterion"]: c for c in json.loads(result.stdout)["criteria"]}
     assert round(found["Relevance"]["spearman"], 3) == 0.365
@@ -66,6 +80,8 @@ def test_hanna_sanity_check_reproduced_to_three_decimals(tmp_path: Path, runner:
 
 def test_malformed_scores_file_names_the_line(tmp_path: Path, runner: CliRunner) -> None:
     path = tmp_path / "bad.jsonl"
-    path.write_text('{"id": 1, "criterion": "c", "judge": "j", "score": 3, "human": 4}\n{"id": 2, "criterion": "c", "judge": "j", "score": 3}\n')
+    path.write_text(
+        '{"id": 1, "criterion": "c", "judge": "j", "score": 3, "human": 4}\n{"id": 2, "criterion": "c", "judge": "j", "score": 3}\n'
+    )
     result = runner.invoke(cli, ["calibrate", "--scores", str(path), "--db", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 1 and f"{path}:2: missing field 'human'" in result.stderr

@@ -30,8 +30,7 @@ def _readme_sections() -> dict[str, str]:
 
 def test_readme_cli_reference_matches_the_commands() -> None:
     # a group is documented when it runs on its own (critic triage) and so has options of its own
-    commands = {k: v for k, v in _commands(cli).items()
-                if not isinstance(v, click.Group) or v.invoke_without_command}
+    commands = {k: v for k, v in _commands(cli).items() if not isinstance(v, click.Group) or v.invoke_without_command}
     sections = _readme_sections()
     assert set(sections) == set(commands), "README's CLI reference and the CLI disagree on the commands"
     for name, cmd in commands.items():

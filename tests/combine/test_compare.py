@@ -46,20 +46,27 @@ def test_compare_cli_on_sample(sample_store: Store, db_path: Path) -> None:
 
     run_label(sample_store, Config(), Window())
     sample_store.close()
-    result = CliRunner().invoke(cli, ["compare", "--db", str(db_path), "--by", "prompt_version", "--a", "v1", "--b", "v2",
-                                      "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["compare", "--db", str(db_path), "--by", "prompt_version", "--a", "v1", "--b", "v2", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     p_bad = payload["metrics"][0]
-    assert p_bad["name"] == "p_bad" and p_bad["verdict"] == "A better"  # v2 carries the planted rude tone and invented numbers
+    assert (
+        p_bad["name"] == "p_bad" and p_bad["verdict"] == "A better"
+    )  # v2 carries the planted rude tone and invented numbers
     bad = CliRunner().invoke(cli, ["compare", "--db", str(db_path), "--by", "model", "--a", "nope"])
     assert bad.exit_code == 1 and "no interactions with model = 'nope'" in bad.stderr and "llama" in bad.stderr
 
 
 def test_compare_with_one_variant_says_what_to_log(db_path: Path, tmp_path: Path) -> None:
     traffic = tmp_path / "t.jsonl"
-    traffic.write_text("".join(json.dumps({"id": f"i{n}", "ts": "2026-11-02T10:00:00Z", "output": "x",
-                                           "model": "gpt-4.1"}) + "\n" for n in range(3)))
+    traffic.write_text(
+        "".join(
+            json.dumps({"id": f"i{n}", "ts": "2026-11-02T10:00:00Z", "output": "x", "model": "gpt-4.1"}) + "\n"
+            for n in range(3)
+        )
+    )
     assert CliRunner().invoke(cli, ["ingest", "--db", str(db_path), str(traffic)]).exit_code == 0
     result = CliRunner().invoke(cli, ["compare", "--db", str(db_path), "--by", "prompt_version"])
     assert result.exit_code == 1 and "found none" in result.stderr and "log prompt_version" in result.stderr

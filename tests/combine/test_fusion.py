@@ -26,16 +26,29 @@ def _traffic(store: Store, tmp_path: Path, n: int = 400, seed: int = 0) -> dict[
         bad = rng.random() < 0.3
         truth[iid] = int(bad)
         figures = not bad and rng.random() < 0.5  # specific figures: what a good answer gives, and a heuristic flags
-        output = "It depends on the plan, really." if bad else "Plan B costs 4,200 per year, 17 of 19 sites." if figures \
+        output = (
+            "It depends on the plan, really."
+            if bad
+            else "Plan B costs 4,200 per year, 17 of 19 sites."
+            if figures
             else "Plan B is cheaper for most teams."
+        )
         output += " Let me know." * rng.randint(0, 3)  # length says nothing about quality here
-        row = {"id": iid, "ts": f"2026-11-{2 + i % 5:02d}T10:00:00Z", "input": "Which plan should we buy?",
-               "context": "Plan A and plan B are both available to teams.", "output": output, "feature": "qa"}
+        row = {
+            "id": iid,
+            "ts": f"2026-11-{2 + i % 5:02d}T10:00:00Z",
+            "input": "Which plan should we buy?",
+            "context": "Plan A and plan B are both available to teams.",
+            "output": output,
+            "feature": "qa",
+        }
         rows.append(row)
         score = (3.0 if rng.random() < 0.7 else 4.0) if bad else rng.choice([4.0, 4.0, 5.0])
         store.con.execute(
             "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, expected, status, created_at) "
-            "VALUES (?, 'helpfulness', 'v1', ?, ?, 'ok', now())", [iid, JUDGE, score])
+            "VALUES (?, 'helpfulness', 'v1', ?, ?, 'ok', now())",
+            [iid, JUDGE, score],
+        )
         thumb = "thumb_down" if bad and rng.random() < 0.15 else "thumb_up" if not bad and rng.random() < 0.15 else None
         if thumb:
             rows.append({"interaction_id": iid, "kind": thumb, "ts": f"2026-11-{2 + i % 5:02d}T10:05:00Z"})

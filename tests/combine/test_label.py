@@ -46,12 +46,19 @@ def test_label_model_beats_majority_vote_and_every_single_source() -> None:
     assert list(np.argsort(-weights)) == [0, 1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(("matrix", "model", "phrase"), [
-    (np.full((5, 3), ABSTAIN), "none", "no source voted"),
-    (np.array([[BAD], [GOOD], [ABSTAIN]]), "majority", "only 1 source"),
-    (np.array([[BAD, BAD, ABSTAIN], [BAD, ABSTAIN, BAD], [ABSTAIN, ABSTAIN, ABSTAIN]]), "majority", "every vote agrees"),
-    (np.array([[BAD, ABSTAIN, GOOD], [GOOD, ABSTAIN, GOOD], [BAD, ABSTAIN, BAD]]), "majority", "only 2"),
-])
+@pytest.mark.parametrize(
+    ("matrix", "model", "phrase"),
+    [
+        (np.full((5, 3), ABSTAIN), "none", "no source voted"),
+        (np.array([[BAD], [GOOD], [ABSTAIN]]), "majority", "only 1 source"),
+        (
+            np.array([[BAD, BAD, ABSTAIN], [BAD, ABSTAIN, BAD], [ABSTAIN, ABSTAIN, ABSTAIN]]),
+            "majority",
+            "every vote agrees",
+        ),
+        (np.array([[BAD, ABSTAIN, GOOD], [GOOD, ABSTAIN, GOOD], [BAD, ABSTAIN, BAD]]), "majority", "only 2"),
+    ],
+)
 def test_degenerate_matrices_fall_back_and_say_why(matrix: np.ndarray, model: str, phrase: str) -> None:
     probs, used, why, _ = fit_probabilities(matrix)
     assert used == model and phrase.split()[0] in why
@@ -79,7 +86,9 @@ def _auc(y: list[int], score: list[float]) -> float:
 def test_sample_traffic_planted_failures_rank_above_normal(sample_store: Store) -> None:
     result = run_label(sample_store, Config(), Window())
     assert result.label_model == "snorkel" and result.interactions == 2000
-    truth = {r["id"]: int(bool(r["failure_mode"])) for r in csv.DictReader((SAMPLE / "truth.csv").read_text().splitlines())}
+    truth = {
+        r["id"]: int(bool(r["failure_mode"])) for r in csv.DictReader((SAMPLE / "truth.csv").read_text().splitlines())
+    }
     rows = sample_store.con.execute("SELECT interaction_id, p_bad, sources_bad FROM labels").fetchall()
     y = [truth[i] for i, _, _ in rows]
     fused = _auc(y, [p for _, p, _ in rows])
@@ -87,12 +96,14 @@ def test_sample_traffic_planted_failures_rank_above_normal(sample_store: Store) 
     assert fused > 0.85 and fused > thumbs + 0.1
 
 
-def test_user_source_that_raises_is_counted_faulty_and_abstains(sample_store: Store, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_source_that_raises_is_counted_faulty_and_abstains(
+    sample_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "my_sources.py").write_text(
         "def shouting(row):\n"
         "    if row['feature'] == 'summarizer':\n        raise ValueError('boom')\n"
-        "    return 1 if row['output'].isupper() else -1\n")
+        "    return 1 if row['output'].isupper() else -1\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     config = Config(raw={"label": {"sources": ["my_sources:shouting"]}})
     result = run_label(sample_store, config, Window())
@@ -105,14 +116,26 @@ def test_user_source_that_raises_is_counted_faulty_and_abstains(sample_store: St
 def test_gold_labels_give_each_source_an_accuracy(store: Store, tmp_path: Path) -> None:
     from critic.ingest import ingest_files
 
-    rows = [{"id": f"g{i}", "ts": "2026-11-02T10:00:00Z", "output": "I'm sorry, but I can't help with that." if i % 2 else "Sure: do X.",
-             "metadata": {"gold": "bad" if i % 2 else "good"}} for i in range(20)]
-    events = [{"interaction_id": f"g{i}", "kind": "thumb_down" if i % 2 else "copy", "ts": "2026-11-02T10:01:00Z"} for i in range(20)]
+    rows = [
+        {
+            "id": f"g{i}",
+            "ts": "2026-11-02T10:00:00Z",
+            "output": "I'm sorry, but I can't help with that." if i % 2 else "Sure: do X.",
+            "metadata": {"gold": "bad" if i % 2 else "good"},
+        }
+        for i in range(20)
+    ]
+    events = [
+        {"interaction_id": f"g{i}", "kind": "thumb_down" if i % 2 else "copy", "ts": "2026-11-02T10:01:00Z"}
+        for i in range(20)
+    ]
     (tmp_path / "g.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows + events))
     ingest_files(store, [str(tmp_path / "g.jsonl")], Config())
     result = run_label(store, Config(), Window())
     accuracy = {s.name: s.gold_accuracy for s in result.sources}
-    assert accuracy["heuristic:refusal"] == 1.0 and accuracy["event:thumb_down"] == 1.0 and accuracy["event:copy"] == 1.0
+    assert (
+        accuracy["heuristic:refusal"] == 1.0 and accuracy["event:thumb_down"] == 1.0 and accuracy["event:copy"] == 1.0
+    )
 
 
 def test_label_cli_json_contract_and_out_file(sample_store: Store, db_path: Path, tmp_path: Path) -> None:
@@ -124,7 +147,9 @@ def test_label_cli_json_contract_and_out_file(sample_store: Store, db_path: Path
     assert payload["interactions"] == 2000 and payload["label_model"] == "snorkel"
     assert {"name", "coverage", "conflicts", "weight"} <= set(payload["sources"][0])
     lines = [json.loads(x) for x in out.read_text().splitlines()]
-    assert len(lines) == 2000 and {"id", "p_bad", "p_bad_votes", "sources_bad", "sources_good", "drivers"} == set(lines[0])
+    assert len(lines) == 2000 and {"id", "p_bad", "p_bad_votes", "sources_bad", "sources_good", "drivers"} == set(
+        lines[0]
+    )
 
 
 def test_label_on_an_empty_store_explains(runner: CliRunner, tmp_path: Path) -> None:

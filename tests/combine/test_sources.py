@@ -12,12 +12,17 @@ def _judged(store: Store, judge: str, scores: list[float], rubric: str = "tone")
     for i, score in enumerate(scores):
         store.con.execute(
             "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, expected, status, created_at) "
-            "VALUES (?, ?, 'v1', ?, ?, 'ok', now())", [f"{judge}-{i:03d}", rubric, judge, score])
+            "VALUES (?, ?, 'v1', ?, ?, 'ok', now())",
+            [f"{judge}-{i:03d}", rubric, judge, score],
+        )
 
 
 def _votes(store: Store, config: Config, judge: str) -> dict[str, int]:
-    return {i: vote for i, source, vote in all_votes(store, vote_rules(store, config))
-            if source.startswith("critic:") and source.endswith(f"@{judge}")}
+    return {
+        i: vote
+        for i, source, vote in all_votes(store, vote_rules(store, config))
+        if source.startswith("critic:") and source.endswith(f"@{judge}")
+    }
 
 
 def test_every_judge_votes_by_its_own_distribution(store: Store) -> None:
@@ -52,8 +57,11 @@ def test_few_scores_vote_by_absolute_score_only(store: Store) -> None:
     assert votes == {"openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD}  # a high score is no "good" vote
     with_good = Config(raw={"label": {"thresholds": {"tone": {"good": 6}}}})
     assert _votes(store, with_good, "openai:gpt-4.1-mini") == {
-        "openai:gpt-4.1-mini-000": BAD, "openai:gpt-4.1-mini-001": BAD,
-        "openai:gpt-4.1-mini-004": GOOD, "openai:gpt-4.1-mini-005": GOOD}
+        "openai:gpt-4.1-mini-000": BAD,
+        "openai:gpt-4.1-mini-001": BAD,
+        "openai:gpt-4.1-mini-004": GOOD,
+        "openai:gpt-4.1-mini-005": GOOD,
+    }
 
 
 def test_after_a_cascade_the_judges_score_wins_where_it_exists(store: Store) -> None:
@@ -62,8 +70,10 @@ def test_after_a_cascade_the_judges_score_wins_where_it_exists(store: Store) -> 
     store.con.execute("UPDATE judgments SET interaction_id = replace(interaction_id, 'student:tone@v1', 'x')")
     _judged(store, "openai:gpt-4.1-mini", [7.0])
     store.con.execute("UPDATE judgments SET interaction_id = 'x-001' WHERE judge = 'openai:gpt-4.1-mini'")
-    store.con.execute("INSERT INTO interactions (id, ts, output, ingested_at) "
-                      "SELECT DISTINCT interaction_id, now(), 'o', now() FROM judgments")
+    store.con.execute(
+        "INSERT INTO interactions (id, ts, output, ingested_at) "
+        "SELECT DISTINCT interaction_id, now(), 'o', now() FROM judgments"
+    )
     student = _votes(store, Config(), "student:tone@v1")
     assert student == {"x-000": BAD, "x-002": BAD}  # x-001 was escalated: the judge scored it 7, no vote from either
     assert _votes(store, Config(), "openai:gpt-4.1-mini") == {}

@@ -24,8 +24,9 @@ def teacher_db(judged_sample: Store, tmp_path_factory: pytest.TempPathFactory) -
     judged_sample.con.execute("CHECKPOINT")  # everything in the file, nothing left in the WAL
     shutil.copy(judged_sample.path, path)
     with Store.open(path) as store:  # 600 judged interactions keep featurizing (the sentence model) short
-        store.con.execute("DELETE FROM judgments WHERE interaction_id NOT IN "
-                          "(SELECT id FROM interactions ORDER BY ts, id LIMIT 600)")
+        store.con.execute(
+            "DELETE FROM judgments WHERE interaction_id NOT IN (SELECT id FROM interactions ORDER BY ts, id LIMIT 600)"
+        )
     return path
 
 
@@ -36,8 +37,11 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_features_are_deterministic_and_named() -> None:
-    fields = {"input": "The council approved 12 new parks.", "output": "The council approved 12 parks and 40 pools.",
-              "finish_reason": "stop"}
+    fields = {
+        "input": "The council approved 12 new parks.",
+        "output": "The council approved 12 parks and 40 pools.",
+        "finish_reason": "stop",
+    }
     x = featurize(fields)
     assert len(x) == len(NAMES) and (x == featurize(fields)).all()
     named = dict(zip(NAMES, x))
@@ -49,8 +53,19 @@ def test_features_are_deterministic_and_named() -> None:
 @pytest.fixture(scope="module")
 def trained(teacher_db: Path) -> dict:
     """`critic distill` of a helpfulness student from the noisy teacher's 2,000 judgments; its JSON output."""
-    code, out = run("distill", "--rubric", "helpfulness", "--teacher", "openai:noisy", "--name", "helpful",
-                    "--db", str(teacher_db), "--format", "json")
+    code, out = run(
+        "distill",
+        "--rubric",
+        "helpfulness",
+        "--teacher",
+        "openai:noisy",
+        "--name",
+        "helpful",
+        "--db",
+        str(teacher_db),
+        "--format",
+        "json",
+    )
     assert code == 0, out
     return dict(json.loads(out))
 
@@ -65,19 +80,44 @@ def test_distill_from_a_teacher_then_judge_with_the_student(teacher_db: Path, tr
     code, out = run("distill", "--list", "--db", db, "--format", "json")
     assert code == 0 and json.loads(out)[0]["name"] == "helpful"
 
-    code, out = run("eval", "--judge", "student:helpful", "--rubric", "helpfulness", "--limit", "200", "--db", db,
-                    "--format", "json")
+    code, out = run(
+        "eval",
+        "--judge",
+        "student:helpful",
+        "--rubric",
+        "helpfulness",
+        "--limit",
+        "200",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
     assert code == 0, out
     first = json.loads(out)
     assert first["judged"] + first["cached"] == 200 and first["errors"] == 0 and first["cost_usd"] == 0
     with Store.open(db) as store:
-        judges = store.con.execute("SELECT DISTINCT judge, method FROM judgments WHERE judge LIKE 'student:%'").fetchall()
-        probs = json.loads(store.con.execute(
-            "SELECT probs FROM judgments WHERE judge LIKE 'student:%' LIMIT 1").fetchone()[0])
+        judges = store.con.execute(
+            "SELECT DISTINCT judge, method FROM judgments WHERE judge LIKE 'student:%'"
+        ).fetchall()
+        probs = json.loads(
+            store.con.execute("SELECT probs FROM judgments WHERE judge LIKE 'student:%' LIMIT 1").fetchone()[0]
+        )
     assert judges == [(f"student:helpful@{trained['version']}", "student")]
     assert sum(probs.values()) == pytest.approx(1.0)
-    code, out = run("eval", "--judge", "student:helpful", "--rubric", "helpfulness", "--limit", "200", "--db", db,
-                    "--format", "json")
+    code, out = run(
+        "eval",
+        "--judge",
+        "student:helpful",
+        "--rubric",
+        "helpfulness",
+        "--limit",
+        "200",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
     assert code == 0 and json.loads(out)["judged"] == 0  # cached under the student's version
 
     code, out = run("eval", "--judge", "student:helpful", "--rubric", "tone", "--db", db)
@@ -89,20 +129,42 @@ def test_distill_from_human_scores_groups_and_scale(tmp_path: Path) -> None:
     rows = []
     for line in (SAMPLE / "interactions.jsonl").read_text().splitlines()[:300]:
         record = json.loads(line)
-        rows.append({"id": record["id"], "input": record["input"], "output": record["output"],
-                     "human": 1 if planted[record["id"]] else 4, "group": record["feature"] + record["id"][-1]})
+        rows.append(
+            {
+                "id": record["id"],
+                "input": record["input"],
+                "output": record["output"],
+                "human": 1 if planted[record["id"]] else 4,
+                "group": record["feature"] + record["id"][-1],
+            }
+        )
     path = tmp_path / "rated.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     db = str(tmp_path / "s.duckdb")
-    code, out = run("distill", "--rubric", "helpfulness", "--human", str(path), "--human-scale", "1-4",
-                    "--name", "h", "--db", db, "--format", "json")
+    code, out = run(
+        "distill",
+        "--rubric",
+        "helpfulness",
+        "--human",
+        str(path),
+        "--human-scale",
+        "1-4",
+        "--name",
+        "h",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
     assert code == 0, out
     trained = json.loads(out)
     assert trained["n"] == 300 and trained["teacher"].startswith("human:") and trained["cv"]["grouped"]["groups"] > 0
 
 
 def test_distill_needs_rows_and_says_how(tmp_path: Path) -> None:
-    code, out = run("distill", "--rubric", "tone", "--teacher", "openai:none", "--name", "x", "--db", str(tmp_path / "e.duckdb"))
+    code, out = run(
+        "distill", "--rubric", "tone", "--teacher", "openai:none", "--name", "x", "--db", str(tmp_path / "e.duckdb")
+    )
     assert code == 1 and "only 0 training rows" in out and "critic eval --judge openai:none" in out
     code, out = run("distill", "--rubric", "tone", "--name", "x")
     assert code == 2 and "--teacher" in out
@@ -110,13 +172,31 @@ def test_distill_needs_rows_and_says_how(tmp_path: Path) -> None:
     assert code == 1 and "no student 'nobody'" in out
 
 
-def test_cascade_pays_the_judge_only_for_escalated_and_audited_items(teacher_db: Path, trained: dict,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cascade_pays_the_judge_only_for_escalated_and_audited_items(
+    teacher_db: Path, trained: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The student judges all 200; a second judge (the loopback provider) gets 20% + the audit share; a re-run calls nobody."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     db = str(teacher_db)
-    args = ("eval", "--cascade", "student:helpful", "--judge", "openai:second", "--rubric", "helpfulness",
-            "--limit", "200", "--escalate", "0.2", "--audit", "0.1", "--db", db, "--format", "json")
+    args = (
+        "eval",
+        "--cascade",
+        "student:helpful",
+        "--judge",
+        "openai:second",
+        "--rubric",
+        "helpfulness",
+        "--limit",
+        "200",
+        "--escalate",
+        "0.2",
+        "--audit",
+        "0.1",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
     with ProviderServer() as server:
         code, out = run(*args, "--base-url", server.url)
         assert code == 0, out
@@ -131,8 +211,7 @@ def test_cascade_pays_the_judge_only_for_escalated_and_audited_items(teacher_db:
         assert code == 0 and server.stats.calls == first["teacher_calls"]  # nothing new to pay for
         assert json.loads(out)["cascade"]["escalated"] == 40
     with Store.open(db) as store:
-        widest = store.con.execute(
-            "SELECT count(*) FROM judgments WHERE judge = 'openai:second'").fetchone()[0]
+        widest = store.con.execute("SELECT count(*) FROM judgments WHERE judge = 'openai:second'").fetchone()[0]
         history = store.con.execute("SELECT judge, source FROM calibrations").fetchall()
     assert widest == first["escalated"] + first["audited"]
     assert history == [(f"student:helpful@{trained['version']}", "cascade audit vs openai:second")]

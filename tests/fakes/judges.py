@@ -18,9 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 # Which planted modes each rubric can see; nothing sees "truncated" (a judge reads the partial text as fine).
-SEES = {"accuracy": {"invented_numbers", "wrong_language"},
-        "helpfulness": {"refusal", "wrong_language"},
-        "tone": {"rude_tone"}}
+SEES = {
+    "accuracy": {"invented_numbers", "wrong_language"},
+    "helpfulness": {"refusal", "wrong_language"},
+    "tone": {"rude_tone"},
+}
 NOISE = (-2, -1, -1, 0, 0, 0, 0, 1, 1, 2)  # label offsets, drawn uniformly: ±2 one time in five
 MISS = 0.25  # share of visible failures the judge misses anyway
 
@@ -37,8 +39,9 @@ def planted_modes(folder: Path) -> dict[str, str]:
     return modes
 
 
-def noisy_judge(modes: dict[str, str], *, seed: int = 0, sees: dict[str, set[str]] | None = None,
-                miss: float = MISS) -> Callable[[str], str]:
+def noisy_judge(
+    modes: dict[str, str], *, seed: int = 0, sees: dict[str, set[str]] | None = None, miss: float = MISS
+) -> Callable[[str], str]:
     """A reply function for ProviderServer: one label per prompt, deterministic for a prompt and seed."""
     sees = SEES if sees is None else sees
 

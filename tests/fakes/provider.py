@@ -37,8 +37,10 @@ MALFORMED: dict[str, bytes] = {
     "content_number": b'{"choices": [{"message": {"role": "assistant", "content": 7}}]}',
     "usage_str": b'{"choices": [{"message": {"content": "5"}}], "usage": "lots"}',
     "usage_negative": b'{"choices": [{"message": {"content": "5"}}], "usage": {"prompt_tokens": -3}}',
-    "logprob_str": (b'{"choices": [{"message": {"content": "5"}, "logprobs": {"content": [{"token": "5", '
-                    b'"logprob": "high", "top_logprobs": [{"token": "5", "logprob": "high"}]}]}}]}'),
+    "logprob_str": (
+        b'{"choices": [{"message": {"content": "5"}, "logprobs": {"content": [{"token": "5", '
+        b'"logprob": "high", "top_logprobs": [{"token": "5", "logprob": "high"}]}]}}]}'
+    ),
     "truncated_json": b'{"choices": [{"message": {"content": "5"',
 }
 # Replies that are not a label, sent with top log-probabilities that still put mass on 1-7.
@@ -66,9 +68,18 @@ class Stats:
 class ProviderServer:
     """Start with `with ProviderServer() as server:`; `server.url` is the base URL (…/v1)."""
 
-    def __init__(self, *, latency_s: float = 0.0, reply: Reply = digit_reply, logprobs: bool = True,
-                 fault_rate: float = 0.0, seed: int = 0, stall_s: float = 5.0, port: int = 0,
-                 keep_prompts: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        latency_s: float = 0.0,
+        reply: Reply = digit_reply,
+        logprobs: bool = True,
+        fault_rate: float = 0.0,
+        seed: int = 0,
+        stall_s: float = 5.0,
+        port: int = 0,
+        keep_prompts: bool = True,
+    ) -> None:
         self.latency_s, self.reply, self.logprobs = latency_s, reply, logprobs
         self.fault_rate, self.stall_s, self.keep_prompts = fault_rate, stall_s, keep_prompts
         self.rng = random.Random(seed)
@@ -125,8 +136,10 @@ class ProviderServer:
                 kind = "application/octet-stream" if raw else "application/json"
                 kind = extra.pop("content-type", kind)
                 hdrs = "".join(f"{k}: {v}\r\n" for k, v in extra.items())
-                writer.write(f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(data)}\r\n"
-                             f"{hdrs}\r\n".encode() + data)
+                writer.write(
+                    f"HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {len(data)}\r\n{hdrs}\r\n".encode()
+                    + data
+                )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
@@ -140,7 +153,9 @@ class ProviderServer:
             return self.rng.choice(["429", "500", "timeout", "garbage"])
         return None
 
-    async def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], Any]:
+    async def _handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], Any]:
         if "/batches" in path or path.startswith("/v1/files"):
             return self.batches.handle(method, path, headers, body)
         request = json.loads(body or b"{}")
@@ -186,8 +201,15 @@ class ProviderServer:
         self.clients.setdefault(_key(headers), Stats()).output_tokens += tokens
         return tokens
 
-    def _openai(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool,
-                fault_text: str | None = None, fault: str | None = None) -> tuple[int, dict[str, str], Any]:
+    def _openai(
+        self,
+        request: dict[str, Any],
+        headers: dict[str, str],
+        *,
+        garbage: bool,
+        fault_text: str | None = None,
+        fault: str | None = None,
+    ) -> tuple[int, dict[str, str], Any]:
         if not headers.get("authorization", "").startswith("Bearer "):
             return 401, {}, {"error": {"message": "no key"}}
         prompt = self._prompt(request, headers)
@@ -197,28 +219,58 @@ class ProviderServer:
         out_tokens = self._replied(headers, text)
         limit = request.get("max_tokens") or request.get("max_completion_tokens")
         finish = "length" if limit and out_tokens >= limit else "stop"
-        choice: dict[str, Any] = {"index": 0, "finish_reason": finish,
-                                  "message": {"role": "assistant", "content": text}, "logprobs": None}
+        choice: dict[str, Any] = {
+            "index": 0,
+            "finish_reason": finish,
+            "message": {"role": "assistant", "content": text},
+            "logprobs": None,
+        }
         if request.get("logprobs"):
             if not self.logprobs:
-                return 400, {}, {"error": {"message": "This model does not support logprobs", "type": "invalid_request_error"}}
+                return (
+                    400,
+                    {},
+                    {"error": {"message": "This model does not support logprobs", "type": "invalid_request_error"}},
+                )
             tops = _tops(text) if fault_text is None else _tops("7") + [{"token": text, "logprob": -0.01}]
             if fault == "odd_tokens":  # digits that are no label as written: superscript, Arabic-Indic, padded
                 tops = [{"token": "²", "logprob": -0.5}, {"token": "٥", "logprob": -0.7}, *_tops(text)]
             choice["logprobs"] = {"content": [{"token": text, "logprob": -0.1, "bytes": None, "top_logprobs": tops}]}
-        return 200, {}, {"id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": request.get("model"),
-                         "choices": [choice], "usage": {"prompt_tokens": count_tokens(prompt),
-                                                        "completion_tokens": out_tokens, "total_tokens": 0}}
+        return (
+            200,
+            {},
+            {
+                "id": "chatcmpl-x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": request.get("model"),
+                "choices": [choice],
+                "usage": {"prompt_tokens": count_tokens(prompt), "completion_tokens": out_tokens, "total_tokens": 0},
+            },
+        )
 
-    def _anthropic(self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool) -> tuple[int, dict[str, str], Any]:
+    def _anthropic(
+        self, request: dict[str, Any], headers: dict[str, str], *, garbage: bool
+    ) -> tuple[int, dict[str, str], Any]:
         if not (headers.get("x-api-key") or headers.get("authorization")):
             return 401, {}, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}}
         prompt = self._prompt(request, headers)
         text = "Well" if garbage else self.reply(prompt)
         out_tokens = self._replied(headers, text)
-        return 200, {}, {"id": "msg_x", "type": "message", "role": "assistant", "model": request.get("model"),
-                         "content": [{"type": "text", "text": text}], "stop_reason": "max_tokens",
-                         "stop_sequence": None, "usage": {"input_tokens": count_tokens(prompt), "output_tokens": out_tokens}}
+        return (
+            200,
+            {},
+            {
+                "id": "msg_x",
+                "type": "message",
+                "role": "assistant",
+                "model": request.get("model"),
+                "content": [{"type": "text", "text": text}],
+                "stop_reason": "max_tokens",
+                "stop_sequence": None,
+                "usage": {"input_tokens": count_tokens(prompt), "output_tokens": out_tokens},
+            },
+        )
 
 
 class BatchAPI:
@@ -259,8 +311,19 @@ class BatchAPI:
             if b'name="file"' in head:
                 file_id = f"file-{len(self.files) + 1}"
                 self.files[file_id] = content.rstrip(b"\r\n")
-                return 200, {}, {"id": file_id, "object": "file", "bytes": len(content), "created_at": 0,
-                                 "filename": "batch.jsonl", "purpose": "batch", "status": "processed"}
+                return (
+                    200,
+                    {},
+                    {
+                        "id": file_id,
+                        "object": "file",
+                        "bytes": len(content),
+                        "created_at": 0,
+                        "filename": "batch.jsonl",
+                        "purpose": "batch",
+                        "status": "processed",
+                    },
+                )
         return 400, {}, {"error": {"message": "no file part"}}
 
     def _openai_create(self, headers: dict[str, str], request: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
@@ -269,18 +332,36 @@ class BatchAPI:
         for line in lines:
             self.server.stats.calls += 1  # each request in a batch is one call
             status, _, payload = self.server._openai(line["body"], headers, garbage=False)
-            out.append({"id": f"req-{line['custom_id']}", "custom_id": line["custom_id"], "error": None,
-                        "response": {"status_code": status, "request_id": "r", "body": payload}})
+            out.append(
+                {
+                    "id": f"req-{line['custom_id']}",
+                    "custom_id": line["custom_id"],
+                    "error": None,
+                    "response": {"status_code": status, "request_id": "r", "body": payload},
+                }
+            )
         file_id = f"file-out-{len(self.files) + 1}"
         self.files[file_id] = "".join(json.dumps(o) + "\n" for o in out).encode()
         batch_id = self._new("batch")
         counts = {"total": len(lines), "completed": len(lines), "failed": 0}
-        running = {"id": batch_id, "object": "batch", "endpoint": request["endpoint"], "errors": None,
-                   "input_file_id": request["input_file_id"], "completion_window": request["completion_window"],
-                   "status": "in_progress", "output_file_id": None, "error_file_id": None, "created_at": 0,
-                   "request_counts": counts}
-        self.batches[batch_id] = {"object": running, "ended": {**running, "status": "completed",
-                                                               "output_file_id": file_id}, "polls": 0}
+        running = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": request["endpoint"],
+            "errors": None,
+            "input_file_id": request["input_file_id"],
+            "completion_window": request["completion_window"],
+            "status": "in_progress",
+            "output_file_id": None,
+            "error_file_id": None,
+            "created_at": 0,
+            "request_counts": counts,
+        }
+        self.batches[batch_id] = {
+            "object": running,
+            "ended": {**running, "status": "completed", "output_file_id": file_id},
+            "polls": 0,
+        }
         return 200, {}, running
 
     def _anthropic_create(self, headers: dict[str, str], request: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
@@ -291,15 +372,31 @@ class BatchAPI:
             results.append({"custom_id": entry["custom_id"], "result": {"type": "succeeded", "message": message}})
         batch_id = self._new("msgbatch")
         counts = {"processing": len(results), "succeeded": 0, "errored": 0, "canceled": 0, "expired": 0}
-        running = {"id": batch_id, "type": "message_batch", "processing_status": "in_progress",
-                   "request_counts": counts, "created_at": "2026-11-28T00:00:00Z",
-                   "expires_at": "2026-11-29T00:00:00Z", "ended_at": None, "cancel_initiated_at": None,
-                   "archived_at": None, "results_url": None}
-        ended = {**running, "processing_status": "ended", "ended_at": "2026-11-28T01:00:00Z",
-                 "request_counts": {**counts, "processing": 0, "succeeded": len(results)},
-                 "results_url": f"{self.server.root}/v1/messages/batches/{batch_id}/results"}
-        self.batches[batch_id] = {"object": running, "ended": ended, "polls": 0,
-                                  "results": "".join(json.dumps(r) + "\n" for r in results).encode()}
+        running = {
+            "id": batch_id,
+            "type": "message_batch",
+            "processing_status": "in_progress",
+            "request_counts": counts,
+            "created_at": "2026-11-28T00:00:00Z",
+            "expires_at": "2026-11-29T00:00:00Z",
+            "ended_at": None,
+            "cancel_initiated_at": None,
+            "archived_at": None,
+            "results_url": None,
+        }
+        ended = {
+            **running,
+            "processing_status": "ended",
+            "ended_at": "2026-11-28T01:00:00Z",
+            "request_counts": {**counts, "processing": 0, "succeeded": len(results)},
+            "results_url": f"{self.server.root}/v1/messages/batches/{batch_id}/results",
+        }
+        self.batches[batch_id] = {
+            "object": running,
+            "ended": ended,
+            "polls": 0,
+            "results": "".join(json.dumps(r) + "\n" for r in results).encode(),
+        }
         return 200, {}, running
 
     def _poll(self, batch_id: str) -> dict[str, Any]:

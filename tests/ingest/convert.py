@@ -33,8 +33,10 @@ def _ns(ts: str) -> int:
 def _hex_ids(value: Any) -> Any:
     """Protobuf's JSON mapping writes bytes as base64; OTLP JSON requires hex trace and span ids."""
     if isinstance(value, dict):
-        return {k: base64.b64decode(v).hex() if k in ("traceId", "spanId", "parentSpanId") and v else _hex_ids(v)
-                for k, v in value.items()}
+        return {
+            k: base64.b64decode(v).hex() if k in ("traceId", "spanId", "parentSpanId") and v else _hex_ids(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_hex_ids(v) for v in value]
     return value
@@ -55,11 +57,22 @@ def to_otlp(rows: list[dict[str, Any]], path: Path, *, per_request: int = 50, he
             span.set_attribute("gen_ai.operation.name", "chat")
             span.set_attribute("gen_ai.request.model", r["model"])
             span.set_attribute("gen_ai.conversation.id", r["session_id"])
-            span.set_attribute("gen_ai.input.messages", json.dumps(
-                [{"role": "user", "parts": [{"type": "text", "content": r["input"]}]}]))
-            span.set_attribute("gen_ai.output.messages", json.dumps(
-                [{"role": "assistant", "parts": [{"type": "text", "content": r["output"]}],
-                  "finish_reason": r["finish_reason"]}]))
+            span.set_attribute(
+                "gen_ai.input.messages",
+                json.dumps([{"role": "user", "parts": [{"type": "text", "content": r["input"]}]}]),
+            )
+            span.set_attribute(
+                "gen_ai.output.messages",
+                json.dumps(
+                    [
+                        {
+                            "role": "assistant",
+                            "parts": [{"type": "text", "content": r["output"]}],
+                            "finish_reason": r["finish_reason"],
+                        }
+                    ]
+                ),
+            )
             span.set_attribute("gen_ai.response.finish_reasons", [r["finish_reason"]])
             span.set_attribute("gen_ai.usage.input_tokens", r["input_tokens"])
             span.set_attribute("gen_ai.usage.output_tokens", r["output_tokens"])
@@ -68,7 +81,7 @@ def to_otlp(rows: list[dict[str, Any]], path: Path, *, per_request: int = 50, he
             retriever.end(end_time=start + 1000)
         spans = exporter.get_finished_spans()
         for i in range(0, len(spans), per_request * 2):
-            request = MessageToDict(encode_spans(spans[i:i + per_request * 2]))
+            request = MessageToDict(encode_spans(spans[i : i + per_request * 2]))
             lines.append(json.dumps(_hex_ids(request) if hex_ids else request))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -76,29 +89,73 @@ def to_otlp(rows: list[dict[str, Any]], path: Path, *, per_request: int = 50, he
 
 def to_langfuse(rows: list[dict[str, Any]], events: list[dict[str, Any]], path: Path) -> Path:
     """API pages of traces, observations and scores (thumbs → a boolean `user-feedback` score)."""
-    traces = [{"id": f"trace-{r['id']}", "timestamp": r["ts"], "name": r["feature"], "sessionId": r["session_id"],
-               "userId": r["user_id"], "tags": [], "htmlPath": f"/project/p/traces/trace-{r['id']}"} for r in rows]
+    traces = [
+        {
+            "id": f"trace-{r['id']}",
+            "timestamp": r["ts"],
+            "name": r["feature"],
+            "sessionId": r["session_id"],
+            "userId": r["user_id"],
+            "tags": [],
+            "htmlPath": f"/project/p/traces/trace-{r['id']}",
+        }
+        for r in rows
+    ]
     observations = []
     for r in rows:
         start = datetime.fromisoformat(r["ts"])
         end = start + timedelta(milliseconds=r["latency_ms"])
-        observations.append({
-            "id": r["id"], "traceId": f"trace-{r['id']}", "type": "GENERATION", "name": "answer",
-            "startTime": start.isoformat().replace("+00:00", "Z"), "endTime": end.isoformat().replace("+00:00", "Z"),
-            "model": r["model"], "input": [{"role": "user", "content": r["input"]}],
-            "output": {"role": "assistant", "content": r["output"]},
-            "usageDetails": {"input": r["input_tokens"], "output": r["output_tokens"],
-                             "total": r["input_tokens"] + r["output_tokens"]},
-            "calculatedTotalCost": r["cost_usd"], "promptName": "support", "promptVersion": 3,
-            "metadata": r["metadata"], "level": "DEFAULT"})
-        observations.append({"id": f"span-{r['id']}", "traceId": f"trace-{r['id']}", "type": "SPAN",
-                             "name": "retrieve", "startTime": r["ts"]})  # no generation: skipped
-    scores = [{"id": f"score-{n}", "traceId": f"trace-{e['interaction_id']}", "observationId": e["interaction_id"],
-               "name": "user-feedback", "value": 1 if e["kind"] == "thumb_up" else 0, "dataType": "BOOLEAN",
-               "source": "API", "timestamp": e["ts"], "comment": None}
-              for n, e in enumerate(events) if e["kind"] in ("thumb_up", "thumb_down")]
-    pages = [{"data": chunk, "meta": {"page": 1, "limit": 500, "totalItems": len(chunk), "totalPages": 1}}
-             for chunk in (traces, observations[: len(observations) // 2], observations[len(observations) // 2:])]
+        observations.append(
+            {
+                "id": r["id"],
+                "traceId": f"trace-{r['id']}",
+                "type": "GENERATION",
+                "name": "answer",
+                "startTime": start.isoformat().replace("+00:00", "Z"),
+                "endTime": end.isoformat().replace("+00:00", "Z"),
+                "model": r["model"],
+                "input": [{"role": "user", "content": r["input"]}],
+                "output": {"role": "assistant", "content": r["output"]},
+                "usageDetails": {
+                    "input": r["input_tokens"],
+                    "output": r["output_tokens"],
+                    "total": r["input_tokens"] + r["output_tokens"],
+                },
+                "calculatedTotalCost": r["cost_usd"],
+                "promptName": "support",
+                "promptVersion": 3,
+                "metadata": r["metadata"],
+                "level": "DEFAULT",
+            }
+        )
+        observations.append(
+            {
+                "id": f"span-{r['id']}",
+                "traceId": f"trace-{r['id']}",
+                "type": "SPAN",
+                "name": "retrieve",
+                "startTime": r["ts"],
+            }
+        )  # no generation: skipped
+    scores = [
+        {
+            "id": f"score-{n}",
+            "traceId": f"trace-{e['interaction_id']}",
+            "observationId": e["interaction_id"],
+            "name": "user-feedback",
+            "value": 1 if e["kind"] == "thumb_up" else 0,
+            "dataType": "BOOLEAN",
+            "source": "API",
+            "timestamp": e["ts"],
+            "comment": None,
+        }
+        for n, e in enumerate(events)
+        if e["kind"] in ("thumb_up", "thumb_down")
+    ]
+    pages = [
+        {"data": chunk, "meta": {"page": 1, "limit": 500, "totalItems": len(chunk), "totalPages": 1}}
+        for chunk in (traces, observations[: len(observations) // 2], observations[len(observations) // 2 :])
+    ]
     lines = [json.dumps(p) for p in pages] + [json.dumps(s) for s in scores]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -109,20 +166,55 @@ def to_litellm(rows: list[dict[str, Any]], path: Path) -> Path:
     lines = []
     for r in rows:
         start = datetime.fromisoformat(r["ts"]).timestamp()
-        lines.append(json.dumps({
-            "id": r["id"], "trace_id": f"trace-{r['id']}", "call_type": "acompletion", "status": "success",
-            "response_cost": r["cost_usd"], "total_tokens": r["input_tokens"] + r["output_tokens"],
-            "prompt_tokens": r["input_tokens"], "completion_tokens": r["output_tokens"],
-            "startTime": start, "endTime": start + r["latency_ms"] / 1000, "completionStartTime": start,
-            "model": r["model"], "model_id": "m-1", "model_group": r["model"], "api_base": "https://api.openai.com/v1",
-            "metadata": {"user_api_key_user_id": r["user_id"], "session_id": r["session_id"], "feature": r["feature"],
-                         "user_api_key_team_alias": "support", "spend_logs_metadata": None},
-            "cache_hit": False, "cache_key": None, "saved_cache_cost": 0.0, "request_tags": [],
-            "end_user": r["user_id"], "requester_ip_address": "",
-            "messages": [{"role": "user", "content": r["input"]}],
-            "response": {"id": "chatcmpl-1", "object": "chat.completion", "model": r["model"],
-                         "choices": [{"index": 0, "finish_reason": r["finish_reason"],
-                                      "message": {"role": "assistant", "content": r["output"]}}]},
-            "model_parameters": {"temperature": 0.2}, "hidden_params": {}, "error_str": None}))
+        lines.append(
+            json.dumps(
+                {
+                    "id": r["id"],
+                    "trace_id": f"trace-{r['id']}",
+                    "call_type": "acompletion",
+                    "status": "success",
+                    "response_cost": r["cost_usd"],
+                    "total_tokens": r["input_tokens"] + r["output_tokens"],
+                    "prompt_tokens": r["input_tokens"],
+                    "completion_tokens": r["output_tokens"],
+                    "startTime": start,
+                    "endTime": start + r["latency_ms"] / 1000,
+                    "completionStartTime": start,
+                    "model": r["model"],
+                    "model_id": "m-1",
+                    "model_group": r["model"],
+                    "api_base": "https://api.openai.com/v1",
+                    "metadata": {
+                        "user_api_key_user_id": r["user_id"],
+                        "session_id": r["session_id"],
+                        "feature": r["feature"],
+                        "user_api_key_team_alias": "support",
+                        "spend_logs_metadata": None,
+                    },
+                    "cache_hit": False,
+                    "cache_key": None,
+                    "saved_cache_cost": 0.0,
+                    "request_tags": [],
+                    "end_user": r["user_id"],
+                    "requester_ip_address": "",
+                    "messages": [{"role": "user", "content": r["input"]}],
+                    "response": {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion",
+                        "model": r["model"],
+                        "choices": [
+                            {
+                                "index": 0,
+                                "finish_reason": r["finish_reason"],
+                                "message": {"role": "assistant", "content": r["output"]},
+                            }
+                        ],
+                    },
+                    "model_parameters": {"temperature": 0.2},
+                    "hidden_params": {},
+                    "error_str": None,
+                }
+            )
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -18,15 +18,19 @@ from tests.conftest import SAMPLE
 from tests.ingest.convert import to_langfuse, to_litellm, to_otlp
 
 ROWS = [json.loads(line) for line in (SAMPLE / "interactions.jsonl").read_text().splitlines()][:300]
-EVENTS = [e for e in (json.loads(line) for line in (SAMPLE / "events.jsonl").read_text().splitlines())
-          if e["interaction_id"] in {r["id"] for r in ROWS}]
+EVENTS = [
+    e
+    for e in (json.loads(line) for line in (SAMPLE / "events.jsonl").read_text().splitlines())
+    if e["interaction_id"] in {r["id"] for r in ROWS}
+]
 FIELDS = "ts, output, round(latency_ms, 3), input_tokens, output_tokens, model, feature, finish_reason, session_id"
 
 
 def content(store: Store, by_id: bool) -> list[tuple[Any, ...]]:
     key = "id, " if by_id else ""
-    return store.con.execute(f"SELECT {key}{FIELDS}, round(coalesce(cost_usd, -1), 9) FROM interactions "
-                             "ORDER BY ts, output").fetchall()
+    return store.con.execute(
+        f"SELECT {key}{FIELDS}, round(coalesce(cost_usd, -1), 9) FROM interactions ORDER BY ts, output"
+    ).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +53,10 @@ def test_otel_genai_spans_round_trip(original: Path, tmp_path: Path) -> None:
         assert result.skipped_by_reason == {"otel span with no GenAI attributes": len(ROWS)}
         got = [r[:-1] + (-1,) for r in content(store, by_id=False)]  # OTel GenAI has no cost attribute
         inputs = store.con.execute("SELECT input FROM interactions ORDER BY ts, output").fetchall()
-        source = store.con.execute("SELECT metadata->'source'->>'format', length(metadata->'source'->>'span_id'), "
-                                   "id = metadata->'source'->>'span_id' FROM interactions LIMIT 1").fetchone()
+        source = store.con.execute(
+            "SELECT metadata->'source'->>'format', length(metadata->'source'->>'span_id'), "
+            "id = metadata->'source'->>'span_id' FROM interactions LIMIT 1"
+        ).fetchone()
     with Store.open(original) as store:
         want = [r[:-1] + (-1,) for r in content(store, by_id=False)]
         want_inputs = store.con.execute("SELECT input FROM interactions ORDER BY ts, output").fetchall()
@@ -73,12 +79,16 @@ def test_langfuse_observations_and_scores_round_trip(original: Path, tmp_path: P
         assert (result.interactions, result.skipped) == (len(ROWS), len(ROWS))
         got = content(store, by_id=True)
         got_events = store.con.execute("SELECT interaction_id, kind, ts FROM events ORDER BY ALL").fetchall()
-        extra = store.con.execute("SELECT prompt_version, metadata->>'app_version', metadata->'source'->>'trace_id' "
-                                  "FROM interactions WHERE id = ?", [ROWS[0]["id"]]).fetchone()
+        extra = store.con.execute(
+            "SELECT prompt_version, metadata->>'app_version', metadata->'source'->>'trace_id' "
+            "FROM interactions WHERE id = ?",
+            [ROWS[0]["id"]],
+        ).fetchone()
     with Store.open(original) as store:
         want = [r[:8] + (None,) + r[9:] for r in content(store, by_id=True)]  # Langfuse has no finish_reason
-        want_events = store.con.execute("SELECT interaction_id, kind, ts FROM events WHERE kind IN "
-                                        "('thumb_up', 'thumb_down') ORDER BY ALL").fetchall()
+        want_events = store.con.execute(
+            "SELECT interaction_id, kind, ts FROM events WHERE kind IN ('thumb_up', 'thumb_down') ORDER BY ALL"
+        ).fetchall()
     assert got == want and got_events == want_events and len(got_events) > 10
     assert extra == ("support@3", ROWS[0]["metadata"]["app_version"], f"trace-{ROWS[0]['id']}")
 
@@ -95,10 +105,25 @@ def test_litellm_payloads_round_trip(original: Path, tmp_path: Path) -> None:
 
 def test_langfuse_scores_that_are_not_feedback_keep_their_name(tmp_path: Path) -> None:
     path = tmp_path / "scores.jsonl"
-    obs = {"id": "g1", "traceId": "t1", "type": "GENERATION", "startTime": "2026-11-02T10:00:00Z",
-           "endTime": "2026-11-02T10:00:01Z", "model": "m", "input": "q", "output": "a"}
-    score = {"id": "s1", "traceId": "t1", "name": "hallucination", "value": 0.8, "dataType": "NUMERIC",
-             "source": "EVAL", "timestamp": "2026-11-02T10:05:00Z"}
+    obs = {
+        "id": "g1",
+        "traceId": "t1",
+        "type": "GENERATION",
+        "startTime": "2026-11-02T10:00:00Z",
+        "endTime": "2026-11-02T10:00:01Z",
+        "model": "m",
+        "input": "q",
+        "output": "a",
+    }
+    score = {
+        "id": "s1",
+        "traceId": "t1",
+        "name": "hallucination",
+        "value": 0.8,
+        "dataType": "NUMERIC",
+        "source": "EVAL",
+        "timestamp": "2026-11-02T10:05:00Z",
+    }
     thumbs = {**score, "id": "s2", "name": "thumbs", "value": -1}
     path.write_text("\n".join(json.dumps(x) for x in (obs, score, thumbs)) + "\n")
     with Store.open(tmp_path / "critic.duckdb") as store:

@@ -37,10 +37,14 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _snapshot(path: Path) -> tuple[object, ...]:
     with Store.open(path) as store:
         con = store.con
-        return tuple(con.execute(sql).fetchone() for sql in (
-            "SELECT count(*), sum(hash(id, ts, output, metadata::VARCHAR)) FROM interactions",
-            "SELECT count(*), sum(hash(interaction_id, kind, ts)) FROM events",
-            "SELECT count(*) FROM judgments"))
+        return tuple(
+            con.execute(sql).fetchone()
+            for sql in (
+                "SELECT count(*), sum(hash(id, ts, output, metadata::VARCHAR)) FROM interactions",
+                "SELECT count(*), sum(hash(interaction_id, kind, ts)) FROM events",
+                "SELECT count(*) FROM judgments",
+            )
+        )
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))

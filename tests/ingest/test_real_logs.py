@@ -47,8 +47,14 @@ GROUPS = {
 def produced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh production by the installed instrumentation packages (about 15 s)."""
     out = tmp_path_factory.mktemp("realtraffic")
-    done = subprocess.run([sys.executable, "-m", "tests.realtraffic.produce", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.realtraffic.produce", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return out
 
@@ -81,8 +87,9 @@ def _call_keys(folder: Path, group: str, call: dict[str, Any]) -> list[str]:
 def _documents_logged(folder: Path, group: str, call: dict[str, Any]) -> bool:
     """Whether a span of the call's trace holds the retrieved documents in its own attributes."""
     text = "\n".join((folder / f).read_text() for f in GROUPS[group])
-    return bool(call["documents"]) and ("retrieval.documents.0.document.content" in text
-                                        or "gen_ai.retrieval.documents" in text)
+    return bool(call["documents"]) and (
+        "retrieval.documents.0.document.content" in text or "gen_ai.retrieval.documents" in text
+    )
 
 
 @pytest.mark.parametrize("group", sorted(GROUPS))
@@ -98,7 +105,9 @@ def test_every_llm_call_is_accounted_for(folder: Path, group: str, tmp_path: Pat
             found = [rows[k] for k in keys if k in rows]
             assert len(found) == 1, (call["scenario"], keys)
             _check_call(found[0], call, documents=_documents_logged(folder, group, call))
-        judged = {w.interaction_id for w in select_work(store, [builtin_rubrics()["helpfulness"]], "local", Selection())}
+        judged = {
+            w.interaction_id for w in select_work(store, [builtin_rubrics()["helpfulness"]], "local", Selection())
+        }
         never = {r["id"] for r in rows.values() if r["finish_reason"] == "error" or not r["has_content"]}
         assert never and not judged & never and judged | never == {r["id"] for r in rows.values()}
 
@@ -142,7 +151,10 @@ def test_skipped_records_are_counted_by_reason_and_strict_refuses_them(tmp_path:
     ok = CliRunner().invoke(cli, ["ingest", "--db", str(tmp_path / "a.duckdb"), "--format", "json", str(path)])
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["skipped_by_reason"] == {
-        "openinference CHAIN span": 1, "openinference RETRIEVER span": 1, "openinference TOOL span": 1}
+        "openinference CHAIN span": 1,
+        "openinference RETRIEVER span": 1,
+        "openinference TOOL span": 1,
+    }
     strict = CliRunner().invoke(cli, ["ingest", "--db", str(tmp_path / "b.duckdb"), "--strict", str(path)])
     assert strict.exit_code == 1
     assert f"{path}:" in strict.stderr and "openinference" in strict.stderr and "--strict" in strict.stderr
@@ -156,12 +168,16 @@ def test_failed_calls_get_their_own_problem_in_triage(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["ingest", "--db", db, str(RECORDED / "openai_v2_span_only.jsonl")]).exit_code == 0
     assert runner.invoke(cli, ["label", "--db", db]).exit_code == 0
     with Store.open(db) as store:
-        failed = store.con.execute("SELECT l.p_bad, l.drivers FROM labels l JOIN interactions i ON i.id = l.interaction_id "
-                                   "WHERE i.finish_reason = 'error'").fetchall()
+        failed = store.con.execute(
+            "SELECT l.p_bad, l.drivers FROM labels l JOIN interactions i ON i.id = l.interaction_id "
+            "WHERE i.finish_reason = 'error'"
+        ).fetchall()
     assert len(failed) == 3 and all(p == 1.0 and json.loads(d) == ["failed call"] for p, d in failed)
     out = tmp_path / "reports"
-    result = runner.invoke(cli, ["triage", "--db", db, "--out", str(out), "--format", "json",
-                                 "--since", "2000-01-01", "--until", "2099-01-01"])
+    result = runner.invoke(
+        cli,
+        ["triage", "--db", db, "--out", str(out), "--format", "json", "--since", "2000-01-01", "--until", "2099-01-01"],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(next(out.rglob("report.json")).read_text())
     assert any(c["signature"] == "failed" and c["size"] == 3 for c in report["clusters"]), report["clusters"]

@@ -14,30 +14,45 @@ from hypothesis import strategies as st
 
 from critic.ingest import shapes
 
-TEXT = st.sampled_from(["", "hi", " [1, 2]", "[{\"function\": {\"name\": \"f\"}}]", "{\"a\": 1}", "é ü", "  x\n"])
+TEXT = st.sampled_from(["", "hi", " [1, 2]", '[{"function": {"name": "f"}}]', '{"a": 1}', "é ü", "  x\n"])
 PART = st.one_of(
     st.fixed_dictionaries({"type": st.just("text"), "content": TEXT}),
-    st.fixed_dictionaries({"type": st.sampled_from(["text", "image", "tool_call"]), "content": TEXT},
-                          optional={"name": st.just("f"), "text": TEXT}),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["text", "image", "tool_call"]), "content": TEXT},
+        optional={"name": st.just("f"), "text": TEXT},
+    ),
     TEXT,
 )
 MESSAGE = st.fixed_dictionaries(
     {"role": st.sampled_from(["user", "assistant", "system", "tool", "model", "human", "developer"])},
-    optional={"content": st.one_of(TEXT, st.none(), st.lists(PART, max_size=2)), "parts": st.lists(PART, max_size=3),
-              "name": st.just("bob"), "finish_reason": st.just("stop"), "refusal": st.none(),
-              "tool_calls": st.just([{"function": {"name": "f", "arguments": "{\"a\": 1}"}}])},
+    optional={
+        "content": st.one_of(TEXT, st.none(), st.lists(PART, max_size=2)),
+        "parts": st.lists(PART, max_size=3),
+        "name": st.just("bob"),
+        "finish_reason": st.just("stop"),
+        "refusal": st.none(),
+        "tool_calls": st.just([{"function": {"name": "f", "arguments": '{"a": 1}'}}]),
+    },
 )
 VALUE = st.one_of(
-    TEXT, st.none(), MESSAGE, st.lists(MESSAGE, max_size=4),
+    TEXT,
+    st.none(),
+    MESSAGE,
+    st.lists(MESSAGE, max_size=4),
     st.builds(lambda ms: {"choices": [{"message": m} for m in ms]}, st.lists(MESSAGE, max_size=2)),
     st.builds(lambda ms: json.dumps(ms), st.lists(MESSAGE, max_size=2)),
 )
 CASES: list[Any] = [
-    "plain reply", "", [{"role": "user", "content": "hi"}], [{"role": "user", "parts": [{"type": "text", "content": "a"},
-                                                                                         {"type": "text", "content": "b"}]}],
-    {"role": "assistant", "content": "ok", "refusal": None}, {"choices": [{"message": {"role": "assistant", "content": "x"}}]},
-    [{"role": "assistant", "content": "[{\"function\": {\"name\": \"f\", \"arguments\": \"{}\"}}]"}],
-    {"role": "assistant", "content": ""}, [{"role": "human", "content": "hi"}], {"role": "assistant", "parts": []},
+    "plain reply",
+    "",
+    [{"role": "user", "content": "hi"}],
+    [{"role": "user", "parts": [{"type": "text", "content": "a"}, {"type": "text", "content": "b"}]}],
+    {"role": "assistant", "content": "ok", "refusal": None},
+    {"choices": [{"message": {"role": "assistant", "content": "x"}}]},
+    [{"role": "assistant", "content": '[{"function": {"name": "f", "arguments": "{}"}}]'}],
+    {"role": "assistant", "content": ""},
+    [{"role": "human", "content": "hi"}],
+    {"role": "assistant", "parts": []},
 ]
 NAMES = ("output", "message_text", "content", "prompt", "messages")
 

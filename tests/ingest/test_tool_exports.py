@@ -37,15 +37,20 @@ def test_every_llm_call_of_an_export_is_accounted_for(folder: str, name: str, tm
     expected = json.loads((DATA / folder / "expected.json").read_text())[name]
     with Store.open(tmp_path / "critic.duckdb") as store:
         result = ingest_files(store, [str(DATA / folder / name)], Config())
-        cur = store.con.execute("SELECT *, coalesce(metadata->'source'->>'observation_id', "
-                                "metadata->'source'->>'span_id', id) AS key FROM interactions")
+        cur = store.con.execute(
+            "SELECT *, coalesce(metadata->'source'->>'observation_id', "
+            "metadata->'source'->>'span_id', id) AS key FROM interactions"
+        )
         names = [d[0] for d in cur.description]
         rows = {r[-1]: dict(zip(names, r)) for r in cur.fetchall()}
     calls = expected.get("llm_calls", [])
     assert result.interactions == len(calls) == len(rows)
     non_llm = expected.get("non_llm_observations") or {}
-    spans = len(expected.get("wrapper_spans", [])) + len(expected.get("tool_spans", [])) + len(
-        expected.get("other_spans", []))
+    spans = (
+        len(expected.get("wrapper_spans", []))
+        + len(expected.get("tool_spans", []))
+        + len(expected.get("other_spans", []))
+    )
     assert result.skipped >= sum(len(ids) for ids in non_llm.values()) + spans
     for kind, ids in non_llm.items():
         assert result.skipped_by_reason.get(f"langfuse {kind} observation") == len(ids)
@@ -74,4 +79,4 @@ def _check(row: dict[str, Any], call: dict[str, Any]) -> None:
     if outcome == "tool_calls":
         lines = row["output"].splitlines()
         tools = call["tool_calls"]
-        assert [line.split("(")[0] for line in lines[-len(tools):]] == [t["name"] for t in tools], (where, lines)
+        assert [line.split("(")[0] for line in lines[-len(tools) :]] == [t["name"] for t in tools], (where, lines)

@@ -40,7 +40,9 @@ async def _judge(spec: str, url: str, req: JudgeRequest) -> JudgeReply:
         await judge.aclose()
 
 
-def test_openai_logprobs_give_probabilities_and_expected_score(provider: ProviderServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_openai_logprobs_give_probabilities_and_expected_score(
+    provider: ProviderServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     reply = run(_judge("openai:gpt-4.1-mini", provider.url, request("Obviously, read it.")))
     assert reply.method == "logprobs" and reply.output_tokens == 1
@@ -60,7 +62,9 @@ def test_openai_without_logprobs_falls_back_to_the_label(monkeypatch: pytest.Mon
     assert v.status == "ok" and v.probs == {v.label: 1.0}
 
 
-def test_openai_sends_one_token_temperature_zero_single_prompt(provider: ProviderServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_openai_sends_one_token_temperature_zero_single_prompt(
+    provider: ProviderServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     run(_judge("openai:gpt-4.1-mini", provider.url, request()))
     assert provider.stats.prompts == [request().prompt]
@@ -73,7 +77,9 @@ def test_anthropic_label_only(provider: ProviderServer, monkeypatch: pytest.Monk
     assert verdict(reply).expected == 2.0
 
 
-@pytest.mark.parametrize(("fault", "kind"), [("429", TransientError), ("500", TransientError), ("timeout", TransientError)])
+@pytest.mark.parametrize(
+    ("fault", "kind"), [("429", TransientError), ("500", TransientError), ("timeout", TransientError)]
+)
 @pytest.mark.parametrize("spec", ["openai:gpt-4.1-mini", "anthropic:claude-haiku-4-5"])
 def test_faults_are_classified(spec: str, fault: str, kind: type, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
@@ -115,24 +121,30 @@ def test_bad_request_is_permanent(provider: ProviderServer, monkeypatch: pytest.
         run(_judge("openai:gpt-4.1-mini", provider.root + "/nope", request()))
 
 
-@pytest.mark.parametrize(("text", "label"), [("7", 7), (" 3\n", 3), ("5.", 5), ("8", None), ("7/10", None),
-                                             ("The answer is 6", None), ("", None), ("0", None)])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("7", 7), (" 3\n", 3), ("5.", 5), ("8", None), ("7/10", None), ("The answer is 6", None), ("", None), ("0", None)],
+)
 def test_parse_label_is_strict(text: str, label: int | None) -> None:
     assert parse_label(text) == label
 
 
-def test_one_judge_identity_local_aliases_store_and_query_as_local(sample_store: Store, runner: CliRunner,
-                                                                    db_path: Path) -> None:
+def test_one_judge_identity_local_aliases_store_and_query_as_local(
+    sample_store: Store, runner: CliRunner, db_path: Path
+) -> None:
     """`local:gemma-3-270m` is `local`: a judgment stored by one is found by the other, so nothing is re-judged."""
     assert canonical_spec("local:gemma-3-270m") == canonical_spec(None) == "local"
     tone = resolve_rubric("tone")
     sample_store.con.execute(
         "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, created_at) "
-        "SELECT id, 'tone', ?, 'local', 4, 4.0, 'ok', now() FROM interactions", [tone.version])
+        "SELECT id, 'tone', ?, 'local', 4, 4.0, 'ok', now() FROM interactions",
+        [tone.version],
+    )
     sample_store.close()
     for spec in ("local", "local:gemma-3-270m"):
-        result = runner.invoke(cli, ["eval", "--db", str(db_path), "--rubric", "tone", "--judge", spec, "--dry-run",
-                                     "--format", "json"])
+        result = runner.invoke(
+            cli, ["eval", "--db", str(db_path), "--rubric", "tone", "--judge", spec, "--dry-run", "--format", "json"]
+        )
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["calls"] == 0
 

@@ -21,14 +21,36 @@ def keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def batch_eval(db: Path, judge: str, provider: ProviderServer, *extra: str) -> dict[str, object]:
     url = provider.url if judge.startswith("openai") else provider.root
-    result = CliRunner().invoke(cli, ["eval", "--db", str(db), "--format", "json", "--judge", judge, "--base-url", url,
-                                      "--rubric", "tone", "--limit", "40", "--batch", "--poll-interval", "0", *extra])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+            "--judge",
+            judge,
+            "--base-url",
+            url,
+            "--rubric",
+            "tone",
+            "--limit",
+            "40",
+            "--batch",
+            "--poll-interval",
+            "0",
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("judge", ["openai:gpt-4.1-mini", "anthropic:claude-haiku-4-5"])
-def test_submit_then_resume_collects_once(sample_store: Store, db_path: Path, provider: ProviderServer, judge: str) -> None:
+def test_submit_then_resume_collects_once(
+    sample_store: Store, db_path: Path, provider: ProviderServer, judge: str
+) -> None:
     sample_store.close()
     first = batch_eval(db_path, judge, provider, "--no-wait")
     assert len(first["batches_submitted"]) == 1 and first["judged"] == 0  # submitted, nothing judged yet
@@ -54,16 +76,33 @@ def test_batch_costs_half_of_live(sample_store: Store, db_path: Path, tmp_path: 
     live_db.write_bytes(db_path.read_bytes())
     batch = batch_eval(db_path, "openai:gpt-4.1-mini", provider)  # waits: submits and collects in one run
     assert batch["batches_submitted"] == batch["batches_collected"] and batch["judged"] > 0
-    live = CliRunner().invoke(cli, ["eval", "--db", str(live_db), "--format", "json", "--judge", "openai:gpt-4.1-mini",
-                                    "--base-url", provider.url, "--rubric", "tone", "--limit", "40"])
+    live = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            "--db",
+            str(live_db),
+            "--format",
+            "json",
+            "--judge",
+            "openai:gpt-4.1-mini",
+            "--base-url",
+            provider.url,
+            "--rubric",
+            "tone",
+            "--limit",
+            "40",
+        ],
+    )
     live_cost = json.loads(live.stdout)["cost_usd"]
     assert batch["cost_usd"] == pytest.approx(live_cost / 2, abs=2e-6)  # both printed to 6 decimals
 
 
 def test_local_judge_has_no_batch_api(sample_store: Store, db_path: Path) -> None:
     sample_store.close()
-    result = CliRunner().invoke(cli, ["eval", "--db", str(db_path), "--judge", "local", "--rubric", "tone",
-                                      "--limit", "2", "--batch"])
+    result = CliRunner().invoke(
+        cli, ["eval", "--db", str(db_path), "--judge", "local", "--rubric", "tone", "--limit", "2", "--batch"]
+    )
     assert result.exit_code == 1 and "no batch API" in result.output
 
 

@@ -27,16 +27,20 @@ def keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def evaluate(db: Path, judge: str, url: str, *args: str) -> tuple[int, dict[str, object]]:
-    result = CliRunner().invoke(cli, ["eval", "--db", str(db), "--format", "json", "--judge", judge,
-                                      "--base-url", url, *args])
+    result = CliRunner().invoke(
+        cli, ["eval", "--db", str(db), "--format", "json", "--judge", judge, "--base-url", url, *args]
+    )
     assert "Traceback" not in result.output, result.output
     return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else {}
 
 
 def rows(db: Path, judge: str) -> list[tuple[str, str, int | None, str | None, float | None, str | None]]:
     con = duckdb.connect(str(db), read_only=True)
-    found = con.execute("SELECT interaction_id, status, label, raw, expected, method FROM judgments "
-                        "WHERE judge = ? ORDER BY interaction_id", [judge]).fetchall()
+    found = con.execute(
+        "SELECT interaction_id, status, label, raw, expected, method FROM judgments "
+        "WHERE judge = ? ORDER BY interaction_id",
+        [judge],
+    ).fetchall()
     con.close()
     return found
 
@@ -53,14 +57,16 @@ def assert_one_row_each_and_no_nonlabel_ok(db: Path, judge: str, expected_items:
 
 
 @pytest.mark.parametrize("judge, url_of", [("openai:gpt-4.1-mini", "url"), ("anthropic:claude-haiku-4-5", "root")])
-def test_every_fault_shape_is_that_items_row_and_the_run_goes_on(sample_store: Store, db_path: Path, judge: str,
-                                                                  url_of: str) -> None:
+def test_every_fault_shape_is_that_items_row_and_the_run_goes_on(
+    sample_store: Store, db_path: Path, judge: str, url_of: str
+) -> None:
     sample_store.close()
     faults = [*MALFORMED, *(f"nonlabel:{t}" for t in NON_LABELS), *ECHOES, "garbage", "500", "429", "odd_tokens"]
     with ProviderServer() as server:
         server.faults_queue = list(faults)
-        code, result = evaluate(db_path, judge, getattr(server, url_of), "--rubric", "tone", "--limit", "80",
-                                "--concurrency", "6")
+        code, result = evaluate(
+            db_path, judge, getattr(server, url_of), "--rubric", "tone", "--limit", "80", "--concurrency", "6"
+        )
     assert code == 0 and result["judged"] + result["cached"] + result["errors"] == 80
     found = assert_one_row_each_and_no_nonlabel_ok(db_path, judge, 80)
     failed = [r for r in found if r[1] != "ok"]
@@ -79,8 +85,9 @@ def test_a_server_without_logprobs_costs_no_item_its_row(sample_store: Store, db
     """Calls in flight together all ask for logprobs; each one refused retries without them."""
     sample_store.close()
     with ProviderServer(logprobs=False, latency_s=0.05) as server:
-        code, result = evaluate(db_path, "openai:llama", server.url, "--rubric", "tone", "--limit", "120",
-                                "--concurrency", "16")
+        code, result = evaluate(
+            db_path, "openai:llama", server.url, "--rubric", "tone", "--limit", "120", "--concurrency", "16"
+        )
     assert code == 0 and result["errors"] == 0
     found = assert_one_row_each_and_no_nonlabel_ok(db_path, "openai:llama", 120)
     assert {r[5] for r in found if r[1] == "ok"} == {"label"}
@@ -89,8 +96,12 @@ def test_a_server_without_logprobs_costs_no_item_its_row(sample_store: Store, db
 def test_items_sharing_a_failed_prompt_each_get_an_error_row(db_path: Path, tmp_path: Path) -> None:
     traffic = tmp_path / "traffic.jsonl"
     outputs = ["Same answer."] * 4 + ["Other answer."] * 3 + ["Third."]
-    traffic.write_text("".join(json.dumps({"id": f"i{n}", "ts": f"2026-11-2{n % 7}T10:00:00Z", "input": "q",
-                                           "output": out}) + "\n" for n, out in enumerate(outputs)))
+    traffic.write_text(
+        "".join(
+            json.dumps({"id": f"i{n}", "ts": f"2026-11-2{n % 7}T10:00:00Z", "input": "q", "output": out}) + "\n"
+            for n, out in enumerate(outputs)
+        )
+    )
     assert CliRunner().invoke(cli, ["ingest", str(traffic), "--db", str(db_path)]).exit_code == 0
     with ProviderServer() as server:
         server.faults_queue = ["echo_400"] * 50

@@ -62,15 +62,22 @@ def test_judged_text_cannot_close_its_delimiters(tmp_path: Path) -> None:
     assert prompt.count(f"{OPEN}output{CLOSE}") == 1
 
 
-@pytest.mark.parametrize(("edit", "line", "message"), [
-    (lambda t: t.replace('  1: "mush"\n', ""), 4, "missing level 1"),
-    (lambda t: t.replace('  1: "mush"\n', '  1: "mush"\n  8: "super"\n'), 12, "extra level 8"),
-    (lambda t: t.replace("reads: [input, output]", "reads: [input, output, secrets]"), 3, "unknown field 'secrets'"),
-    (lambda t: t.replace("name: crisp\n", "name: crisp\ncolour: red\n"), 2, "unknown field 'colour'"),
-    (lambda t: t.replace("  Label:\n", "  {% if x %}Label:\n"), 13, "template error"),
-    (lambda t: t.replace("{{ output }}", "{{ outptu }}"), 13, "template error"),
-    (lambda t: t.replace('  4: "so-so"', '  4: ""'), 10, "needs a written description"),
-])
+@pytest.mark.parametrize(
+    ("edit", "line", "message"),
+    [
+        (lambda t: t.replace('  1: "mush"\n', ""), 4, "missing level 1"),
+        (lambda t: t.replace('  1: "mush"\n', '  1: "mush"\n  8: "super"\n'), 12, "extra level 8"),
+        (
+            lambda t: t.replace("reads: [input, output]", "reads: [input, output, secrets]"),
+            3,
+            "unknown field 'secrets'",
+        ),
+        (lambda t: t.replace("name: crisp\n", "name: crisp\ncolour: red\n"), 2, "unknown field 'colour'"),
+        (lambda t: t.replace("  Label:\n", "  {% if x %}Label:\n"), 13, "template error"),
+        (lambda t: t.replace("{{ output }}", "{{ outptu }}"), 13, "template error"),
+        (lambda t: t.replace('  4: "so-so"', '  4: ""'), 10, "needs a written description"),
+    ],
+)
 def test_validate_names_file_and_line(tmp_path: Path, edit, line: int, message: str) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, edit(GOOD))
     with pytest.raises(RubricError) as err:
@@ -78,7 +85,7 @@ def test_validate_names_file_and_line(tmp_path: Path, edit, line: int, message: 
     text = str(err.value)
     assert message in text
     assert text.startswith(f"{path}:")
-    reported = int(text[len(str(path)) + 1:].split(":")[0])
+    reported = int(text[len(str(path)) + 1 :].split(":")[0])
     assert abs(reported - line) <= 8, text  # the line is near the fault
 
 

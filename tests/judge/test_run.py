@@ -33,10 +33,24 @@ def eval_json(db: Path, *args: str) -> dict[str, object]:
     return json.loads(result.stdout)
 
 
-def test_eval_then_rerun_costs_zero_calls(sample_store: Store, db_path: Path, provider: ProviderServer, keys: None) -> None:
+def test_eval_then_rerun_costs_zero_calls(
+    sample_store: Store, db_path: Path, provider: ProviderServer, keys: None
+) -> None:
     sample_store.close()
-    args = ["--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--rubric", "tone", "--rubric", "accuracy",
-            "--limit", "60", "--concurrency", "8"]
+    args = [
+        "--judge",
+        "openai:gpt-4.1-mini",
+        "--base-url",
+        provider.url,
+        "--rubric",
+        "tone",
+        "--rubric",
+        "accuracy",
+        "--limit",
+        "60",
+        "--concurrency",
+        "8",
+    ]
     first = eval_json(db_path, *args)
     calls = provider.stats.calls
     assert first["judged"] + first["cached"] == 120 and first["errors"] == 0
@@ -45,13 +59,17 @@ def test_eval_then_rerun_costs_zero_calls(sample_store: Store, db_path: Path, pr
     again = eval_json(db_path, *args)
     assert provider.stats.calls == calls and again["judged"] == 0 and again["cached"] == 0
     with Store.open(db_path) as store:
-        rows = store.con.execute("SELECT count(*), count(DISTINCT (interaction_id, rubric)), min(method) FROM judgments").fetchone()
+        rows = store.con.execute(
+            "SELECT count(*), count(DISTINCT (interaction_id, rubric)), min(method) FROM judgments"
+        ).fetchone()
         assert rows == (120, 120, "logprobs")
         runs = store.con.execute("SELECT status FROM runs").fetchall()
         assert runs == [("done",), ("done",)]
 
 
-def test_identical_prompts_are_judged_once(sample_store: Store, db_path: Path, provider: ProviderServer, keys: None) -> None:
+def test_identical_prompts_are_judged_once(
+    sample_store: Store, db_path: Path, provider: ProviderServer, keys: None
+) -> None:
     sample_store.close()
     result = eval_json(db_path, "--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--rubric", "fluency")
     with Store.open(db_path) as store:
@@ -60,12 +78,32 @@ def test_identical_prompts_are_judged_once(sample_store: Store, db_path: Path, p
     assert result["cached"] == 2000 - result["judged"]
 
 
-def test_faults_end_with_a_status_and_unparseable_is_never_scored(sample_store: Store, db_path: Path, keys: None) -> None:
+def test_faults_end_with_a_status_and_unparseable_is_never_scored(
+    sample_store: Store, db_path: Path, keys: None
+) -> None:
     sample_store.close()
     with ProviderServer(fault_rate=0.3, seed=3, stall_s=1.5) as server:
-        result = CliRunner().invoke(cli, ["eval", "--db", str(db_path), "--format", "json", "--judge", "openai:gpt-4.1-mini",
-                                          "--base-url", server.url, "--rubric", "tone", "--limit", "150", "--concurrency", "32"],
-                                    env={"CRITIC_JUDGE_TIMEOUT": "1"})
+        result = CliRunner().invoke(
+            cli,
+            [
+                "eval",
+                "--db",
+                str(db_path),
+                "--format",
+                "json",
+                "--judge",
+                "openai:gpt-4.1-mini",
+                "--base-url",
+                server.url,
+                "--rubric",
+                "tone",
+                "--limit",
+                "150",
+                "--concurrency",
+                "32",
+            ],
+            env={"CRITIC_JUDGE_TIMEOUT": "1"},
+        )
         assert result.exit_code == 0, result.output
         payload = json.loads(result.stdout)
         assert server.stats.faults.get("garbage", 0) > 0
@@ -73,7 +111,9 @@ def test_faults_end_with_a_status_and_unparseable_is_never_scored(sample_store: 
         statuses = dict(store.con.execute("SELECT status, count(*) FROM judgments GROUP BY 1").fetchall())
         assert sum(statuses.values()) == 150
         assert statuses.get("unparseable", 0) == payload["unparseable"] > 0
-        scored = store.con.execute("SELECT count(*) FROM judgments WHERE status <> 'ok' AND (label IS NOT NULL OR expected IS NOT NULL)").fetchone()
+        scored = store.con.execute(
+            "SELECT count(*) FROM judgments WHERE status <> 'ok' AND (label IS NOT NULL OR expected IS NOT NULL)"
+        ).fetchone()
         assert scored == (0,)
         raw = store.con.execute("SELECT raw FROM judgments WHERE status = 'unparseable' LIMIT 1").fetchone()
         assert raw == ("I think",)
@@ -81,8 +121,24 @@ def test_faults_end_with_a_status_and_unparseable_is_never_scored(sample_store: 
 
 def test_kill_9_loses_nothing_and_the_next_run_resumes(sample_store: Store, db_path: Path, keys: None) -> None:
     sample_store.close()
-    args = [sys.executable, "-m", "critic.cli", "eval", "--db", str(db_path), "--judge", "openai:gpt-4.1-mini",
-            "--rubric", "tone", "--limit", "400", "--concurrency", "4", "--format", "json"]
+    args = [
+        sys.executable,
+        "-m",
+        "critic.cli",
+        "eval",
+        "--db",
+        str(db_path),
+        "--judge",
+        "openai:gpt-4.1-mini",
+        "--rubric",
+        "tone",
+        "--limit",
+        "400",
+        "--concurrency",
+        "4",
+        "--format",
+        "json",
+    ]
     with ProviderServer(latency_s=0.02) as server:
         env = {**os.environ, "OPENAI_BASE_URL": server.url}
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -100,7 +156,10 @@ def test_kill_9_loses_nothing_and_the_next_run_resumes(sample_store: Store, db_p
         assert done.returncode == 0, done.stderr
         second = json.loads(done.stdout)
     with Store.open(db_path) as store:
-        assert store.con.execute("SELECT count(*), count(DISTINCT interaction_id) FROM judgments").fetchone() == (400, 400)
+        assert store.con.execute("SELECT count(*), count(DISTINCT interaction_id) FROM judgments").fetchone() == (
+            400,
+            400,
+        )
         statuses = store.con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
     assert statuses == [("interrupted",), ("done",)]  # the killed run is not left 'running'
     assert second["already_judged"] == kept[0]
@@ -109,7 +168,9 @@ def test_kill_9_loses_nothing_and_the_next_run_resumes(sample_store: Store, db_p
     assert server.stats.calls - killed_calls <= second["judged"]
 
 
-def test_budget_stops_cleanly_and_dry_run_calls_nothing(sample_store: Store, db_path: Path, provider: ProviderServer, keys: None) -> None:
+def test_budget_stops_cleanly_and_dry_run_calls_nothing(
+    sample_store: Store, db_path: Path, provider: ProviderServer, keys: None
+) -> None:
     sample_store.close()
     base = ["--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--rubric", "accuracy", "--limit", "300"]
     plan = eval_json(db_path, *base, "--dry-run")
@@ -120,8 +181,9 @@ def test_budget_stops_cleanly_and_dry_run_calls_nothing(sample_store: Store, db_
     assert result["cost_usd"] <= budget and result["stopped"] == "budget"
 
 
-def test_relative_times_select_like_iso_ones(sample_store: Store, db_path: Path, provider: ProviderServer,
-                                             keys: None) -> None:
+def test_relative_times_select_like_iso_ones(
+    sample_store: Store, db_path: Path, provider: ProviderServer, keys: None
+) -> None:
     sample_store.close()
     base = ["--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--rubric", "tone", "--dry-run"]
     assert eval_json(db_path, *base, "--since", "yesterday")["calls"] == 0  # the sample traffic is older
@@ -130,16 +192,28 @@ def test_relative_times_select_like_iso_ones(sample_store: Store, db_path: Path,
 
 def test_anthropic_eval(sample_store: Store, db_path: Path, provider: ProviderServer, keys: None) -> None:
     sample_store.close()
-    result = eval_json(db_path, "--judge", "anthropic:claude-haiku-4-5", "--base-url", provider.root, "--rubric", "tone", "--limit", "20")
+    result = eval_json(
+        db_path,
+        "--judge",
+        "anthropic:claude-haiku-4-5",
+        "--base-url",
+        provider.root,
+        "--rubric",
+        "tone",
+        "--limit",
+        "20",
+    )
     assert result["judged"] + result["cached"] == 20 and result["errors"] == 0
     with Store.open(db_path) as store:
         assert store.con.execute("SELECT DISTINCT method FROM judgments").fetchall() == [("label",)]
 
 
-def test_changing_a_rubric_rejudges_only_that_rubric(sample_store: Store, db_path: Path, provider: ProviderServer,
-                                                      keys: None, tmp_path: Path) -> None:
+def test_changing_a_rubric_rejudges_only_that_rubric(
+    sample_store: Store, db_path: Path, provider: ProviderServer, keys: None, tmp_path: Path
+) -> None:
     sample_store.close()
     from critic.rubrics import BUILTIN_DIR
+
     tone = tmp_path / "tone.yaml"
     tone.write_text((BUILTIN_DIR / "tone.yaml").read_text())
     base = ["--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--limit", "10", "--rubric", "accuracy"]
@@ -171,7 +245,9 @@ def test_embedded_judge_scores_real_interactions(sample_store: Store, db_path: P
         assert expected == pytest.approx(sum(k * p for k, p in dist.items()))
 
 
-def test_dry_run_counts_the_calls_the_run_makes(sample_store: Store, db_path: Path, provider: ProviderServer, keys: None) -> None:
+def test_dry_run_counts_the_calls_the_run_makes(
+    sample_store: Store, db_path: Path, provider: ProviderServer, keys: None
+) -> None:
     sample_store.close()
     base = ["--judge", "openai:gpt-4.1-mini", "--base-url", provider.url, "--rubric", "fluency", "--limit", "200"]
     plan = eval_json(db_path, *base, "--dry-run")

@@ -35,29 +35,69 @@ CAPTURE = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
 # OTLP exporter send them); app_spans: which conventions the app's own retrieval/tool spans use.
 WORKERS: dict[str, dict[str, Any]] = {
     "openai_v2_default": {
-        "lib": "openai", "inst": "openai_v2", "env": {},
-        "ids": "hex", "lines": "batch", "app_spans": "genai"},
+        "lib": "openai",
+        "inst": "openai_v2",
+        "env": {},
+        "ids": "hex",
+        "lines": "batch",
+        "app_spans": "genai",
+    },
     "openai_v2_span_and_event": {
-        "lib": "openai", "inst": "openai_v2", "env": {**OPT_IN, CAPTURE: "SPAN_AND_EVENT"},
-        "ids": "base64", "lines": "batch", "app_spans": "genai"},
+        "lib": "openai",
+        "inst": "openai_v2",
+        "env": {**OPT_IN, CAPTURE: "SPAN_AND_EVENT"},
+        "ids": "base64",
+        "lines": "batch",
+        "app_spans": "genai",
+    },
     "openai_v2_span_only": {
-        "lib": "openai", "inst": "openai_v2", "env": {**OPT_IN, CAPTURE: "SPAN_ONLY"},
-        "ids": "hex", "lines": "span", "app_spans": "genai"},
+        "lib": "openai",
+        "inst": "openai_v2",
+        "env": {**OPT_IN, CAPTURE: "SPAN_ONLY"},
+        "ids": "hex",
+        "lines": "span",
+        "app_spans": "genai",
+    },
     "openai_v2_event_only": {
-        "lib": "openai", "inst": "openai_v2", "env": {**OPT_IN, CAPTURE: "EVENT_ONLY"},
-        "ids": "hex", "lines": "batch", "app_spans": "genai"},
+        "lib": "openai",
+        "inst": "openai_v2",
+        "env": {**OPT_IN, CAPTURE: "EVENT_ONLY"},
+        "ids": "hex",
+        "lines": "batch",
+        "app_spans": "genai",
+    },
     "openinference_openai": {
-        "lib": "openai", "inst": "openinference_openai", "env": {},
-        "ids": "base64", "lines": "span", "app_spans": "openinference"},
+        "lib": "openai",
+        "inst": "openinference_openai",
+        "env": {},
+        "ids": "base64",
+        "lines": "span",
+        "app_spans": "openinference",
+    },
     "openinference_openai_genai": {
-        "lib": "openai", "inst": "openinference_openai", "env": {"OPENINFERENCE_ENABLE_GENAI_SEMCONV": "true"},
-        "ids": "hex", "lines": "batch", "app_spans": "openinference"},
+        "lib": "openai",
+        "inst": "openinference_openai",
+        "env": {"OPENINFERENCE_ENABLE_GENAI_SEMCONV": "true"},
+        "ids": "hex",
+        "lines": "batch",
+        "app_spans": "openinference",
+    },
     "openinference_litellm": {
-        "lib": "litellm", "inst": "openinference_litellm", "env": {},
-        "ids": "hex", "lines": "batch", "app_spans": "openinference"},
+        "lib": "litellm",
+        "inst": "openinference_litellm",
+        "env": {},
+        "ids": "hex",
+        "lines": "batch",
+        "app_spans": "openinference",
+    },
     "litellm_otel": {
-        "lib": "litellm", "inst": "litellm_otel", "env": {},
-        "ids": "base64", "lines": "batch", "app_spans": "genai"},
+        "lib": "litellm",
+        "inst": "litellm_otel",
+        "env": {},
+        "ids": "base64",
+        "lines": "batch",
+        "app_spans": "genai",
+    },
 }
 # litellm_otel also writes litellm_standard_logging.jsonl (its CustomLogger's payloads).
 
@@ -88,32 +128,65 @@ def calls() -> list[dict[str, Any]]:
     S = SCENARIOS
     inc: dict[str, Any] = {"stream": True, "stream_options": {"include_usage": True}}
 
-    def c(scenario: str, outcome: str, messages: list[dict[str, Any]], model: str = "gpt-4o-mini",
-          **kw: Any) -> dict[str, Any]:
+    def c(
+        scenario: str, outcome: str, messages: list[dict[str, Any]], model: str = "gpt-4o-mini", **kw: Any
+    ) -> dict[str, Any]:
         return {"scenario": scenario, "expected_outcome": outcome, "model": model, "messages": messages, "kwargs": kw}
 
     u = lambda name: {"role": "user", "content": S[name].user}
     return [
         c("plain", "ok", [u("plain")]),
-        c("multi_turn", "ok", [
-            {"role": "system", "content": SUPPORT_SYSTEM},
-            {"role": "user", "content": "Can I export my invoices?"},
-            {"role": "assistant", "content": "Yes: go to Billing > Invoices and use the Export button. "
-                                             "Invoices are exported as PDF by default."},
-            u("multi_turn"),
-        ], model="gpt-4.1-nano", temperature=0.2, session=True),
-        c("image", "ok", [{"role": "user", "content": [
-            {"type": "text", "text": S["image"].user},
-            {"type": "image_url", "image_url": {"url": PNG_DATA_URL, "detail": "low"}},
-        ]}]),
+        c(
+            "multi_turn",
+            "ok",
+            [
+                {"role": "system", "content": SUPPORT_SYSTEM},
+                {"role": "user", "content": "Can I export my invoices?"},
+                {
+                    "role": "assistant",
+                    "content": "Yes: go to Billing > Invoices and use the Export button. "
+                    "Invoices are exported as PDF by default.",
+                },
+                u("multi_turn"),
+            ],
+            model="gpt-4.1-nano",
+            temperature=0.2,
+            session=True,
+        ),
+        c(
+            "image",
+            "ok",
+            [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": S["image"].user},
+                        {"type": "image_url", "image_url": {"url": PNG_DATA_URL, "detail": "low"}},
+                    ],
+                }
+            ],
+        ),
         c("tool_one", "tool_calls", [u("tool_one")], tools=TOOLS, tool_choice="auto"),
-        c("tool_result", "ok", [
-            u("tool_one"),
-            {"role": "assistant", "content": None, "tool_calls": [{
-                "id": tool_call_id("tool_one", 0), "type": "function",
-                "function": {"name": "get_weather", "arguments": '{"city":"Lisbon","unit":"celsius"}'}}]},
-            {"role": "tool", "tool_call_id": tool_call_id("tool_one", 0), "content": json.dumps(WEATHER_LISBON)},
-        ], tools=TOOLS),
+        c(
+            "tool_result",
+            "ok",
+            [
+                u("tool_one"),
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": tool_call_id("tool_one", 0),
+                            "type": "function",
+                            "function": {"name": "get_weather", "arguments": '{"city":"Lisbon","unit":"celsius"}'},
+                        }
+                    ],
+                },
+                {"role": "tool", "tool_call_id": tool_call_id("tool_one", 0), "content": json.dumps(WEATHER_LISBON)},
+            ],
+            tools=TOOLS,
+        ),
         c("tool_many", "tool_calls", [u("tool_many")], tools=TOOLS, parallel_tool_calls=True),
         c("tool_one_stream", "tool_calls", [u("tool_one_stream")], tools=TOOLS, **inc),
         c("tool_many_stream", "tool_calls", [u("tool_many_stream")], tools=TOOLS, stream=True),
@@ -124,8 +197,7 @@ def calls() -> list[dict[str, Any]]:
         c("length", "truncated", [u("length")], max_tokens=24),
         c("not_found", "error", [u("not_found")], model=MISSING_MODEL),
         c("server_error", "error", [u("server_error")]),
-        c("rag", "ok", [{"role": "system", "content": RAG_SYSTEM}, u("rag")], model="gpt-4.1-nano",
-          rag=RAG_DOCUMENTS),
+        c("rag", "ok", [{"role": "system", "content": RAG_SYSTEM}, u("rag")], model="gpt-4.1-nano", rag=RAG_DOCUMENTS),
     ]
 
 
@@ -153,8 +225,9 @@ def encode_line(request: Any, ids: str) -> str:
     from google.protobuf.json_format import MessageToDict, MessageToJson
 
     if ids == "hex":
-        return json.dumps(_hexify(MessageToDict(request, use_integers_for_enums=True)), separators=(",", ":"),
-                          ensure_ascii=False)
+        return json.dumps(
+            _hexify(MessageToDict(request, use_integers_for_enums=True)), separators=(",", ":"), ensure_ascii=False
+        )
     return MessageToJson(request, indent=None, ensure_ascii=False)
 
 
@@ -186,7 +259,7 @@ def _strings(obj: Any, out: list[str]) -> None:
             _strings(v, out)
     elif isinstance(obj, str):
         out.append(obj)
-        if obj[:1] in "[{\"":
+        if obj[:1] in '[{"':
             try:
                 _strings(json.loads(obj), out)
             except ValueError:
@@ -295,8 +368,7 @@ def run_worker(name: str, outdir: Path) -> None:
             # the app keeps its spans open until litellm's callbacks have run (as an app doing more
             # work after the call would): see the README on where litellm's OTel callback writes then
             wait = (lambda mark: _settle(_counts, mark)) if spec["lib"] == "litellm" else None
-            result = _rag(call, kw, docs, chat, app_tracer, handler, spec["app_spans"], SUBSCRIPTION,
-                          _counts, wait)
+            result = _rag(call, kw, docs, chat, app_tracer, handler, spec["app_spans"], SUBSCRIPTION, _counts, wait)
         elif session:
             result = _session(call, kw, chat, handler, spec)
         else:
@@ -329,12 +401,14 @@ def run_worker(name: str, outdir: Path) -> None:
             _strings(MessageToDict(req), strings)
             for lr in logs:
                 r = lr.log_record
-                rec["log_records"].append({
-                    "line": len(log_lines),
-                    "event_name": getattr(r, "event_name", None),
-                    "span_id": f"{r.span_id:016x}" if r.span_id else None,
-                    "trace_id": f"{r.trace_id:032x}" if r.trace_id else None,
-                })
+                rec["log_records"].append(
+                    {
+                        "line": len(log_lines),
+                        "event_name": getattr(r, "event_name", None),
+                        "span_id": f"{r.span_id:016x}" if r.span_id else None,
+                        "trace_id": f"{r.trace_id:032x}" if r.trace_id else None,
+                    }
+                )
         new_slp = slp_lines[n_slp:]
         if new_slp:
             rec["standard_logging_lines"] = list(range(n_slp + 1, len(slp_lines) + 1))
@@ -342,8 +416,9 @@ def run_worker(name: str, outdir: Path) -> None:
             "last_user_message": _found(rec["last_user_message"], strings),
             "system_prompt": _found(rec["system_prompt"], strings),
             "replies": [_found(t, strings) for t in rec["expected_replies"]],
-            "tool_call_arguments": [_found(t["arguments"], strings) or _found_args(t["arguments"], strings)
-                                    for t in rec["tool_calls"]],
+            "tool_call_arguments": [
+                _found(t["arguments"], strings) or _found_args(t["arguments"], strings) for t in rec["tool_calls"]
+            ],
             "documents": [_found(d, doc_strings) for d in rec["documents"] or []],
             "session_id": _found(rec["session_id"], strings),
             "user_id": _found(rec["user_id"], strings),
@@ -359,8 +434,9 @@ def run_worker(name: str, outdir: Path) -> None:
             rec["found_in_standard_logging"] = {
                 "last_user_message": _found(rec["last_user_message"], ss),
                 "replies": [_found(t, ss) for t in rec["expected_replies"]],
-                "tool_call_arguments": [_found(t["arguments"], ss) or _found_args(t["arguments"], ss)
-                                        for t in rec["tool_calls"]],
+                "tool_call_arguments": [
+                    _found(t["arguments"], ss) or _found_args(t["arguments"], ss) for t in rec["tool_calls"]
+                ],
             }
         records.append(rec)
 
@@ -406,10 +482,15 @@ def _settle(counts: Callable[[], tuple[int, ...]], before: tuple[int, ...]) -> N
 
 def _span_info(span: Any, line: int) -> dict[str, Any]:
     a = dict(span.attributes or {})
-    llm = a.get("openinference.span.kind") == "LLM" or a.get("gen_ai.operation.name") in (
-        "chat", "text_completion", "generate_content") or (
-        "gen_ai.operation.name" not in a and "openinference.span.kind" not in a
-        and any(k.startswith(("gen_ai.request.model", "llm.request", "gen_ai.prompt")) for k in a))
+    llm = (
+        a.get("openinference.span.kind") == "LLM"
+        or a.get("gen_ai.operation.name") in ("chat", "text_completion", "generate_content")
+        or (
+            "gen_ai.operation.name" not in a
+            and "openinference.span.kind" not in a
+            and any(k.startswith(("gen_ai.request.model", "llm.request", "gen_ai.prompt")) for k in a)
+        )
+    )
     return {
         "line": line,
         "name": span.name,
@@ -423,8 +504,9 @@ def _span_info(span: Any, line: int) -> dict[str, Any]:
     }
 
 
-def _record(call: dict[str, Any], result: dict[str, Any], served: list[dict[str, Any]], docs: list[str] | None,
-            elapsed: float) -> dict[str, Any]:
+def _record(
+    call: dict[str, Any], result: dict[str, Any], served: list[dict[str, Any]], docs: list[str] | None, elapsed: float
+) -> dict[str, Any]:
     msgs = call["messages"]
     users = [m for m in msgs if m["role"] == "user"]
     content = users[-1]["content"]
@@ -453,11 +535,13 @@ def _record(call: dict[str, Any], result: dict[str, Any], served: list[dict[str,
         "system_prompt": system,
         "last_user_message": last_user,
         "messages": msgs,
-        "has_image": any(isinstance(m["content"], list) and any(p["type"] == "image_url" for p in m["content"])
-                         for m in msgs),
+        "has_image": any(
+            isinstance(m["content"], list) and any(p["type"] == "image_url" for p in m["content"]) for m in msgs
+        ),
         "expected_replies": [r for r in replies if r is not None],
-        "finish_reasons": [c["finish_reason"] for c in final.get("choices", [])] if final.get("status") == 200
-        and not final.get("cut") else [],
+        "finish_reasons": [c["finish_reason"] for c in final.get("choices", [])]
+        if final.get("status") == 200 and not final.get("cut")
+        else [],
         "tool_calls": tools,
         "usage": final.get("usage") if final.get("status") == 200 and not final.get("cut") else None,
         "http_status": final.get("status"),
@@ -493,8 +577,11 @@ def _make_chat(lib: str, base_url: str) -> Callable[..., dict[str, Any]]:
                 resp = client.chat.completions.create(model=model, messages=cast(Any, messages), **kw)
                 if kw.get("stream"):
                     return _drain(resp)
-                return {"ok": True, "texts": [c.message.content for c in resp.choices],
-                        "finish_reasons": [c.finish_reason for c in resp.choices]}
+                return {
+                    "ok": True,
+                    "texts": [c.message.content for c in resp.choices],
+                    "finish_reasons": [c.finish_reason for c in resp.choices],
+                }
             except openai.OpenAIError as e:
                 return {"ok": False, "exception": f"{type(e).__module__}.{type(e).__name__}", "message": str(e)[:300]}
 
@@ -504,12 +591,16 @@ def _make_chat(lib: str, base_url: str) -> Callable[..., dict[str, Any]]:
 
     def lcall(model: str, messages: list[dict[str, Any]], kw: dict[str, Any]) -> dict[str, Any]:
         try:
-            resp = litellm.completion(model=f"openai/{model}", messages=messages, api_base=base_url,
-                                      api_key="sk-realtraffic-0000", **kw)
+            resp = litellm.completion(
+                model=f"openai/{model}", messages=messages, api_base=base_url, api_key="sk-realtraffic-0000", **kw
+            )
             if kw.get("stream"):
                 return _drain(resp)
-            return {"ok": True, "texts": [c.message.content for c in resp.choices],
-                    "finish_reasons": [c.finish_reason for c in resp.choices]}
+            return {
+                "ok": True,
+                "texts": [c.message.content for c in resp.choices],
+                "finish_reasons": [c.finish_reason for c in resp.choices],
+            }
         except Exception as e:  # noqa: BLE001  (litellm maps provider errors onto its own classes)
             return {"ok": False, "exception": f"{type(e).__module__}.{type(e).__name__}", "message": str(e)[:300]}
 
@@ -528,13 +619,22 @@ def _drain(stream: Any) -> dict[str, Any]:
                 if c.finish_reason:
                     finish[c.index] = c.finish_reason
     except Exception as e:  # noqa: BLE001  (the stream cut short surfaces here, as each library wraps it)
-        return {"ok": False, "exception": f"{type(e).__module__}.{type(e).__name__}", "message": str(e)[:300],
-                "partial_texts": [texts[i] for i in sorted(texts)]}
-    return {"ok": True, "texts": [texts[i] for i in sorted(texts)], "finish_reasons": [finish[i] for i in sorted(finish)]}
+        return {
+            "ok": False,
+            "exception": f"{type(e).__module__}.{type(e).__name__}",
+            "message": str(e)[:300],
+            "partial_texts": [texts[i] for i in sorted(texts)],
+        }
+    return {
+        "ok": True,
+        "texts": [texts[i] for i in sorted(texts)],
+        "finish_reasons": [finish[i] for i in sorted(finish)],
+    }
 
 
-def _session(call: dict[str, Any], kw: dict[str, Any], chat: Callable[..., dict[str, Any]], handler: Any,
-             spec: dict[str, Any]) -> dict[str, Any]:
+def _session(
+    call: dict[str, Any], kw: dict[str, Any], chat: Callable[..., dict[str, Any]], handler: Any, spec: dict[str, Any]
+) -> dict[str, Any]:
     """A conversation turn, with the session/user ids the library offers a way to record."""
     if spec["inst"].startswith("openinference"):
         from openinference.instrumentation import using_session, using_user
@@ -552,9 +652,18 @@ def _session(call: dict[str, Any], kw: dict[str, Any], chat: Callable[..., dict[
         return chat(call["model"], call["messages"], {**kw, "user": USER_ID})
 
 
-def _rag(call: dict[str, Any], kw: dict[str, Any], docs: list[str], chat: Callable[..., dict[str, Any]],
-         tracer: Any, handler: Any, style: str, subscription: dict[str, Any],
-         counts: Callable[[], tuple[int, ...]], wait: Callable[[tuple[int, ...]], None] | None) -> dict[str, Any]:
+def _rag(
+    call: dict[str, Any],
+    kw: dict[str, Any],
+    docs: list[str],
+    chat: Callable[..., dict[str, Any]],
+    tracer: Any,
+    handler: Any,
+    style: str,
+    subscription: dict[str, Any],
+    counts: Callable[[], tuple[int, ...]],
+    wait: Callable[[tuple[int, ...]], None] | None,
+) -> dict[str, Any]:
     """An app-level trace: a chain/workflow span around a retrieval, a tool run and the LLM call."""
     question = call["messages"][-1]["content"]
 
@@ -574,19 +683,37 @@ def _rag(call: dict[str, Any], kw: dict[str, Any], docs: list[str], chat: Callab
             get_tool_attributes,
         )
 
-        with tracer.start_as_current_span("answer_question", attributes={
-                **get_span_kind_attributes("chain"), **get_input_attributes(question)}) as chain:
-            with tracer.start_as_current_span("retrieve", attributes={
-                    **get_span_kind_attributes("retriever"), **get_input_attributes(question)}) as r:
-                r.set_attributes(get_retriever_attributes(documents=[
-                    {"id": f"kb-refunds-{i}", "content": d, "score": round(0.91 - 0.17 * i, 2),
-                     "metadata": {"source": "help-center", "section": "billing"}}
-                    for i, d in enumerate(docs)]))
-            with tracer.start_as_current_span("lookup_subscription", attributes={
+        with tracer.start_as_current_span(
+            "answer_question", attributes={**get_span_kind_attributes("chain"), **get_input_attributes(question)}
+        ) as chain:
+            with tracer.start_as_current_span(
+                "retrieve", attributes={**get_span_kind_attributes("retriever"), **get_input_attributes(question)}
+            ) as r:
+                r.set_attributes(
+                    get_retriever_attributes(
+                        documents=[
+                            {
+                                "id": f"kb-refunds-{i}",
+                                "content": d,
+                                "score": round(0.91 - 0.17 * i, 2),
+                                "metadata": {"source": "help-center", "section": "billing"},
+                            }
+                            for i, d in enumerate(docs)
+                        ]
+                    )
+                )
+            with tracer.start_as_current_span(
+                "lookup_subscription",
+                attributes={
                     **get_span_kind_attributes("tool"),
-                    **get_tool_attributes(name="lookup_subscription", description="Subscription of a customer.",
-                                          parameters={"type": "object", "properties": {"customer_id": {"type": "string"}}}),
-                    **get_input_attributes({"customer_id": "cus_8842"})}) as t:
+                    **get_tool_attributes(
+                        name="lookup_subscription",
+                        description="Subscription of a customer.",
+                        parameters={"type": "object", "properties": {"customer_id": {"type": "string"}}},
+                    ),
+                    **get_input_attributes({"customer_id": "cus_8842"}),
+                },
+            ) as t:
                 t.set_attributes(get_output_attributes(subscription))
             result = llm()
             chain.set_attributes(get_output_attributes((result.get("texts") or [""])[0]))
@@ -596,8 +723,9 @@ def _rag(call: dict[str, Any], kw: dict[str, Any], docs: list[str], chat: Callab
         with handler.retrieval(data_source_id="kb-refunds") as r:
             r.query_text = question
             r.top_k = 3
-            r.documents = [{"id": f"kb-refunds-{i}", "score": round(0.91 - 0.17 * i, 2), "content": d}
-                           for i, d in enumerate(docs)]
+            r.documents = [
+                {"id": f"kb-refunds-{i}", "score": round(0.91 - 0.17 * i, 2), "content": d} for i, d in enumerate(docs)
+            ]
         with handler.tool("lookup_subscription", tool_type="function") as t:
             t.arguments = {"customer_id": "cus_8842"}
             t.tool_result = subscription
@@ -619,13 +747,17 @@ def produce(outdir: Path, only: list[str] | None = None, jobs: int = 3) -> dict[
     while pending or running:
         while pending and len(running) < jobs:
             n = pending.pop(0)
-            env = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("OTEL_", "OPENINFERENCE_", "LITELLM_"))}
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "OPENINFERENCE_", "LITELLM_"))}
             env.update(WORKERS[n]["env"])
             env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
             env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
-            p = subprocess.Popen([sys.executable, "-m", "tests.realtraffic.produce", "--worker", n, str(outdir)],
-                                 cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            p = subprocess.Popen(
+                [sys.executable, "-m", "tests.realtraffic.produce", "--worker", n, str(outdir)],
+                cwd=root,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
             running[n] = (p, time.time())
         time.sleep(0.05)
         for n, (p, start) in list(running.items()):
@@ -649,11 +781,22 @@ def _versions() -> dict[str, str | None]:
     from importlib.metadata import PackageNotFoundError, version
 
     out: dict[str, str | None] = {}
-    for p in ("openai", "litellm", "opentelemetry-api", "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-common",
-              "opentelemetry-proto", "opentelemetry-instrumentation-openai-v2", "opentelemetry-util-genai",
-              "opentelemetry-semantic-conventions", "openinference-instrumentation",
-              "openinference-instrumentation-openai", "openinference-instrumentation-litellm",
-              "openinference-semantic-conventions", "protobuf"):
+    for p in (
+        "openai",
+        "litellm",
+        "opentelemetry-api",
+        "opentelemetry-sdk",
+        "opentelemetry-exporter-otlp-proto-common",
+        "opentelemetry-proto",
+        "opentelemetry-instrumentation-openai-v2",
+        "opentelemetry-util-genai",
+        "opentelemetry-semantic-conventions",
+        "openinference-instrumentation",
+        "openinference-instrumentation-openai",
+        "openinference-instrumentation-litellm",
+        "openinference-semantic-conventions",
+        "protobuf",
+    ):
         try:
             out[p] = version(p)
         except PackageNotFoundError:
@@ -664,23 +807,23 @@ def _versions() -> dict[str, str | None]:
 FIELDS = {
     "scenarios": "what every worker asks, by scenario: the request (model, messages, parameters) and the expected outcome",
     "files.*.calls[]": "one per LLM call the app made, in order (seq); the expectations come from what the loopback "
-                       "server actually answered to that call",
+    "server actually answered to that call",
     "expected_outcome": "ok | tool_calls | truncated (finish_reason length) | cut (stream closed without [DONE]) | error",
     "expected_replies": "text per choice as the server sent it (for `cut`: the part sent before the connection "
-                        "dropped); empty for errors and tool calls",
+    "dropped); empty for errors and tool calls",
     "tool_calls": "per tool call: choice index, id, name and the arguments string exactly as sent",
     "usage": "the usage the server sent, or null (stream without include_usage, errors, cut, or a server that "
-             "omitted it: the `image` scenario)",
+    "omitted it: the `image` scenario)",
     "http_attempts": "HTTP requests the server saw for this call (the clients retry a 500)",
     "spans": "the spans exported during this call: line (1-based, in the .jsonl), ids in hex whatever the file "
-             "uses, scope, and looks_like_llm_call (a heuristic: openinference.span.kind=LLM or "
-             "gen_ai.operation.name chat/text_completion/generate_content)",
+    "uses, scope, and looks_like_llm_call (a heuristic: openinference.span.kind=LLM or "
+    "gen_ai.operation.name chat/text_completion/generate_content)",
     "log_records": "the log records (events) exported during this call, with their line in the .logs.jsonl",
     "found_in_telemetry": "whether each text was found anywhere in this call's exported spans/logs (JSON-in-strings "
-                          "and structured AnyValues opened): null = not applicable; documents are only looked for "
-                          "in spans that are no LLM call",
+    "and structured AnyValues opened): null = not applicable; documents are only looked for "
+    "in spans that are no LLM call",
     "content_captured": "input: the user message or system prompt was found; output: a reply or tool-call "
-                        "arguments were found",
+    "arguments were found",
     "app_saw": "what the application got back from the library (texts, or the exception it caught)",
 }
 
@@ -703,8 +846,10 @@ def _notes(calls_: list[dict[str, Any]], key: str) -> list[str]:
                 notes.append(f"{sc}: {len(llm)} LLM-looking spans for one call")
             for sp in llm:
                 if sp["scope"] != main_scope:
-                    notes.append(f"{sc}: the LLM call's attributes are on span {sp['name']!r} of scope "
-                                 f"{sp['scope']!r} (the app's own span), not on a span of {main_scope!r}")
+                    notes.append(
+                        f"{sc}: the LLM call's attributes are on span {sp['name']!r} of scope "
+                        f"{sp['scope']!r} (the app's own span), not on a span of {main_scope!r}"
+                    )
             others = [sp["name"] for sp in c["spans"] if not sp["looks_like_llm_call"]]
             if others:
                 notes.append(f"{sc}: {len(others)} span(s) that are no LLM call: {others}")
@@ -750,8 +895,10 @@ def _merge(outdir: Path, names: list[str], took: dict[str, float], total: float)
             "llm_spans": len(llm_spans),
             "non_llm_spans": len(spans) - len(llm_spans),
             "notes": _notes(calls_, "found_in_telemetry"),
-            "calls": [{k: v for k, v in c.items() if k not in ("standard_logging_lines", "found_in_standard_logging")}
-                      for c in calls_],
+            "calls": [
+                {k: v for k, v in c.items() if k not in ("standard_logging_lines", "found_in_standard_logging")}
+                for c in calls_
+            ],
         }
         if f"{n}.logs.jsonl" in part["files"]:
             files[f"{n}.logs.jsonl"] = {
@@ -761,32 +908,51 @@ def _merge(outdir: Path, names: list[str], took: dict[str, float], total: float)
                 "log_records": sum(len(c["log_records"]) for c in calls_),
                 "non_llm_records": 0,
                 "notes": [f"the spans of the same calls are in {n}.jsonl (the records carry their traceId/spanId)"],
-                "calls": [{k: v for k, v in c.items() if k not in ("spans", "standard_logging_lines",
-                                                                     "found_in_standard_logging")} for c in calls_],
+                "calls": [
+                    {
+                        k: v
+                        for k, v in c.items()
+                        if k not in ("spans", "standard_logging_lines", "found_in_standard_logging")
+                    }
+                    for c in calls_
+                ],
             }
         if "litellm_standard_logging.jsonl" in part["files"]:
-            slp = [{k: v for k, v in c.items() if k not in ("spans", "log_records", "found_in_telemetry",
-                                                             "content_captured")} for c in calls_]
+            slp = [
+                {
+                    k: v
+                    for k, v in c.items()
+                    if k not in ("spans", "log_records", "found_in_telemetry", "content_captured")
+                }
+                for c in calls_
+            ]
             files["litellm_standard_logging.jsonl"] = {
                 **base,
                 "ids": None,
                 "enums": None,
                 "library": "litellm StandardLoggingPayload, as a CustomLogger's log_success_event/log_failure_event "
-                           "receive it in kwargs['standard_logging_object'] (json.dumps(default=str))",
+                "receive it in kwargs['standard_logging_object'] (json.dumps(default=str))",
                 "content": "one payload per line",
                 "llm_calls": len(calls_),
                 "payloads": sum(len(c.get("standard_logging_lines") or []) for c in calls_),
                 "non_llm_records": 0,
-                "notes": [f"{c['scenario']}: {len(c.get('standard_logging_lines') or [])} payloads"
-                          for c in calls_ if len(c.get("standard_logging_lines") or []) != 1]
+                "notes": [
+                    f"{c['scenario']}: {len(c.get('standard_logging_lines') or [])} payloads"
+                    for c in calls_
+                    if len(c.get("standard_logging_lines") or []) != 1
+                ]
                 + _notes(slp, "found_in_standard_logging"),
                 "calls": slp,
             }
     scen = {}
     for c in calls():
         kw = {k: v for k, v in c["kwargs"].items() if k not in ("rag", "session")}
-        scen[c["scenario"]] = {"expected_outcome": c["expected_outcome"], "model": c["model"],
-                               "messages": c["messages"], "params": kw}
+        scen[c["scenario"]] = {
+            "expected_outcome": c["expected_outcome"],
+            "model": c["model"],
+            "messages": c["messages"],
+            "params": kw,
+        }
     return {
         "generated_by": "python -m tests.realtraffic.produce",
         "versions": _versions(),
@@ -811,8 +977,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     m = produce(a.outdir, a.only, a.jobs)
     for f, e in m["files"].items():
-        what = (f"{e['spans']} spans ({e['llm_spans']} LLM-looking, {e['non_llm_spans']} other)" if "spans" in e
-                else f"{e['log_records']} log records" if "log_records" in e else f"{e['payloads']} payloads")
+        what = (
+            f"{e['spans']} spans ({e['llm_spans']} LLM-looking, {e['non_llm_spans']} other)"
+            if "spans" in e
+            else f"{e['log_records']} log records"
+            if "log_records" in e
+            else f"{e['payloads']} payloads"
+        )
         print(f"{f}: {e['llm_calls']} LLM calls, {what}, worker {e['worker_seconds']} s")
     print(f"total {m['seconds']} s")
 

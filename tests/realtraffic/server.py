@@ -84,12 +84,18 @@ SUPPORT_SYSTEM = (
 )
 
 RAG_DOCUMENTS = [
-    ("Refunds: customers on a monthly plan can request a full refund within 14 days of the "
-    "first charge. After 14 days, refunds are prorated to the unused days of the billing period."),
-    ("Annual plans are refundable within 30 days of purchase. Refunds are issued to the original "
-    "payment method and take 5 to 10 business days to appear."),
-    ("Enterprise contracts are governed by their order form; contact your account manager for "
-    "cancellations or refunds."),
+    (
+        "Refunds: customers on a monthly plan can request a full refund within 14 days of the "
+        "first charge. After 14 days, refunds are prorated to the unused days of the billing period."
+    ),
+    (
+        "Annual plans are refundable within 30 days of purchase. Refunds are issued to the original "
+        "payment method and take 5 to 10 business days to appear."
+    ),
+    (
+        "Enterprise contracts are governed by their order form; contact your account manager for "
+        "cancellations or refunds."
+    ),
 ]
 RAG_SYSTEM = (
     "Answer the customer's question using only the context below. If the context does not "
@@ -123,11 +129,13 @@ SCENARIOS: dict[str, Scenario] = {
             "plain",
             "How do I rotate the API key of our billing service without any downtime?",
             [
-                ("Create a second key first and deploy it alongside the old one, so both are valid "
-                "for a short overlap. Switch each client to the new key and watch the access logs "
-                "until no request uses the old key any more. Then revoke the old key. If a client "
-                "cannot be redeployed quickly, keep the overlap window longer rather than forcing "
-                "the switch.")
+                (
+                    "Create a second key first and deploy it alongside the old one, so both are valid "
+                    "for a short overlap. Switch each client to the new key and watch the access logs "
+                    "until no request uses the old key any more. Then revoke the old key. If a client "
+                    "cannot be redeployed quickly, keep the overlap window longer rather than forcing "
+                    "the switch."
+                )
             ],
             fingerprint=None,
         ),
@@ -135,9 +143,11 @@ SCENARIOS: dict[str, Scenario] = {
             "multi_turn",
             "And can I get them as CSV instead of PDF?",
             [
-                ("Yes. On the Billing > Invoices page, pick the date range and choose CSV in the "
-                "Export menu; the file has one row per invoice line. PDF remains the default for "
-                "single invoices, but bulk exports can be CSV or PDF.")
+                (
+                    "Yes. On the Billing > Invoices page, pick the date range and choose CSV in the "
+                    "Export menu; the file has one row per invoice line. PDF remains the default for "
+                    "single invoices, but bulk exports can be CSV or PDF."
+                )
             ],
             null_token_details=True,
         ),
@@ -145,9 +155,11 @@ SCENARIOS: dict[str, Scenario] = {
             "image",
             "What does this chart show? Summarise it in two sentences.",
             [
-                ("The chart shows a single transparent pixel, so there is no visible data to "
-                "summarise. If you meant to attach a sales or usage chart, please upload it again "
-                "and I will describe its trend.")
+                (
+                    "The chart shows a single transparent pixel, so there is no visible data to "
+                    "summarise. If you meant to attach a sales or usage chart, please upload it again "
+                    "and I will describe its trend."
+                )
             ],
             omit_usage=True,
         ),
@@ -185,50 +197,62 @@ SCENARIOS: dict[str, Scenario] = {
             # the last message is the tool's result; matched on the tool message (see _scenario)
             "What's the weather in Lisbon right now?",
             [
-                ("It is 21 °C and sunny in Lisbon right now, with a light wind of about 12 km/h. "
-                "A good afternoon for a walk along the river, though you may want sunglasses.")
+                (
+                    "It is 21 °C and sunny in Lisbon right now, with a light wind of about 12 km/h. "
+                    "A good afternoon for a walk along the river, though you may want sunglasses."
+                )
             ],
         ),
         Scenario(
             "n2",
             "Suggest a short, friendly name for our internal analytics dashboard and explain the choice in one sentence.",
             [
-                ("Lighthouse: it suggests a tool that helps everyone find their way through the data "
-                "without getting lost."),
-                ("Pulse: it is short, easy to remember, and hints that the dashboard shows the "
-                "heartbeat of the business in real time."),
+                (
+                    "Lighthouse: it suggests a tool that helps everyone find their way through the data "
+                    "without getting lost."
+                ),
+                (
+                    "Pulse: it is short, easy to remember, and hints that the dashboard shows the "
+                    "heartbeat of the business in real time."
+                ),
             ],
         ),
         Scenario(
             "stream",
             "Explain the difference between a mutex and a semaphore.",
             [
-                ("A mutex is a lock with an owner: one thread acquires it, and only that thread may "
-                "release it, so it protects a critical section from concurrent access. A semaphore "
-                "is a counter without ownership: any thread can signal it, and it lets up to N "
-                "threads proceed at once. Use a mutex for exclusive access to shared state, and a "
-                "semaphore to limit concurrency or to signal between threads.")
+                (
+                    "A mutex is a lock with an owner: one thread acquires it, and only that thread may "
+                    "release it, so it protects a critical section from concurrent access. A semaphore "
+                    "is a counter without ownership: any thread can signal it, and it lets up to N "
+                    "threads proceed at once. Use a mutex for exclusive access to shared state, and a "
+                    "semaphore to limit concurrency or to signal between threads."
+                )
             ],
         ),
         Scenario(
             "stream_no_usage",
             "Give me three tips for writing good commit messages.",
             [
-                ("First, write a short summary line in the imperative mood, such as 'Fix timeout in "
-                "upload retry'. Second, leave a blank line and explain why the change was needed, "
-                "not only what changed. Third, keep each commit focused on one logical change so "
-                "the message can stay precise.")
+                (
+                    "First, write a short summary line in the imperative mood, such as 'Fix timeout in "
+                    "upload retry'. Second, leave a blank line and explain why the change was needed, "
+                    "not only what changed. Third, keep each commit focused on one logical change so "
+                    "the message can stay precise."
+                )
             ],
         ),
         Scenario(
             "cut",
             "Write a step-by-step guide to migrating a PostgreSQL database to a new server.",
             [
-                ("Step 1: check that the new server runs the same or a newer major version of "
-                "PostgreSQL. Step 2: take a full dump with pg_dump in the custom format, or set up "
-                "logical replication if you need near-zero downtime. Step 3: restore the dump on "
-                "the new server with pg_restore and compare row counts. Step 4: point the "
-                "application at the new server and keep the old one read-only for a day.")
+                (
+                    "Step 1: check that the new server runs the same or a newer major version of "
+                    "PostgreSQL. Step 2: take a full dump with pg_dump in the custom format, or set up "
+                    "logical replication if you need near-zero downtime. Step 3: restore the dump on "
+                    "the new server with pg_restore and compare row counts. Step 4: point the "
+                    "application at the new server and keep the old one read-only for a day."
+                )
             ],
             cut_after=9,
         ),
@@ -236,10 +260,12 @@ SCENARIOS: dict[str, Scenario] = {
             "length",
             "Describe the history of the Unix operating system.",
             [
-                ("Unix began in 1969 at Bell Labs, where Ken Thompson and Dennis Ritchie built a small "
-                "time-sharing system on a PDP-7. It was rewritten in C in 1973, which made it "
-                "portable, and universities adopted it widely through the Berkeley Software "
-                "Distribution.")
+                (
+                    "Unix began in 1969 at Bell Labs, where Ken Thompson and Dennis Ritchie built a small "
+                    "time-sharing system on a PDP-7. It was rewritten in C in 1973, which made it "
+                    "portable, and universities adopted it widely through the Berkeley Software "
+                    "Distribution."
+                )
             ],
         ),
         Scenario(
@@ -257,9 +283,11 @@ SCENARIOS: dict[str, Scenario] = {
             "rag",
             "Can I still get a refund on my monthly plan if I was charged 20 days ago?",
             [
-                ("Yes, but only partially: after the first 14 days a monthly plan is refunded "
-                "prorated to the unused days of the current billing period [1]. The refund goes back "
-                "to your original payment method and can take 5 to 10 business days [2].")
+                (
+                    "Yes, but only partially: after the first 14 days a monthly plan is refunded "
+                    "prorated to the unused days of the current billing period [1]. The refund goes back "
+                    "to your original payment method and can take 5 to 10 business days [2]."
+                )
             ],
         ),
     ]
@@ -368,12 +396,32 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         if self.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
-            self._send_json(404, {"error": {"message": f"Unknown path {self.path}", "type": "invalid_request_error", "param": None, "code": None}})
+            self._send_json(
+                404,
+                {
+                    "error": {
+                        "message": f"Unknown path {self.path}",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
             return
         try:
             req = json.loads(raw)
         except ValueError:
-            self._send_json(400, {"error": {"message": "We could not parse the JSON body of your request.", "type": "invalid_request_error", "param": None, "code": None}})
+            self._send_json(
+                400,
+                {
+                    "error": {
+                        "message": "We could not parse the JSON body of your request.",
+                        "type": "invalid_request_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
             return
         entry: dict[str, Any] = {"t": time.time(), "request": req}
         self.server.log.append(entry)
@@ -402,10 +450,20 @@ class _Handler(BaseHTTPRequestHandler):
         choices: list[dict[str, Any]] = []
         for i in range(n):
             if use_tools:
-                choices.append({"text": None, "finish_reason": "tool_calls", "tool_calls": [
-                    {"id": tool_call_id(scen.name, j), "name": name, "arguments": json.dumps(args, separators=(",", ":"))}
-                    for j, (name, args) in enumerate(scen.tool_calls)
-                ]})
+                choices.append(
+                    {
+                        "text": None,
+                        "finish_reason": "tool_calls",
+                        "tool_calls": [
+                            {
+                                "id": tool_call_id(scen.name, j),
+                                "name": name,
+                                "arguments": json.dumps(args, separators=(",", ":")),
+                            }
+                            for j, (name, args) in enumerate(scen.tool_calls)
+                        ],
+                    }
+                )
                 continue
             text = scen.replies[i] if i < len(scen.replies) else scen.replies[0]
             finish = "stop"
@@ -413,7 +471,9 @@ class _Handler(BaseHTTPRequestHandler):
                 text, finish = cut_to_tokens(text, int(cap)), "length"
             choices.append({"text": text, "finish_reason": finish, "tool_calls": []})
         completion_tokens = sum(
-            count_tokens(c["text"]) if c["text"] is not None else sum(count_tokens(t["arguments"]) + 3 for t in c["tool_calls"])
+            count_tokens(c["text"])
+            if c["text"] is not None
+            else sum(count_tokens(t["arguments"]) + 3 for t in c["tool_calls"])
             for c in choices
         )
         usage: dict[str, Any] = {
@@ -426,8 +486,10 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             usage["prompt_tokens_details"] = {"cached_tokens": 0, "audio_tokens": 0}
             usage["completion_tokens_details"] = {
-                "reasoning_tokens": 0, "audio_tokens": 0,
-                "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0,
+                "reasoning_tokens": 0,
+                "audio_tokens": 0,
+                "accepted_prediction_tokens": 0,
+                "rejected_prediction_tokens": 0,
             }
         common = {
             "id": resp_id,
@@ -453,17 +515,28 @@ class _Handler(BaseHTTPRequestHandler):
                 ]
             if scen.null_token_details:
                 msg["reasoning_content"] = None  # as vLLM-style servers add
-            reply["choices"].append({
-                "index": i, "message": msg, "logprobs": None, "finish_reason": c["finish_reason"],
-                "stop_reason": None,
-            })
+            reply["choices"].append(
+                {
+                    "index": i,
+                    "message": msg,
+                    "logprobs": None,
+                    "finish_reason": c["finish_reason"],
+                    "stop_reason": None,
+                }
+            )
         if not scen.omit_usage:
             reply["usage"] = usage
         reply["x_request_region"] = "eu-west-1"
         self._send_json(200, reply)
 
-    def _stream(self, common: dict[str, Any], choices: list[dict[str, Any]], usage: dict[str, Any] | None,
-                scen: Scenario, entry: dict[str, Any]) -> None:
+    def _stream(
+        self,
+        common: dict[str, Any],
+        choices: list[dict[str, Any]],
+        usage: dict[str, Any] | None,
+        scen: Scenario,
+        entry: dict[str, Any],
+    ) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Transfer-Encoding", "chunked")
@@ -481,7 +554,11 @@ class _Handler(BaseHTTPRequestHandler):
 
         # the first chunk of every choice carries the role
         for i, c in enumerate(choices):
-            delta: dict[str, Any] = {"role": "assistant", "content": "" if c["text"] is not None else None, "refusal": None}
+            delta: dict[str, Any] = {
+                "role": "assistant",
+                "content": "" if c["text"] is not None else None,
+                "refusal": None,
+            }
             self._event(chunk([{"index": i, "delta": delta, "logprobs": None, "finish_reason": None}]))
         # content (or tool calls), interleaved across choices
         pieces: list[list[dict[str, Any]]] = []
@@ -491,11 +568,21 @@ class _Handler(BaseHTTPRequestHandler):
                 p = [{"content": w} for w in re.findall(r"\S+\s*", c["text"])]
             else:
                 for j, t in enumerate(c["tool_calls"]):
-                    p.append({"tool_calls": [{"index": j, "id": t["id"], "type": "function",
-                                              "function": {"name": t["name"], "arguments": ""}}]})
+                    p.append(
+                        {
+                            "tool_calls": [
+                                {
+                                    "index": j,
+                                    "id": t["id"],
+                                    "type": "function",
+                                    "function": {"name": t["name"], "arguments": ""},
+                                }
+                            ]
+                        }
+                    )
                     args = t["arguments"]
                     for k in range(0, len(args), 7):
-                        p.append({"tool_calls": [{"index": j, "function": {"arguments": args[k:k + 7]}}]})
+                        p.append({"tool_calls": [{"index": j, "function": {"arguments": args[k : k + 7]}}]})
             pieces.append(p)
         sent_text = ["" for _ in choices]
         sent = 0

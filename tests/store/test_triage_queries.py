@@ -35,28 +35,53 @@ START, END = datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC
 
 
 def _week(key: str, size: int, status: str = "open") -> ClusterWeek:
-    return ClusterWeek(key, f"problem {key}", status, None, "2026-W45", np.array([0.6, 0.8], dtype=np.float32),
-                       {"feature=chat": 1.0}, size, size / 10)
+    return ClusterWeek(
+        key,
+        f"problem {key}",
+        status,
+        None,
+        "2026-W45",
+        np.array([0.6, 0.8], dtype=np.float32),
+        {"feature=chat": 1.0},
+        size,
+        size / 10,
+    )
 
 
 def _traffic(store: Store, tmp_path: Path) -> None:
     """Six interactions in the week (one priced by tokens only, one with no model) and one the day it ends."""
-    rows = [{"id": f"i{i}", "ts": f"2026-11-0{3 + i % 5}T10:00:00Z", "input": "q" * (i + 1), "output": f"answer {i}.",
-             "feature": "chat" if i % 2 else "search", "model": "m-a", "latency_ms": 100.0 * (i + 1),
-             "input_tokens": 1000, "output_tokens": 2000, "cost_usd": 0.5} for i in range(6)]
+    rows = [
+        {
+            "id": f"i{i}",
+            "ts": f"2026-11-0{3 + i % 5}T10:00:00Z",
+            "input": "q" * (i + 1),
+            "output": f"answer {i}.",
+            "feature": "chat" if i % 2 else "search",
+            "model": "m-a",
+            "latency_ms": 100.0 * (i + 1),
+            "input_tokens": 1000,
+            "output_tokens": 2000,
+            "cost_usd": 0.5,
+        }
+        for i in range(6)
+    ]
     rows[1].pop("cost_usd")
     rows[2].pop("model")
     rows.append({"id": "late", "ts": "2026-11-09T00:00:00Z", "input": "q", "output": "late answer.", "feature": "chat"})
     (tmp_path / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     ingest_files(store, [str(tmp_path / "t.jsonl")], Config())
     for iid, p_bad in (("i0", 0.9), ("i1", 0.9), ("i2", 0.95), ("i3", 0.2), ("i4", 0.6), ("late", 0.99)):
-        store.con.execute("INSERT INTO labels (interaction_id, p_bad, label_model, model_version, created_at) "
-                          "VALUES (?, ?, 'lm', 'v', now())", [iid, p_bad])
+        store.con.execute(
+            "INSERT INTO labels (interaction_id, p_bad, label_model, model_version, created_at) "
+            "VALUES (?, ?, 'lm', 'v', now())",
+            [iid, p_bad],
+        )
     for iid, expected in (("i0", 5.0), ("i1", 2.0), ("i2", 6.0), ("i3", 7.0), ("i4", 4.0), ("i5", 6.5)):
         store.con.execute(
             "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, "
             "created_at) VALUES (?, 'helpfulness', 'v1', 'openai:a', ?, ?, 'ok', '2026-11-10')",
-            [iid, round(expected), expected])
+            [iid, round(expected), expected],
+        )
 
 
 def test_cluster_weeks_round_trip_and_keep_a_fixed_week(store: Store) -> None:
@@ -71,15 +96,24 @@ def test_cluster_weeks_round_trip_and_keep_a_fixed_week(store: Store) -> None:
     found = stored_cluster(store, "Ca")
     assert found is not None
     assert (found.status, found.note, found.fixed_week, found.last_week, found.first_week) == (
-        "fixed", None, "2026-W45", "2026-W46", "2026-W45")  # the rewrite keeps fixed_week, takes the note given
+        "fixed",
+        None,
+        "2026-W45",
+        "2026-W46",
+        "2026-W45",
+    )  # the rewrite keeps fixed_week, takes the note given
     assert store.con.execute("SELECT key, week, size, share_bad FROM triage_weeks ORDER BY ALL").fetchall() == [
-        ("Ca", "2026-W45", 5, 0.5), ("Ca", "2026-W46", 2, 0.2), ("Cb", "2026-W45", 3, 0.3)]
+        ("Ca", "2026-W45", 5, 0.5),
+        ("Ca", "2026-W46", 2, 0.2),
+        ("Cb", "2026-W45", 3, 0.3),
+    ]
     assert stored_cluster(store, "nope") is None
 
 
 def test_a_cluster_without_a_centroid_is_not_known(store: Store) -> None:
-    store.con.execute("INSERT INTO triage_clusters (key, status, first_week, updated_at) VALUES ('C0', 'open', "
-                      "'2026-W01', now())")
+    store.con.execute(
+        "INSERT INTO triage_clusters (key, status, first_week, updated_at) VALUES ('C0', 'open', '2026-W01', now())"
+    )
     assert known_clusters(store) == [] and cluster_keys(store) == ["C0"]
     found = stored_cluster(store, "C0")
     assert found is not None and found.centroid.size == 0 and found.profile == {}
@@ -134,6 +168,7 @@ def test_latency_and_spend(store: Store, tmp_path: Path) -> None:
     assert by["model"] == [("m-a", 5, pytest.approx(2.005), 5), ("(none)", 1, 0.5, 1)]
     unpriced = spend(store, START, END, [], ("model",))
     assert unpriced["model"] == [("m-a", 5, 2.0, 4), ("(none)", 1, 0.5, 1)]
-    temps = store.con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'temp' "
-                              "AND table_name LIKE 'triage%'")
+    temps = store.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'temp' AND table_name LIKE 'triage%'"
+    )
     assert temps.fetchall() == []  # the working tables of critic.store.triage do not outlive its functions

@@ -21,18 +21,30 @@ WEEK = Period(datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UT
 
 def _two_judges(store: Store, tmp_path: Path) -> None:
     """60 interactions judged by openai:a (label 6; 2 on the last ten); 20 judged later by anthropic:b (label 2)."""
-    rows = [{"id": f"i{i:02d}", "ts": f"2026-11-0{2 + i % 5}T10:00:00Z", "input": "q", "output": f"answer {i}",
-             "prompt_version": "v1" if i % 2 else "v2"} for i in range(60)]
+    rows = [
+        {
+            "id": f"i{i:02d}",
+            "ts": f"2026-11-0{2 + i % 5}T10:00:00Z",
+            "input": "q",
+            "output": f"answer {i}",
+            "prompt_version": "v1" if i % 2 else "v2",
+        }
+        for i in range(60)
+    ]
     (tmp_path / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     ingest_files(store, [str(tmp_path / "t.jsonl")], Config())
     for i in range(60):
-        for judge, label, at in (("openai:a", 2 if i >= 50 else 6, "2026-11-10 10:00:00"),
-                                 ("anthropic:b", 2, "2026-11-11 10:00:00")):
+        for judge, label, at in (
+            ("openai:a", 2 if i >= 50 else 6, "2026-11-10 10:00:00"),
+            ("anthropic:b", 2, "2026-11-11 10:00:00"),
+        ):
             if judge == "anthropic:b" and i >= 20:
                 continue
             store.con.execute(
                 "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, created_at) "
-                "VALUES (?, 'helpfulness', 'v1', ?, ?, ?, 'ok', ?)", [f"i{i:02d}", judge, label, float(label), at])
+                "VALUES (?, 'helpfulness', 'v1', ?, ?, ?, 'ok', ?)",
+                [f"i{i:02d}", judge, label, float(label), at],
+            )
 
 
 def test_label_triage_export_and_compare_read_the_same_judgments(store: Store, tmp_path: Path) -> None:

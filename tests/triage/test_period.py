@@ -28,9 +28,14 @@ def test_span_period_checks_order() -> None:
         span_period("2026-11-08", "2026-11-01")
 
 
-@pytest.mark.parametrize(("newest", "week"), [("2026-11-22 22:00", "2026-W47"),  # a Sunday: that week is full
-                                              ("2026-11-25 10:00", "2026-W47"),  # a Wednesday: the week before
-                                              ("2026-11-23 00:30", "2026-W47")])
+@pytest.mark.parametrize(
+    ("newest", "week"),
+    [
+        ("2026-11-22 22:00", "2026-W47"),  # a Sunday: that week is full
+        ("2026-11-25 10:00", "2026-W47"),  # a Wednesday: the week before
+        ("2026-11-23 00:30", "2026-W47"),
+    ],
+)
 def test_last_full_week_ends_on_or_before_the_newest_day(store: Store, newest: str, week: str) -> None:
     store.con.execute("INSERT INTO interactions (id, ts, output, ingested_at) VALUES ('a', ?, 'x', now())", [newest])
     assert last_full_week(store).label == week

@@ -17,8 +17,11 @@ PII = Path(__file__).resolve().parent.parent / "data" / "pii"
 
 def corpus(name: str) -> list[dict[str, str]]:
     path = PII / name
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] \
-        if path.exists() else []
+    return (
+        [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if path.exists()
+        else []
+    )
 
 
 PLANTED = corpus("values.jsonl") + corpus("holdout.jsonl")
@@ -70,16 +73,26 @@ def test_no_planted_value_reaches_any_report_file(tmp_path: Path) -> None:
     rows = []
     for n, item in enumerate(PLANTED):
         ident = f"pii-{n}" if n % 5 else f"user-{n}@example.org-{n}"
-        rows.append({"id": ident, "ts": f"2026-11-{17 + n % 5}T10:00:00Z", "input": f"My details: {item['text']}",
-                     "output": "I'm sorry, but I can't help with that. " + item["text"] + " " + "x" * (n * 7 % 300),
-                     "feature": f"support {item['value']}" if n % 7 == 0 else "support",
-                     "metadata": {"note": item["value"]}, "events": [{"kind": "thumb_down"}]})
+        rows.append(
+            {
+                "id": ident,
+                "ts": f"2026-11-{17 + n % 5}T10:00:00Z",
+                "input": f"My details: {item['text']}",
+                "output": "I'm sorry, but I can't help with that. " + item["text"] + " " + "x" * (n * 7 % 300),
+                "feature": f"support {item['value']}" if n % 7 == 0 else "support",
+                "metadata": {"note": item["value"]},
+                "events": [{"kind": "thumb_down"}],
+            }
+        )
     traffic = tmp_path / "pii.jsonl"
     traffic.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     db, out = str(tmp_path / "critic.duckdb"), tmp_path / "report"
     runner = CliRunner()
-    for args in (["ingest", str(traffic)], ["label"], ["triage", "--since", "2026-11-16", "--until", "2026-11-23",
-                                                         "--top", "500", "--out", str(out)]):
+    for args in (
+        ["ingest", str(traffic)],
+        ["label"],
+        ["triage", "--since", "2026-11-16", "--until", "2026-11-23", "--top", "500", "--out", str(out)],
+    ):
         result = runner.invoke(cli, [*args, "--db", db])
         assert result.exit_code == 0, result.output
     files = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}

@@ -17,8 +17,15 @@ from critic.triage.report import build_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Flags for a closed network: without the background ones Chromium keeps trying to reach Google.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture
@@ -29,7 +36,9 @@ def written(labelled_store: Store, tmp_path: Path) -> tuple[dict, dict[str, Path
 
 def test_html_is_self_contained(written: tuple[dict, dict[str, Path]]) -> None:
     html = written[1]["html"].read_text()
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "the report must not load anything from the network"
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), (
+        "the report must not load anything from the network"
+    )
     assert "<script" not in html
     assert html.count("<svg") >= 3, "plots are inline SVG"
 
@@ -45,7 +54,9 @@ def test_markdown_lists_every_cluster(written: tuple[dict, dict[str, Path]]) -> 
 def test_html_in_headless_chromium(written: tuple[dict, dict[str, Path]], tmp_path: Path) -> None:
     if CHROMIUM is None:
         if os.environ.get("CRITIC_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required (CRITIC_REQUIRE_BROWSER is set) but not installed: apt-get install chromium")
+            pytest.fail(
+                "Chromium is required (CRITIC_REQUIRE_BROWSER is set) but not installed: apt-get install chromium"
+            )
         pytest.skip("Chromium not installed (apt-get install chromium); .ci/run installs it and requires this test")
     from playwright.sync_api import sync_playwright
 
@@ -82,8 +93,13 @@ def _sparse_store(path: Path) -> Store:
     records, events = [], []
     for i in range(60):
         ts = f"2026-11-{16 + i % 7:02d}T{8 + i % 10:02d}:00:00Z"
-        record = {"id": f"x{i:03d}", "ts": ts, "feature": "support", "input": f"How do I change plan option {i}?",
-                  "output": f"Open Settings, then Billing, and pick option {i}. The change applies at once."}
+        record = {
+            "id": f"x{i:03d}",
+            "ts": ts,
+            "feature": "support",
+            "input": f"How do I change plan option {i}?",
+            "output": f"Open Settings, then Billing, and pick option {i}. The change applies at once.",
+        }
         if i < 10:  # refusals, flagged by users
             record["output"] = "I'm sorry, but I can't help with that request."
             events += [{"interaction_id": record["id"], "kind": k, "ts": ts} for k in ("thumb_down", "regenerate")]
@@ -92,12 +108,22 @@ def _sparse_store(path: Path) -> Store:
         records.append(record)
     turns = []
     for k in range(1, 21):
-        turns += [{"role": "user", "content": f"question {k} about the invoice"},
-                  {"role": "assistant", "content": f"answer {k}"}]
+        turns += [
+            {"role": "user", "content": f"question {k} about the invoice"},
+            {"role": "assistant", "content": f"answer {k}"},
+        ]
     for record in records[:10]:
         record["input"] = turns[:-1]  # the refusals end chats of 20 user turns; the reply answers the last
-    records.append({"id": "x-empty", "ts": "2026-11-18T09:00:00Z", "feature": "support", "input": "Hello?",
-                    "output": "", "finish_reason": "length"})
+    records.append(
+        {
+            "id": "x-empty",
+            "ts": "2026-11-18T09:00:00Z",
+            "feature": "support",
+            "input": "Hello?",
+            "output": "",
+            "finish_reason": "length",
+        }
+    )
     events.append({"interaction_id": "x-empty", "kind": "thumb_down", "ts": "2026-11-18T09:01:00Z"})
     (path / "i.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     (path / "e.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
@@ -124,7 +150,9 @@ def test_sparse_store_reads_as_a_person_expects(tmp_path: Path) -> None:
     assert "last of 20 user turns" in html and "2026-11-16 to 2026-11-23" in html
     if CHROMIUM is None:
         if os.environ.get("CRITIC_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required (CRITIC_REQUIRE_BROWSER is set) but not installed: apt-get install chromium")
+            pytest.fail(
+                "Chromium is required (CRITIC_REQUIRE_BROWSER is set) but not installed: apt-get install chromium"
+            )
         return
     from playwright.sync_api import sync_playwright
 

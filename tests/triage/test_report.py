@@ -45,7 +45,8 @@ def test_json_contract(labelled_store: Store) -> None:
 
 @pytest.mark.parametrize("period", [WEEK, ALL], ids=["week", "four-weeks"])
 def test_planted_failure_modes_come_out_as_distinct_clusters_near_the_top(
-        labelled_store: Store, planted: dict[str, str], period: object) -> None:
+    labelled_store: Store, planted: dict[str, str], period: object
+) -> None:
     report = build_report(labelled_store, Config(), period)  # type: ignore[arg-type]
     top = report["clusters"][:10]
     main = {}
@@ -111,25 +112,38 @@ def test_beyond_max_clustered_a_sample_is_clustered_and_sizes_scale(labelled_sto
     assert clustering["sampled"] and clustering["clustered"] == 40 and bad > 40
     assert sum(c["size"] for c in report["clusters"]) + clustering["unclustered"] == 40
     assert all(c["estimated_size"] == round(c["size"] * bad / 40) for c in report["clusters"])
-    listed = {i for c in report["clusters"] for i in c["interaction_ids"]} | set(report["unassigned_ids"]) | {
-        u["id"] for u in report["unclustered"]}
+    listed = (
+        {i for c in report["clusters"] for i in c["interaction_ids"]}
+        | set(report["unassigned_ids"])
+        | {u["id"] for u in report["unclustered"]}
+    )
     assert len(listed) == bad  # every likely-bad interaction is reachable from the report
     assert len(report["worst"]) == 20 and report["worst"][0]["p_bad"] >= max(
-        e["p_bad"] for c in report["clusters"] for e in c["examples"])
+        e["p_bad"] for c in report["clusters"] for e in c["examples"]
+    )
     assert f"seeded sample of 40 of {bad}" in render_md(report)
 
 
-def test_with_a_noisy_judge_failure_modes_are_problems_named_by_signature(judged_sample: Store,
-                                                                           planted: dict[str, str]) -> None:
+def test_with_a_noisy_judge_failure_modes_are_problems_named_by_signature(
+    judged_sample: Store, planted: dict[str, str]
+) -> None:
     """Each mode a text signal can see is one top-10 problem (purity and recall ≥ 0.6), its topics inside.
 
     Rude tone is left out: with this judge it is found pure but at recall 0.40 (bench/RESULTS.md, *End model*).
     """
     report = build_report(judged_sample, Config(), WEEK)
-    week = {r[0] for r in judged_sample.con.execute(
-        "SELECT id FROM interactions WHERE ts >= ? AND ts < ?", [WEEK.start, WEEK.end]).fetchall()}
-    names = {"refusal": "refusal", "wrong_language": "reply not in the question's language",
-             "truncated": "truncated or empty", "invented_numbers": "numbers found nowhere"}
+    week = {
+        r[0]
+        for r in judged_sample.con.execute(
+            "SELECT id FROM interactions WHERE ts >= ? AND ts < ?", [WEEK.start, WEEK.end]
+        ).fetchall()
+    }
+    names = {
+        "refusal": "refusal",
+        "wrong_language": "reply not in the question's language",
+        "truncated": "truncated or empty",
+        "invented_numbers": "numbers found nowhere",
+    }
     for mode, name in names.items():
         total = sum(planted.get(i) == mode for i in week)
         best = max(report["clusters"][:10], key=lambda c: sum(planted.get(i) == mode for i in c["interaction_ids"]))

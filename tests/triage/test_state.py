@@ -23,7 +23,8 @@ def test_rerunning_a_week_keeps_keys(labelled_store: Store) -> None:
 
 
 def test_status_persists_and_a_fixed_problem_that_returns_is_a_regression(
-        labelled_store: Store, planted: dict[str, str]) -> None:
+    labelled_store: Store, planted: dict[str, str]
+) -> None:
     w46 = build_report(labelled_store, Config(), week_period("2026-W46"))
     refusal, rude = _cluster_of(w46, planted, "refusal"), _cluster_of(w46, planted, "rude_tone")
     mark(labelled_store, refusal["key"], "investigating", "prompt change in review", None)

@@ -36,8 +36,10 @@ def expand(con: duckdb.DuckDBPyConnection, only: str | None = None, *, strict: b
     if only is not None and only not in NAMES:
         raise OptionError(f"--from {only!r}: use one of {', '.join(NAMES)}")
     claims = " ".join(f"WHEN {module.CLAIM} THEN '{name}'" for name, module in FORMATS.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE claimed AS SELECT src, rn, j, CASE {claims} END AS fmt "
-                f"FROM (SELECT src, rn, j, json_keys(j) AS k FROM staged)")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE claimed AS SELECT src, rn, j, CASE {claims} END AS fmt "
+        f"FROM (SELECT src, rn, j, json_keys(j) AS k FROM staged)"
+    )
     con.execute("DELETE FROM claimed WHERE fmt IS NULL")
     if only is not None:
         _require(con, only)
@@ -50,8 +52,12 @@ def expand(con: duckdb.DuckDBPyConnection, only: str | None = None, *, strict: b
         FORMATS[name].expand(con)
     first = con.execute("SELECT src, rn, reason FROM skipped ORDER BY src, rn LIMIT 1").fetchone()
     if strict and first is not None:
-        raise ForeignRecord(int(first[0]), int(first[1]), f"{first[2]}: not an LLM call critic can map; "
-                            "drop --strict to skip such records (they are counted by reason)")
+        raise ForeignRecord(
+            int(first[0]),
+            int(first[1]),
+            f"{first[2]}: not an LLM call critic can map; "
+            "drop --strict to skip such records (they are counted by reason)",
+        )
     counts = dict(con.execute("SELECT reason, count(*) FROM skipped GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
     con.execute("DELETE FROM staged WHERE (src, rn) IN (SELECT src, rn FROM claimed)")
     con.execute("INSERT INTO staged SELECT src, rn, j FROM expanded")
@@ -62,13 +68,20 @@ def expand(con: duckdb.DuckDBPyConnection, only: str | None = None, *, strict: b
 
 def _require(con: duckdb.DuckDBPyConnection, only: str) -> None:
     """Under --from ONLY, mark every staged record that is not of ONLY as a problem for its line."""
-    con.execute("CREATE OR REPLACE TEMP TABLE foreign_records AS SELECT s.src, s.rn FROM staged s "
-                "LEFT JOIN claimed c USING (src, rn) WHERE coalesce(c.fmt, 'critic') <> ?", [only])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE foreign_records AS SELECT s.src, s.rn FROM staged s "
+        "LEFT JOIN claimed c USING (src, rn) WHERE coalesce(c.fmt, 'critic') <> ?",
+        [only],
+    )
     row = con.execute("SELECT src, rn FROM foreign_records ORDER BY src, rn LIMIT 1").fetchone()
     con.execute("DROP TABLE foreign_records")
     if row is not None:
-        raise ForeignRecord(int(row[0]), int(row[1]), f"not a {only} record; drop --from {only} to detect each "
-                            f"record's format, or fix the file ({only}: see the README's *Where your logs are*)")
+        raise ForeignRecord(
+            int(row[0]),
+            int(row[1]),
+            f"not a {only} record; drop --from {only} to detect each "
+            f"record's format, or fix the file ({only}: see the README's *Where your logs are*)",
+        )
 
 
 class ForeignRecord(Exception):

@@ -36,25 +36,35 @@ import duckdb
 
 from critic.ingest.shapes import first_set
 
-_IS_OBSERVATION = ("coalesce(json_type(j->'type') = 'VARCHAR' AND json_exists(j, '$.traceId') "
-                   "AND json_exists(j, '$.startTime'), false)")
-_IS_SCORE = ("(json_exists(j, '$.name') AND (json_exists(j, '$.value') OR json_exists(j, '$.stringValue')) "
-             "AND NOT json_exists(j, '$.type') AND (json_exists(j, '$.dataType') OR json_exists(j, '$.source')))")
-_IS_TRACE = ("(json_exists(j, '$.timestamp') AND json_exists(j, '$.id') AND NOT json_exists(j, '$.traceId') "
-             "AND (json_exists(j, '$.sessionId') OR json_exists(j, '$.userId') OR json_exists(j, '$.observations') "
-             "OR json_exists(j, '$.htmlPath') OR json_exists(j, '$.projectId')))")
+_IS_OBSERVATION = (
+    "coalesce(json_type(j->'type') = 'VARCHAR' AND json_exists(j, '$.traceId') "
+    "AND json_exists(j, '$.startTime'), false)"
+)
+_IS_SCORE = (
+    "(json_exists(j, '$.name') AND (json_exists(j, '$.value') OR json_exists(j, '$.stringValue')) "
+    "AND NOT json_exists(j, '$.type') AND (json_exists(j, '$.dataType') OR json_exists(j, '$.source')))"
+)
+_IS_TRACE = (
+    "(json_exists(j, '$.timestamp') AND json_exists(j, '$.id') AND NOT json_exists(j, '$.traceId') "
+    "AND (json_exists(j, '$.sessionId') OR json_exists(j, '$.userId') OR json_exists(j, '$.observations') "
+    "OR json_exists(j, '$.htmlPath') OR json_exists(j, '$.projectId')))"
+)
 _IS_PAGE = "coalesce(json_type(j->'data') = 'ARRAY' AND json_exists(j, '$.meta'), false)"
-_IS_DOWNLOAD = ("coalesce(json_type(j->'observations') = 'ARRAY' AND NOT json_exists(j, '$.id') "
-                "AND (json_type(j->'trace') = 'OBJECT' OR json_type(j->'scores') = 'ARRAY'), false)")
+_IS_DOWNLOAD = (
+    "coalesce(json_type(j->'observations') = 'ARRAY' AND NOT json_exists(j, '$.id') "
+    "AND (json_type(j->'trace') = 'OBJECT' OR json_type(j->'scores') = 'ARRAY'), false)"
+)
 # k: the record's top-level keys (one parse for every record of every file; the tests above run only on these)
-CLAIM = ("(list_has_all(k, ['data', 'meta']) OR list_has_all(k, ['trace', 'observations']) "
-         "OR (list_has_all(k, ['observations', 'scores']) AND NOT list_contains(k, 'id')) "
-         "OR list_has_all(k, ['traceId', 'type', 'startTime']) "
-         "OR (list_contains(k, 'name') AND list_has_any(k, ['value', 'stringValue']) "
-         "AND list_has_any(k, ['traceId', 'observationId', 'sessionId']) "
-         "AND list_has_any(k, ['dataType', 'source'])) "
-         "OR (list_has_all(k, ['id', 'timestamp']) AND NOT list_contains(k, 'traceId') "
-         "AND list_has_any(k, ['sessionId', 'userId', 'observations', 'htmlPath', 'projectId'])))")
+CLAIM = (
+    "(list_has_all(k, ['data', 'meta']) OR list_has_all(k, ['trace', 'observations']) "
+    "OR (list_has_all(k, ['observations', 'scores']) AND NOT list_contains(k, 'id')) "
+    "OR list_has_all(k, ['traceId', 'type', 'startTime']) "
+    "OR (list_contains(k, 'name') AND list_has_any(k, ['value', 'stringValue']) "
+    "AND list_has_any(k, ['traceId', 'observationId', 'sessionId']) "
+    "AND list_has_any(k, ['dataType', 'source'])) "
+    "OR (list_has_all(k, ['id', 'timestamp']) AND NOT list_contains(k, 'traceId') "
+    "AND list_has_any(k, ['sessionId', 'userId', 'observations', 'htmlPath', 'projectId'])))"
+)
 CLAIM = f"({CLAIM} AND ({_IS_PAGE} OR {_IS_DOWNLOAD} OR {_IS_OBSERVATION} OR {_IS_SCORE} OR {_IS_TRACE}))"
 FEEDBACK = "(?i)(feedback|thumb|like|user.?rating|helpful|satisf)"
 
@@ -90,9 +100,11 @@ def _objects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE lf_in AS
         SELECT src, rn, j, CASE WHEN t[1] = 'ARRAY' AND t[2] IS NOT NULL THEN 'page'
-                                WHEN t[4] = 'ARRAY' AND t[6] IS NULL AND (t[3] = 'OBJECT' OR t[5] = 'ARRAY') THEN 'download'
+                                WHEN t[4] = 'ARRAY' AND t[6] IS NULL AND (t[3] = 'OBJECT' OR t[5] = 'ARRAY')
+                                    THEN 'download'
                                 ELSE 'object' END AS shape, t[3] = 'OBJECT' AS has_trace, t[5] = 'ARRAY' AS has_scores
-        FROM (SELECT src, rn, j, json_type(j, ['$.data', '$.meta', '$.trace', '$.observations', '$.scores', '$.id']) AS t
+        FROM (SELECT src, rn, j, json_type(j, ['$.data', '$.meta', '$.trace', '$.observations', '$.scores', '$.id'])
+            AS t
               FROM claimed WHERE fmt = 'langfuse')
     """)
     con.execute("""
@@ -137,12 +149,41 @@ def _objects(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # A generation is parsed once into these fields, as JSON values: the SQL below reads o.FIELD
-OBSERVATION = "{" + ", ".join(f'"{name}": "JSON"' for name in (
-    "calculatedTotalCost", "completionTokens", "costDetails", "endTime", "id", "input", "inputUsage",
-    "level", "metadata", "model", "name", "output", "outputUsage", "promptName", "promptTokens",
-    "promptVersion", "providedModelName", "sessionId", "startTime", "statusMessage", "totalCost",
-    "traceId", "traceName", "usage", "usageDetails", "userId",
-)) + "}"
+OBSERVATION = (
+    "{"
+    + ", ".join(
+        f'"{name}": "JSON"'
+        for name in (
+            "calculatedTotalCost",
+            "completionTokens",
+            "costDetails",
+            "endTime",
+            "id",
+            "input",
+            "inputUsage",
+            "level",
+            "metadata",
+            "model",
+            "name",
+            "output",
+            "outputUsage",
+            "promptName",
+            "promptTokens",
+            "promptVersion",
+            "providedModelName",
+            "sessionId",
+            "startTime",
+            "statusMessage",
+            "totalCost",
+            "traceId",
+            "traceName",
+            "usage",
+            "usageDetails",
+            "userId",
+        )
+    )
+    + "}"
+)
 
 
 def _generations(con: duckdb.DuckDBPyConnection) -> None:
@@ -163,10 +204,20 @@ def _generations(con: duckdb.DuckDBPyConnection) -> None:
             'finish_reason', CASE WHEN {failed} THEN 'error'
                                   ELSE critic_unstring(o.output)->'choices'->0->>'finish_reason' END,
             'error', CASE WHEN {failed} THEN coalesce((o.statusMessage->>'$'), 'error') END,
-            'input_tokens', {first_set(f"{usage}->'input'", f"{usage}->'prompt_tokens'", "o.usage->'input'",
-                                    "o.promptTokens", "o.inputUsage")},
-            'output_tokens', {first_set(f"{usage}->'output'", f"{usage}->'completion_tokens'", "o.usage->'output'",
-                                     "o.completionTokens", "o.outputUsage")},
+            'input_tokens', {
+        first_set(
+            f"{usage}->'input'", f"{usage}->'prompt_tokens'", "o.usage->'input'", "o.promptTokens", "o.inputUsage"
+        )
+    },
+            'output_tokens', {
+        first_set(
+            f"{usage}->'output'",
+            f"{usage}->'completion_tokens'",
+            "o.usage->'output'",
+            "o.completionTokens",
+            "o.outputUsage",
+        )
+    },
             'cost_usd', {first_set("o.calculatedTotalCost", "o.totalCost", "o.costDetails->'total'")},
             'context', (SELECT critic_documents(r.j->'output') FROM lf r WHERE r.kind = 'observation'
                         AND (r.j->>'type') = 'RETRIEVER' AND (r.j->>'traceId') = (o.traceId->>'$')

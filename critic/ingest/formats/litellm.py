@@ -22,28 +22,58 @@ import duckdb
 
 from critic.ingest.shapes import first_set
 
-CLAIM = ("(list_has_any(k, ['call_type']) AND list_has_any(k, ['response_cost', 'model_group', 'hidden_params', "
-         "'api_base', 'spend', 'request_id']))")  # k: the record's top-level keys
+CLAIM = (
+    "(list_has_any(k, ['call_type']) AND list_has_any(k, ['response_cost', 'model_group', 'hidden_params', "
+    "'api_base', 'spend', 'request_id']))"
+)  # k: the record's top-level keys
 NOT_GENERATION = r"(?i)(embedding|image|moderation|transcription|speech|rerank|file|batch|vector|ocr|search)"
 REDACTED = "redacted-by-litellm"
 # Each payload is parsed once into these fields, as JSON values: the SQL below reads r.FIELD
-PAYLOAD = "{" + ", ".join(f'"{name}": "JSON"' for name in (
-    "api_base", "cache_hit", "call_type", "completion_tokens", "endTime", "end_user", "error_information",
-    "error_str", "id", "messages", "metadata", "model", "model_group", "prompt_tokens", "request_id",
-    "response", "response_cost", "session_id", "spend", "startTime", "status", "trace_id", "user",
-)) + "}"
+PAYLOAD = (
+    "{"
+    + ", ".join(
+        f'"{name}": "JSON"'
+        for name in (
+            "api_base",
+            "cache_hit",
+            "call_type",
+            "completion_tokens",
+            "endTime",
+            "end_user",
+            "error_information",
+            "error_str",
+            "id",
+            "messages",
+            "metadata",
+            "model",
+            "model_group",
+            "prompt_tokens",
+            "request_id",
+            "response",
+            "response_cost",
+            "session_id",
+            "spend",
+            "startTime",
+            "status",
+            "trace_id",
+            "user",
+        )
+    )
+    + "}"
+)
 
 
 def _seconds(field: str) -> str:
     """A time field as epoch seconds: LiteLLM writes floats; spend logs write ISO strings."""
-    return (f"coalesce(TRY_CAST(r.{field}->>'$' AS DOUBLE), "
-            f"epoch_ms(TRY_CAST(r.{field}->>'$' AS TIMESTAMPTZ)) / 1000.0)")
+    return f"coalesce(TRY_CAST(r.{field}->>'$' AS DOUBLE), epoch_ms(TRY_CAST(r.{field}->>'$' AS TIMESTAMPTZ)) / 1000.0)"
 
 
 def _logged(field: str) -> str:
     """SQL: FIELD holds logged content (not null, not {} or '', not LiteLLM's redaction marker)."""
-    return (f"(coalesce(json_type(r.{field}), 'NULL') <> 'NULL' AND (r.{field}->>'$') NOT IN ('', '{{}}', '[]') "
-            f"AND NOT contains(r.{field}->>'$', '{REDACTED}'))")
+    return (
+        f"(coalesce(json_type(r.{field}), 'NULL') <> 'NULL' AND (r.{field}->>'$') NOT IN ('', '{{}}', '[]') "
+        f"AND NOT contains(r.{field}->>'$', '{REDACTED}'))"
+    )
 
 
 def expand(con: duckdb.DuckDBPyConnection) -> None:
@@ -51,17 +81,19 @@ def expand(con: duckdb.DuckDBPyConnection) -> None:
     failed = "((r.status->>'$') = 'failure')"
     content = f"({_logged('messages')} OR {_logged('response')})"
     generation = f"NOT regexp_matches(coalesce(r.call_type->>'$', ''), '{NOT_GENERATION}')"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE payloads AS SELECT src, rn, from_json(j, '{PAYLOAD}') AS r "
-                "FROM claimed WHERE fmt = 'litellm'")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE payloads AS SELECT src, rn, from_json(j, '{PAYLOAD}') AS r "
+        "FROM claimed WHERE fmt = 'litellm'"
+    )
     con.execute(f"""
         INSERT INTO expanded
         SELECT src, rn, json_object(
             'id', coalesce(r.id, r.request_id),
             'ts', r.startTime,
-            'latency_ms', ({_seconds('endTime')} - {_seconds('startTime')}) * 1000,
+            'latency_ms', ({_seconds("endTime")} - {_seconds("startTime")}) * 1000,
             'model', r.model,
-            'input', CASE WHEN {_logged('messages')} THEN critic_unstring(r.messages) END,
-            'output', CASE WHEN NOT {failed} AND {_logged('response')} THEN to_json(critic_output(r.response)) END,
+            'input', CASE WHEN {_logged("messages")} THEN critic_unstring(r.messages) END,
+            'output', CASE WHEN NOT {failed} AND {_logged("response")} THEN to_json(critic_output(r.response)) END,
             'has_content', {content},
             'finish_reason', CASE WHEN {failed} THEN 'error'
                                   ELSE critic_unstring(r.response)->'choices'->0->>'finish_reason' END,
@@ -72,13 +104,14 @@ def expand(con: duckdb.DuckDBPyConnection) -> None:
             'user_id', {first_set("r.end_user", "r.user", "r.metadata->'user_api_key_user_id'", empty=True)},
             'session_id', {first_set("r.metadata->'session_id'", "r.session_id", "r.trace_id", empty=True)},
             'feature', {first_set("r.metadata->'feature'", "r.metadata->'user_api_key_team_alias'", empty=True)},
-            'metadata', json_object('source', json_object('format', 'litellm', 'id', coalesce(r.id->>'$', r.request_id->>'$'),
+            'metadata', json_object('source', json_object('format', 'litellm', 'id', coalesce(r.id->>'$',
+                r.request_id->>'$'),
                                                           'trace_id', r.trace_id->>'$',
                                                           'response_id', critic_unstring(r.response)->>'id'),
                                     'call_type', r.call_type->>'$', 'model_group', r.model_group->>'$',
                                     'api_base', r.api_base->>'$', 'cache_hit', r.cache_hit, 'status', r.status->>'$',
                                     'error', coalesce(r.error_str->>'$', r.error_information->>'error_message'),
-                                    'choices', CASE WHEN {_logged('response')} THEN critic_choices(r.response) END)
+                                    'choices', CASE WHEN {_logged("response")} THEN critic_choices(r.response) END)
         ) AS j
         FROM payloads WHERE {generation}
     """)

@@ -53,8 +53,14 @@ def _backend(name: str) -> tuple[type[Judge], str | None]:
     return backend, model or None
 
 
-def resolve_judge(spec: str | None = None, config: Config | None = None, *, base_url: str | None = None,
-                  timeout_s: float | None = None, store: Store | None = None) -> Judge:
+def resolve_judge(
+    spec: str | None = None,
+    config: Config | None = None,
+    *,
+    base_url: str | None = None,
+    timeout_s: float | None = None,
+    store: Store | None = None,
+) -> Judge:
     """The backend for SPEC ('local', 'openai:gpt-4.1-mini', ...), with its canonical spec.
 
     The per-call timeout is TIMEOUT_S, else $CRITIC_JUDGE_TIMEOUT, else 60 s.

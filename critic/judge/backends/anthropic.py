@@ -27,14 +27,16 @@ class AnthropicJudge(Judge):
         self.model = model
         self.spec = f"anthropic:{model}"
         key = require_key("ANTHROPIC_API_KEY", "Anthropic")
-        self.client = anthropic.AsyncAnthropic(api_key=key, base_url=base_url or os.environ.get("ANTHROPIC_BASE_URL"),
-                                               timeout=timeout_s, max_retries=0)
+        self.client = anthropic.AsyncAnthropic(
+            api_key=key, base_url=base_url or os.environ.get("ANTHROPIC_BASE_URL"), timeout=timeout_s, max_retries=0
+        )
 
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         started = time.perf_counter()
         try:
             message = await self.client.messages.create(
-                model=self.model, max_tokens=1,  # this SDK takes no temperature; one token leaves no room to sample
+                model=self.model,
+                max_tokens=1,  # this SDK takes no temperature; one token leaves no room to sample
                 messages=[{"role": "user", "content": request.prompt}],
             )
         except anthropic.APIError as exc:
@@ -50,7 +52,8 @@ class AnthropicJudge(Judge):
         """Start a Message Batch of {custom_id: prompt}; its id."""
         try:
             batch = await self.client.messages.batches.create(
-                requests=[{"custom_id": cid, "params": self._params(p)} for cid, p in prompts.items()])  # type: ignore[typeddict-item]
+                requests=[{"custom_id": cid, "params": self._params(p)} for cid, p in prompts.items()]
+            )  # type: ignore[typeddict-item]
         except anthropic.APIError as exc:
             raise provider_failure(anthropic, exc) from exc
         return batch.id
@@ -85,7 +88,8 @@ class AnthropicJudge(Judge):
     async def explain(self, prompt: str) -> str:
         try:
             message = await self.client.messages.create(
-                model=self.model, max_tokens=400, messages=[{"role": "user", "content": prompt}])
+                model=self.model, max_tokens=400, messages=[{"role": "user", "content": prompt}]
+            )
         except anthropic.APIError as exc:
             raise provider_failure(anthropic, exc) from exc
         return "".join(getattr(block, "text", "") for block in message.content)
@@ -114,5 +118,10 @@ def _reply(message: Any, started: float) -> JudgeReply:
     except (AttributeError, TypeError) as exc:
         body = message.model_dump_json(warnings=False) if hasattr(message, "model_dump_json") else repr(message)
         raise MalformedReply(f"malformed response body ({exc}): {body[:300]}") from exc
-    return JudgeReply(text="".join(texts), input_tokens=tokens[0], output_tokens=tokens[1],
-                      latency_ms=(time.perf_counter() - started) * 1000, method="label")
+    return JudgeReply(
+        text="".join(texts),
+        input_tokens=tokens[0],
+        output_tokens=tokens[1],
+        latency_ms=(time.perf_counter() - started) * 1000,
+        method="label",
+    )

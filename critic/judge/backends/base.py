@@ -84,8 +84,10 @@ def require_key(variable: str, provider: str) -> str:
     """The API key from the environment, or a JudgeError that says how to set it."""
     key = os.environ.get(variable)
     if not key:
-        raise JudgeError(f"no API key for {provider}: set the {variable} environment variable "
-                         "(critic reads keys only from the environment and never stores them)")
+        raise JudgeError(
+            f"no API key for {provider}: set the {variable} environment variable "
+            "(critic reads keys only from the environment and never stores them)"
+        )
     return key
 
 

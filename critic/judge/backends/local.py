@@ -188,8 +188,14 @@ class LocalJudge(Judge):
         student = shipped_student(request.rubric.name)
         if student is not None:
             probs = student.distribution(self.features.get(request.fields))
-            return JudgeReply(text=str(max(probs, key=lambda k: probs[k])), probs=probs, input_tokens=0,
-                              output_tokens=0, latency_ms=(time.perf_counter() - started) * 1000, method="student")
+            return JudgeReply(
+                text=str(max(probs, key=lambda k: probs[k])),
+                probs=probs,
+                input_tokens=0,
+                output_tokens=0,
+                latency_ms=(time.perf_counter() - started) * 1000,
+                method="student",
+            )
         tokenizer, _ = _load()
         output = str(request.fields.get("output") or "")
         grounded = any(request.fields.get(f) for f in request.rubric.reads if f != "output")
@@ -204,8 +210,12 @@ class LocalJudge(Judge):
         probs = to_distribution(expected, SPREAD)
         label = max(probs, key=lambda k: probs[k])
         return JudgeReply(
-            text=str(label), probs=probs, input_tokens=tokens, output_tokens=0,
-            latency_ms=(time.perf_counter() - started) * 1000, method="likelihood",
+            text=str(label),
+            probs=probs,
+            input_tokens=tokens,
+            output_tokens=0,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            method="likelihood",
             extra={"score": score, "grounded": grounded},
         )
 

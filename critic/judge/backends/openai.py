@@ -35,8 +35,9 @@ class OpenAIJudge(Judge):
         base_url = base_url or os.environ.get("OPENAI_BASE_URL")
         # A self-hosted server often needs no key; the hosted API always does.
         key = os.environ.get("OPENAI_API_KEY") if base_url else require_key("OPENAI_API_KEY", "OpenAI")
-        self.client = openai.AsyncOpenAI(api_key=key or "not-needed", base_url=base_url,
-                                         timeout=timeout_s, max_retries=0)
+        self.client = openai.AsyncOpenAI(
+            api_key=key or "not-needed", base_url=base_url, timeout=timeout_s, max_retries=0
+        )
         self.logprobs = True
 
     async def judge(self, request: JudgeRequest) -> JudgeReply:
@@ -69,13 +70,22 @@ class OpenAIJudge(Judge):
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             raise MalformedReply(f"malformed response body ({exc!s}): {_excerpt(response)}") from exc
         probs = _label_probs(logprobs) if self.logprobs else None
-        return JudgeReply(text=text or "", probs=probs, input_tokens=input_tokens, output_tokens=output_tokens,
-                          latency_ms=(time.perf_counter() - started) * 1000,
-                          method="logprobs" if probs else "label")
+        return JudgeReply(
+            text=text or "",
+            probs=probs,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            method="logprobs" if probs else "label",
+        )
 
     def _body(self, prompt: str, *, logprobs: bool) -> dict[str, Any]:
-        body: dict[str, Any] = {"model": self.model, "messages": [{"role": "user", "content": prompt}],
-                                "max_tokens": 1, "temperature": 0}
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": 1,
+            "temperature": 0,
+        }
         if logprobs:
             body.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
         return body
@@ -88,8 +98,9 @@ class OpenAIJudge(Judge):
         call here (bench/RESULTS.md).
         """
         try:
-            return await self.client.post("/chat/completions", body=self._body(prompt, logprobs=logprobs),
-                                          cast_to=object)
+            return await self.client.post(
+                "/chat/completions", body=self._body(prompt, logprobs=logprobs), cast_to=object
+            )
         except openai.BadRequestError:
             raise  # judge() decides: a model without logprobs, or a permanent error
         except openai.APIError as exc:
@@ -99,12 +110,23 @@ class OpenAIJudge(Judge):
 
     async def submit_batch(self, prompts: dict[str, str]) -> str:
         """Upload {custom_id: prompt} as a Batch API input file and start the batch; its id."""
-        lines = "".join(json.dumps({"custom_id": cid, "method": "POST", "url": "/v1/chat/completions",
-                                    "body": self._body(prompt, logprobs=self.logprobs)}) + "\n" for cid, prompt in prompts.items())
+        lines = "".join(
+            json.dumps(
+                {
+                    "custom_id": cid,
+                    "method": "POST",
+                    "url": "/v1/chat/completions",
+                    "body": self._body(prompt, logprobs=self.logprobs),
+                }
+            )
+            + "\n"
+            for cid, prompt in prompts.items()
+        )
         try:
             uploaded = await self.client.files.create(file=("critic-batch.jsonl", lines.encode()), purpose="batch")
-            batch = await self.client.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions",
-                                                     completion_window="24h")
+            batch = await self.client.batches.create(
+                input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window="24h"
+            )
         except openai.APIError as exc:
             raise provider_failure(openai, exc) from exc
         return batch.id
@@ -147,7 +169,8 @@ class OpenAIJudge(Judge):
     async def explain(self, prompt: str) -> str:
         try:
             response = await self.client.chat.completions.create(
-                model=self.model, messages=[{"role": "user", "content": prompt}], max_tokens=400, temperature=0)
+                model=self.model, messages=[{"role": "user", "content": prompt}], max_tokens=400, temperature=0
+            )
         except openai.APIError as exc:
             raise provider_failure(openai, exc) from exc
         return str(response.choices[0].message.content or "")
@@ -170,8 +193,12 @@ def _label_probs(logprobs: object) -> dict[int, float] | None:
         if not isinstance(top, dict):
             continue
         token, logprob = str(top.get("token", "")).strip(), top.get("logprob")
-        if token not in _LABEL_TOKENS or isinstance(logprob, bool) \
-                or not isinstance(logprob, (int, float)) or not math.isfinite(logprob):
+        if (
+            token not in _LABEL_TOKENS
+            or isinstance(logprob, bool)
+            or not isinstance(logprob, (int, float))
+            or not math.isfinite(logprob)
+        ):
             continue
         probs[int(token)] = probs.get(int(token), 0.0) + math.exp(min(0.0, float(logprob)))
     return probs or None

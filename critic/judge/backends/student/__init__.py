@@ -34,8 +34,9 @@ class StudentJudge(Judge):
         name, _, version = (model or "").partition("@")
         return load_student(store, name, version or None).spec
 
-    def __init__(self, model: str | None, *, base_url: str | None = None, timeout_s: float = 60.0,
-                 store: Store | None = None) -> None:
+    def __init__(
+        self, model: str | None, *, base_url: str | None = None, timeout_s: float = 60.0, store: Store | None = None
+    ) -> None:
         if store is None:
             raise JudgeError(f"student:{model} lives in a store: give the --db it was trained in")
         name, _, version = (model or "").partition("@")
@@ -59,8 +60,14 @@ class StudentJudge(Judge):
             raise PermanentError(why)
         probs = self.student.distribution(self.features.get(request.fields))
         label = max(probs, key=lambda k: probs[k])
-        return JudgeReply(text=str(label), probs=probs, input_tokens=0, output_tokens=0,
-                          latency_ms=(time.perf_counter() - started) * 1000, method="student")
+        return JudgeReply(
+            text=str(label),
+            probs=probs,
+            input_tokens=0,
+            output_tokens=0,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            method="student",
+        )
 
 
 def load_student(store: Store, name: str, version: str | None = None) -> Student:
@@ -68,6 +75,8 @@ def load_student(store: Store, name: str, version: str | None = None) -> Student
     model = student_model(store, name, version)
     if model is None:
         known = student_names(store)
-        raise CriticError(f"no student {name!r}{' version ' + version if version else ''} in {store.path} "
-                          f"(students: {', '.join(known) or 'none'}); train one with `critic distill --name {name}`")
+        raise CriticError(
+            f"no student {name!r}{' version ' + version if version else ''} in {store.path} "
+            f"(students: {', '.join(known) or 'none'}); train one with `critic distill --name {name}`"
+        )
     return Student.from_json(model)

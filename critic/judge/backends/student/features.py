@@ -20,10 +20,26 @@ from critic.signals.patterns import ENGLISH, FOREIGN, REFUSAL
 
 VERSION = "f2"  # part of a student's version: changing a feature changes every student trained on it
 NAMES = (
-    "log_chars", "log_words", "sentences", "words_per_sentence", "questions", "newlines",
-    "has_material", "log_length_ratio", "overlap_1", "overlap_2", "overlap_3", "novel_numbers",
-    "repeated_trigrams", "lowercase_starts", "refusal", "foreign_share", "truncated", "empty",
-    "cos_input", "cos_context",
+    "log_chars",
+    "log_words",
+    "sentences",
+    "words_per_sentence",
+    "questions",
+    "newlines",
+    "has_material",
+    "log_length_ratio",
+    "overlap_1",
+    "overlap_2",
+    "overlap_3",
+    "novel_numbers",
+    "repeated_trigrams",
+    "lowercase_starts",
+    "refusal",
+    "foreign_share",
+    "truncated",
+    "empty",
+    "cos_input",
+    "cos_context",
 )
 WORD = re.compile(r"\w+", re.UNICODE)
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -67,20 +83,33 @@ def _text_features(fields: dict[str, Any]) -> np.ndarray:
     material_words = WORD.findall(material)
     english = len(ENGLISH_RE.findall(output.lower()))
     foreign = len(FOREIGN_RE.findall(output.lower()))
-    return np.array([
-        math.log1p(len(output)), math.log1p(len(words)), len(sentences), len(words) / max(len(sentences), 1),
-        output.count("?"), output.count("\n"),
-        float(bool(material_words)), math.log((len(words) + 1) / (len(material_words) + 1)),
-        _overlap(words, material_words, 1), _overlap(words, material_words, 2), _overlap(words, material_words, 3),
-        math.log1p(sum(1 for n in set(NUMBER.findall(output)) if len(n) > 1 and n not in material)),
-        _repeated(words), sum(s[0].islower() for s in sentences) / max(len(sentences), 1),
-        float(bool(REFUSAL_RE.search(output))), foreign / max(foreign + english, 1),
-        float(fields.get("finish_reason") == "length"), float(not output.strip()),
-    ], dtype=float)
+    return np.array(
+        [
+            math.log1p(len(output)),
+            math.log1p(len(words)),
+            len(sentences),
+            len(words) / max(len(sentences), 1),
+            output.count("?"),
+            output.count("\n"),
+            float(bool(material_words)),
+            math.log((len(words) + 1) / (len(material_words) + 1)),
+            _overlap(words, material_words, 1),
+            _overlap(words, material_words, 2),
+            _overlap(words, material_words, 3),
+            math.log1p(sum(1 for n in set(NUMBER.findall(output)) if len(n) > 1 and n not in material)),
+            _repeated(words),
+            sum(s[0].islower() for s in sentences) / max(len(sentences), 1),
+            float(bool(REFUSAL_RE.search(output))),
+            foreign / max(foreign + english, 1),
+            float(fields.get("finish_reason") == "length"),
+            float(not output.strip()),
+        ],
+        dtype=float,
+    )
 
 
 def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def _overlap(words: list[str], material: list[str], n: int) -> float:
@@ -91,7 +120,7 @@ def _overlap(words: list[str], material: list[str], n: int) -> float:
 
 def _repeated(words: list[str]) -> float:
     """Share of the output's word trigrams that occur more than once."""
-    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    grams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
     return 1 - len(set(grams)) / len(grams) if grams else 0.0
 
 
@@ -112,7 +141,7 @@ def _similarities(rows: list[dict[str, Any]]) -> np.ndarray:
     if vectors is None:
         return np.zeros((len(rows), 2))
     n = len(rows)
-    out, ask, ground = vectors[:n], vectors[n:2 * n], vectors[2 * n:]
+    out, ask, ground = vectors[:n], vectors[n : 2 * n], vectors[2 * n :]
     cos_input = np.where([bool(a) for a in asked], (out * ask).sum(axis=1), 0.0)
     cos_context = np.where([bool(g) for g in grounds], (out * ground).sum(axis=1), 0.0)
     return np.column_stack([cos_input, cos_context])

@@ -87,13 +87,15 @@ def cross_fit(x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int) -> n
     return out
 
 
-def train(name: str, rubric: str, teacher: str, names: list[str], x: np.ndarray, y: np.ndarray,
-          groups: np.ndarray, folds: int) -> tuple[Student, np.ndarray]:
+def train(
+    name: str, rubric: str, teacher: str, names: list[str], x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int
+) -> tuple[Student, np.ndarray]:
     """The student fitted on all rows, and its out-of-fold predictions (for the CV figures)."""
     held_out = cross_fit(x, y, groups, folds)
     # A normal's mean absolute deviation is σ·√(2/π): fit the spread on |error|·√(π/2).
     mean, scale, coef, intercept = fit(x, y)
     _, _, spread_coef, spread_intercept = fit(x, np.abs(y - held_out) * math.sqrt(math.pi / 2))
-    student = Student(name, rubric, teacher, names, mean, scale, coef, intercept, spread_coef, spread_intercept,
-                      n=len(y))
+    student = Student(
+        name, rubric, teacher, names, mean, scale, coef, intercept, spread_coef, spread_intercept, n=len(y)
+    )
     return student, held_out
