@@ -136,7 +136,8 @@ def run(folder: Path, name: str, seed: int, tmp: Path) -> None:
                 for label, auc in aucs(store, planted):
                     print(f"| {label} | {auc:.3f} |")
             print(
-                "\n| planted mode | in the week | top-10 problem holding most | purity | recall |\n| --- | --- | --- | --- | --- |"
+                "\n| planted mode | in the week | top-10 problem holding most | purity | recall |"
+                "\n| --- | --- | --- | --- | --- |"
             )
             for mode, total, cname, purity, recall in triage_table(store, planted):
                 print(f"| {mode} | {total} | {cname} | {purity:.2f} | {recall:.2f} |")

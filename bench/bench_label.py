@@ -69,9 +69,11 @@ def sample_traffic(tmp: Path, n_judged: int) -> None:
         signals = labels(store)
         ids = sorted(signals)
         y = [truth[i] for i in ids]
+        fused = [signals[i][0] for i in ids]
+        thumbs = [float("event:thumb_down" in signals[i][1]) - float("event:thumb_up" in signals[i][1]) for i in ids]
         print(
-            f"sample traffic, all 2,000: AUC P(bad) from user signals + heuristics {roc_auc_score(y, [signals[i][0] for i in ids]):.3f}, "
-            f"thumbs alone {roc_auc_score(y, [float('event:thumb_down' in signals[i][1]) - float('event:thumb_up' in signals[i][1]) for i in ids]):.3f}"
+            f"sample traffic, all 2,000: AUC P(bad) from user signals + heuristics {roc_auc_score(y, fused):.3f}, "
+            f"thumbs alone {roc_auc_score(y, thumbs):.3f}"
         )
         rate = judge(store, "tone", Selection(sample=n_judged, seed=3))
         scores = dict(

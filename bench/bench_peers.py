@@ -206,11 +206,12 @@ def main() -> None:
                 work.mkdir()
                 for attempt in ("first", "again"):
                     key = f"sk-{tool}-{concurrency}-{attempt}"
-                    run = {
-                        "critic": lambda: run_critic(data, server, key, concurrency, work),
-                        "deepeval": lambda: run_deepeval(python, data, server, key, concurrency),
-                        "promptfoo": lambda: run_promptfoo(node, data, server, key, concurrency, work),
-                    }[tool]()
+                    if tool == "critic":
+                        run = run_critic(data, server, key, concurrency, work)
+                    elif tool == "deepeval":
+                        run = run_deepeval(python, data, server, key, concurrency)
+                    else:
+                        run = run_promptfoo(node, data, server, key, concurrency, work)
                     stats = server.clients.get(key)
                     calls = stats.calls if stats else 0
                     rows.append(_row(tool, concurrency, attempt, run, calls, stats, args.n))

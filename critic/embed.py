@@ -1,4 +1,5 @@
-"""Sentence embeddings: all-MiniLM-L6-v2 shipped on PyPI; for clustering, TF-IDF when it cannot load (the report says so).
+"""Sentence embeddings: all-MiniLM-L6-v2 shipped on PyPI; for clustering, TF-IDF when it cannot load (the report
+says so).
 
 Triage clusters with them; student critics (critic.judge.backends.student.features) read cosine similarities.
 
@@ -37,7 +38,7 @@ def embed(texts: list[str]) -> Embeddings:
 
 
 def sentence_vectors(texts: list[str]) -> np.ndarray | None:
-    """Unit-length MiniLM vectors of TEXTS, or None when the model cannot load (no fallback: features need the model)."""
+    """Unit-length MiniLM vectors of TEXTS, or None when the model cannot load (no fallback: features need it)."""
     model, _ = _sentence_model()
     if model is None:
         return None

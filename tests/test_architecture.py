@@ -27,7 +27,7 @@ TABLES = (
     "eval_items",
     "students",
 )
-TABLE_SQL = re.compile(r"\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+\"?(%s)\b" % "|".join(TABLES))
+TABLE_SQL = re.compile(r"\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+\"?(" + "|".join(TABLES) + r")\b")
 SPEAKS_SCHEMA = ("store", "ingest")  # ingest's staging SQL stays in ingest/
 # Rooms from the ground floor up: a module imports only from its own room or a room below it.
 LAYERS = (

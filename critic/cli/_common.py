@@ -113,7 +113,8 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 
 def emit(result: Any, fmt: str, text: Callable[[Any], str]) -> None:
-    """Print RESULT on stdout as FMT: 'json', 'csv' (a list of dicts, or one dict; nested values as JSON), or TEXT(result)."""
+    """Print RESULT on stdout as FMT: 'json', 'csv' (a list of dicts, or one dict; nested values as JSON), or
+    TEXT(result)."""
     if fmt == "json":
         click.echo(scrub(json.dumps(result, indent=2, default=str)))
     elif fmt == "csv":

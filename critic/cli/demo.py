@@ -27,7 +27,8 @@ DEMO_RUBRICS = ("helpfulness", "tone")  # helpfulness: the shipped student; tone
     type=click.IntRange(1),
     default=100,
     show_default=True,
-    help="How many of the report week's interactions the embedded judge scores (about 2-4 s each on 2 cores, both rubrics).",
+    help="How many of the report week's interactions the embedded judge scores "
+    "(about 2-4 s each on 2 cores, both rubrics).",
 )
 def demo_cmd(out: str, sample: int) -> None:
     """Run the main job end to end on the sample traffic: ingest → judge (embedded) → label → triage report.

@@ -18,7 +18,8 @@ from critic.cli._common import db_option, emit, format_option, rubrics
     "--human",
     "human_file",
     type=click.Path(dir_okay=False, exists=True),
-    help='Learn from human scores instead: the `critic calibrate --human` format ({"id", "output", "human", "group"?, ...}).',
+    help="Learn from human scores instead: the `critic calibrate --human` format "
+    '({"id", "output", "human", "group"?, ...}).',
 )
 @click.option("--human-scale", default="1-7", show_default=True, help="The human scale, e.g. 1-5 (mapped onto 1-7).")
 @click.option("--name", help="The student's name: use it as --judge student:NAME.")

@@ -107,7 +107,8 @@ def _explain_text(d: dict[str, Any]) -> str:
         [
             f"{d['id']}: P(bad) {d['p_bad']:.3f} (end model); {d['p_bad_votes']:.3f} from the votes alone",
             f"  pushed up by: {', '.join(d['drivers']) or 'nothing stands out'}",
-            f"  voted bad: {', '.join(d['sources_bad']) or 'none'}; voted good: {', '.join(d['sources_good']) or 'none'}",
+            f"  voted bad: {', '.join(d['sources_bad']) or 'none'}; "
+            f"voted good: {', '.join(d['sources_good']) or 'none'}",
         ]
     )
 
@@ -115,7 +116,8 @@ def _explain_text(d: dict[str, Any]) -> str:
 def _label_text(r: LabelResult) -> str:
     lines = [
         f"{r.interactions} interactions, label model: {r.label_model} ({r.note})",
-        f"likely bad (P(bad) > {LIKELY_BAD_ABOVE}): {r.likely_bad} of {r.interactions} ({r.likely_bad / max(r.interactions, 1):.1%})",
+        f"likely bad (P(bad) > {LIKELY_BAD_ABOVE}): {r.likely_bad} of {r.interactions} "
+        f"({r.likely_bad / max(r.interactions, 1):.1%})",
     ]
     if r.end_model:
         weights = ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in r.end_model.as_dict(5)["top_weights"])

@@ -17,6 +17,7 @@ import numpy as np
 
 from critic.config import Config
 from critic.errors import ConfigError
+from critic.scale import BAD_AT_OR_BELOW
 from critic.signals import HEURISTICS, NO_VOTE
 from critic.store import Store
 from critic.store.labels import Thresholds, VoteRules, judged_rubric_names
@@ -35,7 +36,7 @@ EVENT_VOTES = {
 # "good" vote: a rubric blind to a failure (tone on a truncated reply) would vote good on it.
 # Measured on the sample with a noisy judge (bench/RESULTS.md, *End model*): LabelModel ROC AUC
 # 0.842 with good votes at ≥ 6, 0.935 without. Set `good` per rubric to have it vote good.
-DEFAULT_THRESHOLDS: tuple[float, float | None] = (2.0, None)
+DEFAULT_THRESHOLDS: tuple[float, float | None] = (float(BAD_AT_OR_BELOW), None)
 
 UserSource = Callable[[dict[str, Any]], int]
 

@@ -364,7 +364,8 @@ def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
             FROM hashed WINDOW w AS (PARTITION BY id ORDER BY src, rn)
         )
         SELECT src, rn, 'duplicate id ' || to_json(id)::VARCHAR || ' with other content than {DUPLICATE_OF}'
-               || first_src || ':' || first_rn || '; give each interaction its own id (identical duplicates are skipped)'
+               || first_src || ':' || first_rn
+               || '; give each interaction its own id (identical duplicates are skipped)'
         FROM firsts
         WHERE content <> first_content AND NOT EXISTS (
             SELECT 1 FROM problems p WHERE p.src = firsts.src AND p.rn = firsts.rn)

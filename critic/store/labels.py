@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from critic.scale import BAD_AT_OR_BELOW, LOW
 from critic.sql import literal as _literal
 from critic.store import Store, Window
 from critic.store.signals import signals_sql
@@ -156,7 +157,7 @@ def judge_scores(store: Store) -> pd.DataFrame:
     """(id, key = RUBRIC@JUDGE, expected, low = P(label ≤ 2)) of the latest judgments of the chosen interactions."""
     return store.con.execute(f"""
         SELECT interaction_id AS id, rubric || '@' || judge AS key, expected,
-               coalesce((probs->>'1')::DOUBLE, 0) + coalesce((probs->>'2')::DOUBLE, 0) AS low
+               {" + ".join(f"coalesce((probs->>'{k}')::DOUBLE, 0)" for k in range(LOW, BAD_AT_OR_BELOW + 1))} AS low
         FROM {latest_judgments("interaction_id IN (SELECT id FROM label_ids)")}""").df()
 
 

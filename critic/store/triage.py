@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from critic.errors import CriticError
+from critic.scale import BAD_AT_OR_BELOW
 from critic.store import Store
 from critic.store.signals import signals_sql
 from critic.store.views import IN_PERIOD, LIKELY_BAD_ABOVE, shown_judgments
@@ -201,7 +202,8 @@ def signals_of(store: Store, ids: list[str]) -> dict[str, dict[str, int]]:
 
 
 def low_score_rubrics(store: Store, ids: list[str], start: datetime, end: datetime, low_rank: float) -> dict[str, str]:
-    """{id: the rubric it ranks lowest on} for IDS with a shown score in their rubric's bottom LOW_RANK or ≤ 2.
+    """{id: the rubric it ranks lowest on} for IDS with a shown score in their rubric's bottom LOW_RANK or at most
+    critic.scale.BAD_AT_OR_BELOW.
 
     Ranks (percent_rank per rubric) are among the shown judgments of interactions in [START, END).
     """
@@ -214,8 +216,8 @@ def low_score_rubrics(store: Store, ids: list[str], start: datetime, end: dateti
             SELECT interaction_id, rubric, expected, percent_rank() OVER (PARTITION BY rubric ORDER BY expected) AS r
             FROM {shown_judgments(IN_PERIOD)})
         SELECT interaction_id, arg_min(rubric, r) FROM j JOIN (SELECT unnest(?) AS id) s ON s.id = j.interaction_id
-        WHERE r <= ? OR expected <= 2 GROUP BY 1""",
-            [start, end, ids, low_rank],
+        WHERE r <= ? OR expected <= ? GROUP BY 1""",
+            [start, end, ids, low_rank, BAD_AT_OR_BELOW],
         ).fetchall()
     )
 

@@ -31,7 +31,7 @@ def latest_judgments(where: str = "TRUE") -> str:
 
 
 def shown_judgments(where: str = "TRUE") -> str:
-    """SQL (a subquery): latest_judgments of each rubric's primary judge only: one judgment per (interaction, rubric)."""
+    """SQL (a subquery): latest_judgments of each rubric's primary judge; one judgment per (interaction, rubric)."""
     return f"""(
         WITH latest AS {latest_judgments(where)},
         primary_judge AS (

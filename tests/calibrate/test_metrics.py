@@ -81,7 +81,8 @@ def test_hanna_sanity_check_reproduced_to_three_decimals(tmp_path: Path, runner:
 def test_malformed_scores_file_names_the_line(tmp_path: Path, runner: CliRunner) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(
-        '{"id": 1, "criterion": "c", "judge": "j", "score": 3, "human": 4}\n{"id": 2, "criterion": "c", "judge": "j", "score": 3}\n'
+        '{"id": 1, "criterion": "c", "judge": "j", "score": 3, "human": 4}\n'
+        '{"id": 2, "criterion": "c", "judge": "j", "score": 3}\n'
     )
     result = runner.invoke(cli, ["calibrate", "--scores", str(path), "--db", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 1 and f"{path}:2: missing field 'human'" in result.stderr

@@ -19,7 +19,7 @@ from tests.fakes.provider import ProviderServer
 
 @pytest.fixture(scope="module")
 def teacher_db(judged_sample: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the sample judged by the noisy loopback teacher (openai:noisy), so students do not touch the shared one."""
+    """A copy of the sample judged by the noisy loopback teacher (openai:noisy): students leave the shared one."""
     path = tmp_path_factory.mktemp("distill") / "teacher.duckdb"
     judged_sample.con.execute("CHECKPOINT")  # everything in the file, nothing left in the WAL
     shutil.copy(judged_sample.path, path)
@@ -175,7 +175,8 @@ def test_distill_needs_rows_and_says_how(tmp_path: Path) -> None:
 def test_cascade_pays_the_judge_only_for_escalated_and_audited_items(
     teacher_db: Path, trained: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The student judges all 200; a second judge (the loopback provider) gets 20% + the audit share; a re-run calls nobody."""
+    """The student judges all 200; a second judge (the loopback provider) gets 20% + the audit share; a re-run calls
+    nobody."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     db = str(teacher_db)
     args = (

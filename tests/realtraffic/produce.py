@@ -133,7 +133,9 @@ def calls() -> list[dict[str, Any]]:
     ) -> dict[str, Any]:
         return {"scenario": scenario, "expected_outcome": outcome, "model": model, "messages": messages, "kwargs": kw}
 
-    u = lambda name: {"role": "user", "content": S[name].user}
+    def u(name: str) -> dict[str, Any]:
+        return {"role": "user", "content": S[name].user}
+
     return [
         c("plain", "ok", [u("plain")]),
         c(
@@ -805,10 +807,12 @@ def _versions() -> dict[str, str | None]:
 
 
 FIELDS = {
-    "scenarios": "what every worker asks, by scenario: the request (model, messages, parameters) and the expected outcome",
+    "scenarios": "what every worker asks, by scenario: the request (model, messages, parameters) and the expected "
+    "outcome",
     "files.*.calls[]": "one per LLM call the app made, in order (seq); the expectations come from what the loopback "
     "server actually answered to that call",
-    "expected_outcome": "ok | tool_calls | truncated (finish_reason length) | cut (stream closed without [DONE]) | error",
+    "expected_outcome": "ok | tool_calls | truncated (finish_reason length) | cut (stream closed without [DONE]) "
+    "| error",
     "expected_replies": "text per choice as the server sent it (for `cut`: the part sent before the connection "
     "dropped); empty for errors and tool calls",
     "tool_calls": "per tool call: choice index, id, name and the arguments string exactly as sent",

@@ -205,7 +205,8 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "n2",
-            "Suggest a short, friendly name for our internal analytics dashboard and explain the choice in one sentence.",
+            "Suggest a short, friendly name for our internal analytics dashboard and explain the choice in one "
+            "sentence.",
             [
                 (
                     "Lighthouse: it suggests a tool that helps everyone find their way through the data "

@@ -41,7 +41,8 @@ def _two_judges(store: Store, tmp_path: Path) -> None:
             if judge == "anthropic:b" and i >= 20:
                 continue
             store.con.execute(
-                "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, created_at) "
+                "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, "
+                "created_at) "
                 "VALUES (?, 'helpfulness', 'v1', ?, ?, ?, 'ok', ?)",
                 [f"i{i:02d}", judge, label, float(label), at],
             )

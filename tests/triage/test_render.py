@@ -83,7 +83,7 @@ def test_html_in_headless_chromium(written: tuple[dict, dict[str, Path]], tmp_pa
 
 
 def _sparse_store(path: Path) -> Store:
-    """A week of support chat with no latency and no cost logged, refusals (one after 20 user turns), one empty reply."""
+    """A week of support chat, no latency and no cost logged, refusals (one after 20 user turns), one empty reply."""
     import json
 
     from critic.combine.label import run_label

@@ -6,22 +6,24 @@ of traces (`GET /api/public/traces`), observations (`/api/public/observations`, 
 scores (`/api/public/scores`); single traces (`GET /api/public/traces/{id}`, with their
 `observations` and `scores` embedded); and the UI's trace download (`{"trace": …, "observations": [...]}`).
 Observations of type GENERATION become interactions; every other observation (SPAN, EVENT, TOOL,
-AGENT, CHAIN, RETRIEVER, EMBEDDING, …) is skipped and counted by type. Mapping:
+AGENT, CHAIN, RETRIEVER, EMBEDDING, …) is skipped and counted by type. Mapping, critic's field: Langfuse's:
 
-| critic | Langfuse |
-| --- | --- |
-| id | observation `id` |
-| ts, latency_ms | `startTime`; `endTime` − `startTime` |
-| input (the last user turn), messages, system | `input`: a message list, `{messages: [...]}`, text, or any of these as a JSON string (v2) |
-| output (the first choice) | `output`: text, a message (tool calls as readable calls), a chat completion, or any of these as a JSON string |
-| finish_reason, error | `error` and `statusMessage` when `level` is ERROR; else the completion's finish reason |
-| model | `model`, else `providedModelName` |
-| input_tokens, output_tokens | `usageDetails.input`/`output` (or `prompt_tokens`/`completion_tokens`), `usage.input`/`output`, `promptTokens`/`completionTokens` |
-| cost_usd | `calculatedTotalCost`, `totalCost`, `costDetails.total` |
-| context | the documents a RETRIEVER observation of the same trace returned before the generation started |
-| session_id, user_id, feature | the trace's (when it is in the same ingest) `sessionId`, `userId`, `name`; else the observation's `sessionId`, `userId`, `traceName` |
-| prompt_version | `promptName@promptVersion` |
-| metadata | `metadata`, plus `source: {format, trace_id, observation_id}` |
+- id: observation `id`
+- ts, latency_ms: `startTime`; `endTime` − `startTime`
+- input (the last user turn), messages, system: `input`: a message list, `{messages: [...]}`, text, or any of these
+  as a JSON string (v2)
+- output (the first choice): `output`: text, a message (tool calls as readable calls), a chat completion, or any of
+  these as a JSON string
+- finish_reason, error: `error` and `statusMessage` when `level` is ERROR; else the completion's finish reason
+- model: `model`, else `providedModelName`
+- input_tokens, output_tokens: `usageDetails.input`/`output` (or `prompt_tokens`/`completion_tokens`),
+  `usage.input`/`output`, `promptTokens`/`completionTokens`
+- cost_usd: `calculatedTotalCost`, `totalCost`, `costDetails.total`
+- context: the documents a RETRIEVER observation of the same trace returned before the generation started
+- session_id, user_id, feature: the trace's (when it is in the same ingest) `sessionId`, `userId`, `name`; else the
+  observation's `sessionId`, `userId`, `traceName`
+- prompt_version: `promptName@promptVersion`
+- metadata: `metadata`, plus `source: {format, trace_id, observation_id}`
 
 A generation with neither input nor output (the SDK's masking, or content not sent) is kept as a call
 logged without its content. A score becomes an event on its observation (or on its trace's latest
@@ -75,7 +77,7 @@ def _logged(expr: str) -> str:
 
 
 def expand(con: duckdb.DuckDBPyConnection) -> None:
-    """Append critic records for claimed Langfuse objects to `expanded`; observations that are no generation to `skipped`."""
+    """Append critic records for claimed Langfuse objects to `expanded`; other observations to `skipped`."""
     _objects(con)
     _generations(con)
     _scores(con)

@@ -77,7 +77,7 @@ def _logged(field: str) -> str:
 
 
 def expand(con: duckdb.DuckDBPyConnection) -> None:
-    """Append a critic record for every claimed LiteLLM payload to `expanded`; calls that are no generation to `skipped`."""
+    """Append a critic record for every claimed LiteLLM payload to `expanded`; non-generations to `skipped`."""
     failed = "((r.status->>'$') = 'failure')"
     content = f"({_logged('messages')} OR {_logged('response')})"
     generation = f"NOT regexp_matches(coalesce(r.call_type->>'$', ''), '{NOT_GENERATION}')"

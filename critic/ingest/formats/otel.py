@@ -12,20 +12,28 @@ text_completion / generate_content, `openinference.span.kind` LLM, a Vercel `ai.
 `ai.*.doStream` span, or GenAI content without any of these (deprecated `gen_ai.prompt.N.*`,
 `llm.request.type`). Every other span is skipped and counted by reason (`openinference RETRIEVER
 span`, `otel execute_tool span`, `vercel ai.generateText span`: the Vercel call's wrapper, whose
-inner span is the call). Mapping, first that is set:
+inner span is the call). Mapping, critic's field: the source's, first that is set:
 
-| critic | source |
-| --- | --- |
-| id, ts, latency_ms | span id (hex); start time; end − start |
-| input (the last user turn), messages, system | `gen_ai.system_instructions` + `gen_ai.input.messages`; GenAI log events (`gen_ai.client.inference.operation.details`, or `gen_ai.{system,user,assistant,tool}.message`); the same as span events; `llm.input_messages.N.message.*` (content, `contents.M.message_content.*`, `tool_calls.M.tool_call.function.*`); `gen_ai.prompt.N.*`; Vercel `ai.prompt.messages`; `input.value` (text, or a request as JSON) |
-| output (the first choice; others in `metadata.choices`) | `gen_ai.output.messages`; the `gen_ai.choice` log or span event; `llm.output_messages.N.message.*`; `gen_ai.completion.N.*`; Vercel `ai.response.text` + `ai.response.toolCalls`; `output.value` (text, or a response as JSON); tool calls as readable calls |
-| finish_reason | `error` when the span's status is ERROR; `gen_ai.response.finish_reasons[0]`; the choice's; `ai.response.finishReason` |
-| error | `error.type`, else the exception event's `exception.type` |
-| model | `gen_ai.response.model`, `gen_ai.request.model`, `llm.model_name`, `ai.model.id` |
-| input_tokens, output_tokens | `gen_ai.usage.input_tokens`/`output_tokens` (or `prompt_tokens`/`completion_tokens`), `llm.token_count.prompt`/`completion`, `ai.usage.promptTokens`/`completionTokens` (or `inputTokens`/`outputTokens`) |
-| cost_usd | `gen_ai.usage.cost`, `gen_ai.cost.total`, `llm.cost.total` |
-| context | `retrieval.documents.N.document.content` of retriever spans in the same trace that started first |
-| session_id, user_id, feature | `gen_ai.conversation.id`, `session.id`, else the trace id; `user.id`, `enduser.id` (empty is none); resource `service.name` |
+- id, ts, latency_ms: span id (hex); start time; end − start
+- input (the last user turn), messages, system: `gen_ai.system_instructions` + `gen_ai.input.messages`; GenAI log
+  events (`gen_ai.client.inference.operation.details`, or `gen_ai.{system,user,assistant,tool}.message`); the same
+  as span events; `llm.input_messages.N.message.*` (content, `contents.M.message_content.*`,
+  `tool_calls.M.tool_call.function.*`); `gen_ai.prompt.N.*`; Vercel `ai.prompt.messages`; `input.value` (text, or a
+  request as JSON)
+- output (the first choice; others in `metadata.choices`): `gen_ai.output.messages`; the `gen_ai.choice` log or span
+  event; `llm.output_messages.N.message.*`; `gen_ai.completion.N.*`; Vercel `ai.response.text` +
+  `ai.response.toolCalls`; `output.value` (text, or a response as JSON); tool calls as readable calls
+- finish_reason: `error` when the span's status is ERROR; `gen_ai.response.finish_reasons[0]`; the choice's;
+  `ai.response.finishReason`
+- error: `error.type`, else the exception event's `exception.type`
+- model: `gen_ai.response.model`, `gen_ai.request.model`, `llm.model_name`, `ai.model.id`
+- input_tokens, output_tokens: `gen_ai.usage.input_tokens`/`output_tokens` (or `prompt_tokens`/`completion_tokens`),
+  `llm.token_count.prompt`/`completion`, `ai.usage.promptTokens`/`completionTokens` (or
+  `inputTokens`/`outputTokens`)
+- cost_usd: `gen_ai.usage.cost`, `gen_ai.cost.total`, `llm.cost.total`
+- context: `retrieval.documents.N.document.content` of retriever spans in the same trace that started first
+- session_id, user_id, feature: `gen_ai.conversation.id`, `session.id`, else the trace id; `user.id`, `enduser.id`
+  (empty is none); resource `service.name`
 
 A call whose content was not captured (the GenAI instrumentations' default) keeps its times,
 tokens and ids, marked `has_content` false. `metadata.source` keeps `format`, `trace_id`, `span_id`
@@ -409,8 +417,9 @@ def _insert(con: duckdb.DuckDBPyConnection) -> None:
     )
     reasons = _s("gen_ai.response.finish_reasons")  # LiteLLM writes the list as a JSON string
     choices = (
-        f"CASE WHEN {all_calls} THEN NULL WHEN json_array_length(out_msgs) > 1 THEN to_json(list_transform(from_json(out_msgs, "
-        f"'[\"json\"]'), lambda m: critic_message_text(m))) ELSE critic_choices({_j('output.value')}) END"
+        f"CASE WHEN {all_calls} THEN NULL WHEN json_array_length(out_msgs) > 1 "
+        f"THEN to_json(list_transform(from_json(out_msgs, '[\"json\"]'), lambda m: critic_message_text(m))) "
+        f"ELSE critic_choices({_j('output.value')}) END"
     )
     finish = (
         f"coalesce(attrs['gen_ai.response.finish_reasons']->'arrayValue'->'values'->0->>'stringValue', "

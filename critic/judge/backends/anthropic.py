@@ -51,9 +51,8 @@ class AnthropicJudge(Judge):
     async def submit_batch(self, prompts: dict[str, str]) -> str:
         """Start a Message Batch of {custom_id: prompt}; its id."""
         try:
-            batch = await self.client.messages.batches.create(
-                requests=[{"custom_id": cid, "params": self._params(p)} for cid, p in prompts.items()]
-            )  # type: ignore[typeddict-item]
+            requests = [{"custom_id": cid, "params": self._params(p)} for cid, p in prompts.items()]
+            batch = await self.client.messages.batches.create(requests=requests)  # type: ignore[arg-type]
         except anthropic.APIError as exc:
             raise provider_failure(anthropic, exc) from exc
         return batch.id

@@ -53,7 +53,7 @@ class Judge(ABC):
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         """Ask the judge for one label; raise TransientError or PermanentError on failure."""
 
-    def prepare(self, requests: list[JudgeRequest]) -> None:
+    def prepare(self, requests: list[JudgeRequest]) -> None:  # noqa: B027 - an optional hook, empty by default
         """Called once with every request a run is about to make, so a backend can batch work up front."""
 
     def unsupported(self, rubric: Rubric) -> str | None:
@@ -76,7 +76,7 @@ class Judge(ABC):
         """A free-text explanation, for a person debugging a rubric; never used for scoring."""
         raise PermanentError(f"{self.spec} cannot explain itself; use an openai: or anthropic: judge")
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027 - an optional hook: only clients hold connections
         """Release connections."""
 
 
