@@ -69,6 +69,17 @@ def quadratic_kappa(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(1 - (weights * observed).sum() / denominator)
 
 
+def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float | None:
+    """Cohen's κ of two raters' labels (any values; unweighted); None where chance agreement is total."""
+    a, b = np.asarray(a), np.asarray(b)
+    if not len(a):
+        return None
+    labels = np.union1d(a, b)
+    observed = float((a == b).mean())
+    expected = float(sum((a == k).mean() * (b == k).mean() for k in labels))
+    return None if expected >= 1 else round((observed - expected) / (1 - expected), 4)
+
+
 def confusion(judge: np.ndarray, human: np.ndarray) -> list[list[int]]:
     """7×7 counts: rows the human label, columns the judge label (both rounded to 1–7)."""
     matrix = np.zeros((len(scale.LABELS), len(scale.LABELS)), dtype=int)

@@ -20,6 +20,7 @@ from critic.cli.eval import eval_cmd, explain_cmd, rubrics_group
 from critic.cli.export import export_cmd
 from critic.cli.ingest import ingest_cmd
 from critic.cli.label import compare_cmd, label_cmd
+from critic.cli.review import review_group
 from critic.cli.triage import triage_group
 from critic.errors import CriticError
 from critic.secrets import scrub
@@ -79,3 +80,4 @@ cli.add_command(rubrics_group)
 cli.add_command(demo_cmd)
 cli.add_command(distill_cmd)
 cli.add_command(export_cmd)
+cli.add_command(review_group)

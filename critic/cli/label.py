@@ -119,6 +119,14 @@ def _label_text(r: LabelResult) -> str:
         f"likely bad (P(bad) > {LIKELY_BAD_ABOVE}): {r.likely_bad} of {r.interactions} "
         f"({r.likely_bad / max(r.interactions, 1):.1%})",
     ]
+    if r.gold:
+        g = r.gold
+        auc = "-" if g["auc"] is None else f"{g['auc']:.3f}"
+        at_k = "-" if g["precision_at_k"] is None else f"{g['precision_at_k']:.2f}"
+        lines.append(
+            f"on {g['reviewed']} reviewed ({g['bad']} bad; P(bad) before the verdicts, out of fold): "
+            f"ROC AUC {auc}, precision@{g.get('k', 0)} {at_k}; reviewed interactions take their verdict"
+        )
     if r.end_model:
         weights = ", ".join(f"{w['feature']} {w['weight']:+.2f}" for w in r.end_model.as_dict(5)["top_weights"])
         lines.append(f"end model: {r.end_model.note}" + (f"; largest weights: {weights}" if weights else ""))

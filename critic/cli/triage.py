@@ -71,7 +71,7 @@ def triage_group(
     from critic.triage.report import build_report, dumps
 
     with Store.open(db) as store:
-        period = _period(store, week, since, until)
+        period = period_of(store, week, since, until)
         info(f"triage: {period.label}, embedding and clustering the worst interactions")
         report = build_report(
             store, load_config(), period, top=top, max_clustered=max_clustered, redact_pii=not no_redact
@@ -108,7 +108,7 @@ def mark_cmd(obj: dict[str, str | None], key: str, status: str, note: str | None
     click.echo(f"{state.key}: {state.status}" + (f" ({state.note})" if state.note else ""))
 
 
-def _period(store: Store, week: str | None, since: str | None, until: str | None) -> Period:
+def period_of(store: Store, week: str | None, since: str | None, until: str | None) -> Period:
     from critic.errors import OptionError
     from critic.triage.period import last_full_week, span_period, week_period
 

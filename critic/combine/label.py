@@ -33,6 +33,7 @@ from critic.store.labels import (
     vote_matrix,
     write_labels,
 )
+from critic.store.review import chosen_audit, chosen_gold
 from critic.store.views import LIKELY_BAD_ABOVE
 
 
@@ -67,9 +68,11 @@ class LabelResult:
     likely_bad: int = 0
     end_model: EndModel | None = None
     rows: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    gold: dict[str, Any] | None = None  # how P(bad) fares on people's verdicts (out of fold, before they override it)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "gold": self.gold,
             "interactions": self.interactions,
             "label_model": self.label_model,
             "note": self.note,
@@ -95,7 +98,7 @@ def label_matrix(
 
 
 def _fit_trusted(
-    matrix: np.ndarray, names: list[str], scores: dict[str, np.ndarray]
+    matrix: np.ndarray, names: list[str], scores: dict[str, np.ndarray], prior: float | None = None
 ) -> tuple[np.ndarray, str, str, np.ndarray | None, list[float | None], dict[int, str], set[int]]:
     """fit_probabilities without the sources the data contradicts: first those the other sources' votes
     and the judges' scores contradict (returned apart too: their evidence leaves the end model as well),
@@ -106,14 +109,15 @@ def _fit_trusted(
     trusted = matrix.copy()
     trusted[:, list(distrust)] = ABSTAIN
     silence = _judges_silence(trusted, names, scores)
-    votes, model, note, weights = fit_probabilities(trusted, prior_votes=silence)
+    votes, model, note, weights = fit_probabilities(trusted, prior_votes=silence, prior=prior)
     if model == "snorkel":
-        more = below_chance(trusted, weights, _prior(silence, (silence != ABSTAIN).any(axis=1)))  # the fit's prior
+        fitted = prior if prior is not None else _prior(silence, (silence != ABSTAIN).any(axis=1))  # the fit's prior
+        more = below_chance(trusted, weights, fitted)
         if more:
             distrust.update(more)
             trusted[:, list(more)] = ABSTAIN
             votes, model, note, weights = fit_probabilities(
-                trusted, prior_votes=_judges_silence(trusted, names, scores)
+                trusted, prior_votes=_judges_silence(trusted, names, scores), prior=prior
             )
     if distrust:
         note += "; not trusted: " + ", ".join(names[j] for j in sorted(distrust))
@@ -136,12 +140,13 @@ def _judges_silence(matrix: np.ndarray, names: list[str], scores: dict[str, np.n
 
 
 def fit_probabilities(
-    matrix: np.ndarray, seed: int = 0, prior_votes: np.ndarray | None = None
+    matrix: np.ndarray, seed: int = 0, prior_votes: np.ndarray | None = None, prior: float | None = None
 ) -> tuple[np.ndarray, str, str, np.ndarray | None]:
     """(P(bad) per row, model used, why, learned source weights) — Snorkel where it is identifiable.
 
-    The class prior is the majority vote's share of bad, from PRIOR_VOTES when given (the matrix with
-    a judge's silence on what it scored counted as "not bad"), else from MATRIX."""
+    The class prior is PRIOR when given (the audit sample's bad share), else the majority vote's share of
+    bad, from PRIOR_VOTES when given (the matrix with a judge's silence on what it scored counted as
+    "not bad"), else from MATRIX."""
     voting = matrix[:, (matrix != ABSTAIN).any(axis=0)] if matrix.size else matrix
     n_sources = voting.shape[1] if voting.ndim == 2 else 0
     if n_sources == 0:
@@ -166,8 +171,15 @@ def fit_probabilities(
     # Snorkel assumes balanced classes unless told; most traffic is fine, so the prior comes from
     # the majority vote, a row no source voted on counting as fine (most sources only ever say "bad").
     basis = voting if prior_votes is None else prior_votes
-    prior = _prior(basis, (basis != ABSTAIN).any(axis=1))
-    whence = "" if prior_votes is None else " (a judge that scored an interaction and did not vote bad: not bad)"
+    whence = (
+        " from the majority vote"
+        + ("" if prior_votes is None else " (a judge that scored an interaction and did not vote bad: not bad)")
+        + ", no vote counting as fine"
+    )
+    if prior is None:
+        prior = _prior(basis, (basis != ABSTAIN).any(axis=1))
+    else:
+        whence = " from the reviewed audit sample"
     model = LabelModel(cardinality=2, verbose=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -180,10 +192,7 @@ def fit_probabilities(
     return (
         probs,
         "snorkel",
-        (
-            f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = "
-            f"{prior:.2f} from the majority vote{whence}, no vote counting as fine"
-        ),
+        (f"Snorkel LabelModel over {n_sources} voting sources; class prior P(bad) = {prior:.2f}{whence}"),
         weights,
     )
 
@@ -323,22 +332,37 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     """Fit and store P(bad) for every interaction in WINDOW; per-source statistics in the result."""
     ids, names, matrix, faults = label_matrix(store, config, window)
     frame = features(store).reindex(ids)
-    votes, model, note, weights, agreement, distrust, contradicted = _fit_trusted(matrix, names, _judge_scores(frame))
-    stats = _source_stats(names, matrix, weights, faults, _gold(store))
+    verdict = _verdicts(store)
+    prior = audit_prior(chosen_audit(store))
+    fitted = _fit_trusted(matrix, names, _judge_scores(frame), prior)
+    votes, model, note, weights, agreement, distrust, contradicted = fitted
+    gold = _gold(store)
+    if verdict is not None:
+        gold = np.where(verdict != ABSTAIN, verdict, ABSTAIN if gold is None else gold)
+    stats = _source_stats(names, matrix, weights, faults, gold)
     for j, s in enumerate(stats):
         s.agreement, s.trusted, s.distrusted_because = agreement[j], j not in distrust, distrust.get(j)
     if model == "none" or not ids:
         return LabelResult(len(ids), stats, model, note)
     dropped = [f for j in contradicted for f in evidence_features(names[j], frame.columns)]
-    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), feedback_targets(names, matrix, votes))
+    targets = feedback_targets(names, matrix, votes)
+    if verdict is not None:  # a person's verdict is the end model's target there (cross-fitted: not its own)
+        targets = np.where(verdict != ABSTAIN, verdict, targets).astype(float)
+    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), targets)
     for s in stats:
         found: list[float] = sorted((end.weights[f] for f in evidence_features(s.name, end.weights)), key=abs)
         s.end_weight = round(found[-1], 4) if found else None
     probs, drivers = _failed_calls_are_bad(store, probs, drivers)
+    on_gold = gold_figures(probs, verdict) if verdict is not None else None
+    if verdict is not None:  # reviewed: P(bad) is the verdict
+        probs = np.where(verdict != ABSTAIN, verdict, probs).astype(float)
+        drivers = [
+            ["reviewed: bad" if v == BAD else "reviewed: fine"] if v != ABSTAIN else d for v, d in zip(verdict, drivers)
+        ]
     version = hashlib.sha256(json.dumps([model, names, [s.weight for s in stats], end.as_dict()]).encode()).hexdigest()[
         :12
     ]
-    result = LabelResult(len(ids), stats, model, note, version, end_model=end)
+    result = LabelResult(len(ids), stats, model, note, version, end_model=end, gold=on_gold)
     now = datetime.now(UTC)
     rows = [
         {
@@ -408,6 +432,40 @@ def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:
         "sources_good": json.loads(good or "[]"),
         "drivers": json.loads(drivers or "[]"),
     }
+
+
+MIN_AUDIT = 20  # reviewed audit verdicts before their bad share replaces the majority vote's as the class prior
+PRECISION_AT = 10
+
+
+def audit_prior(found: list[str]) -> float | None:
+    """The class prior from the reviewed audit sample (a uniform sample: an unbiased share), once it has
+    MIN_AUDIT verdicts; clipped to [0.01, 0.99] like the vote-based prior."""
+    if len(found) < MIN_AUDIT:
+        return None
+    return float(np.clip(sum(v == "bad" for v in found) / len(found), 0.01, 0.99))
+
+
+def gold_figures(probs: np.ndarray, verdict: np.ndarray) -> dict[str, Any]:
+    """How P(bad) (cross-fitted, before verdicts override it) ranks the reviewed interactions: ROC AUC and
+    precision among the PRECISION_AT it rates worst."""
+    rows = verdict != ABSTAIN
+    y, p = verdict[rows] == BAD, probs[rows]
+    out: dict[str, Any] = {"reviewed": int(rows.sum()), "bad": int(y.sum()), "auc": None, "precision_at_k": None}
+    if 0 < y.sum() < len(y):
+        from sklearn.metrics import roc_auc_score
+
+        out["auc"] = round(float(roc_auc_score(y, p)), 4)
+    if len(y):
+        k = min(PRECISION_AT, len(y))
+        out |= {"k": k, "precision_at_k": round(float(y[np.argsort(-p, kind="stable")[:k]].mean()), 4)}
+    return out
+
+
+def _verdicts(store: Store) -> np.ndarray | None:
+    """People's verdicts per chosen interaction (BAD, GOOD, else ABSTAIN), or None when nobody reviewed any."""
+    found = np.array([BAD if v == "bad" else GOOD if v == "ok" else ABSTAIN for v in chosen_gold(store)], dtype=int)
+    return found if (found != ABSTAIN).any() else None
 
 
 def _gold(store: Store) -> np.ndarray | None:

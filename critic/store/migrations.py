@@ -238,6 +238,32 @@ def m010_calls_as_logged(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m011_review(con: duckdb.DuckDBPyConnection) -> None:
+    """People's verdicts on interactions (`critic review`), and the queue that chose what they looked at."""
+    con.execute(
+        """
+        CREATE TABLE verdicts (
+            interaction_id VARCHAR NOT NULL,
+            reviewer VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL CHECK (verdict IN ('bad', 'ok')),
+            mode VARCHAR,
+            note VARCHAR,
+            reason VARCHAR,
+            source VARCHAR NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (interaction_id, reviewer)
+        );
+        CREATE TABLE review_queue (
+            interaction_id VARCHAR PRIMARY KEY,
+            reason VARCHAR NOT NULL,
+            p_bad DOUBLE,
+            period VARCHAR NOT NULL,
+            queued_at TIMESTAMPTZ NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_judgment_prompt_hash,
@@ -249,6 +275,7 @@ MIGRATIONS: list[Migration] = [
     m008_end_model,
     m009_students,
     m010_calls_as_logged,
+    m011_review,
 ]
 
 

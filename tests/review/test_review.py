@@ -1,0 +1,156 @@
+"""critic review: the queue, verdicts from the CLI and files, and verdicts as gold in label."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from critic.cli import cli
+from critic.combine.label import run_label
+from critic.config import Config
+from critic.errors import ConfigError, InputError
+from critic.review.queue import _counts, bad_rate, build_queue, parse_shares, wilson
+from critic.review.verdicts import import_verdicts, mark, reviewer_agreement
+from critic.store import Store, Window
+from critic.store.review import gold, pending
+from critic.triage.period import last_full_week
+
+
+def _queue(store: Store, n: int = 30, shares: str | None = None):
+    week = last_full_week(store)
+    return week, build_queue(store, week.start, week.end, week.label, n, parse_shares(shares))
+
+
+def test_the_queue_says_why_and_splits_by_share(labelled_store: Store) -> None:
+    week, items = _queue(labelled_store, 30)
+    reasons = [q.reason for q in items]
+    assert len(items) == 30 and {r: reasons.count(r) for r in set(reasons)} == {
+        "worst": 12,
+        "informative": 12,
+        "audit": 6,
+    }
+    worst = [q.p_bad for q in items if q.reason == "worst"]
+    others = [q.p_bad for q in items if q.reason == "informative"]
+    assert min(worst) >= max(others)  # the worst are the highest P(bad)
+    informative = [abs(p - 0.5) for p in others]
+    assert np.mean(informative) < np.mean([abs(p - 0.5) for p in worst])  # nearer 0.5 than the worst
+    assert [i for i, _, _ in pending(labelled_store)] == [q.interaction_id for q in items]  # kept, in queue order
+    assert reasons[:3] == ["worst", "informative", "audit"]  # interleaved: stopping early still audits
+
+
+def test_nothing_reviewed_is_queued_again_and_the_audit_draw_is_stable(labelled_store: Store) -> None:
+    week, first = _queue(labelled_store, 20)
+    audit = [q.interaction_id for q in first if q.reason == "audit"]
+    for q in first[:10]:
+        mark(labelled_store, q.interaction_id, "bad", reviewer="ana")
+    _, second = _queue(labelled_store, 20)
+    assert not {q.interaction_id for q in first[:10]} & {q.interaction_id for q in second}
+    again = [q.interaction_id for q in second if q.reason == "audit"]
+    still = [a for a in audit if a not in {q.interaction_id for q in first[:10]}]
+    assert again[: len(still)] == still  # one permutation per period: the unreviewed part of the draw comes first
+
+
+def test_shares_parse_and_fail_clearly() -> None:
+    assert parse_shares("worst=1") == {"worst": 1.0, "informative": 0.0, "audit": 0.0}
+    assert sum(_counts(7, parse_shares(None)).values()) == 7
+    with pytest.raises(ConfigError, match="reasons are"):
+        parse_shares("best=1")
+    with pytest.raises(ConfigError, match="REASON=SHARE"):
+        parse_shares("worst=lots")
+
+
+def test_wilson_interval_matches_a_hand_computed_value() -> None:
+    low, high = wilson(2, 10)  # Wilson 95% for 2/10: 0.0567 to 0.5098
+    assert low == pytest.approx(0.0567, abs=1e-4) and high == pytest.approx(0.5098, abs=1e-4)
+
+
+def test_the_audit_estimate_counts_only_the_uniform_sample(labelled_store: Store) -> None:
+    week, items = _queue(labelled_store, 40, "worst=0.5,audit=0.5")
+    for q in items:
+        mark(labelled_store, q.interaction_id, "bad" if q.reason == "worst" else "ok", reviewer="ana")
+    rate = bad_rate(labelled_store, week.start, week.end)
+    assert rate.audited == 20 and rate.bad == 0 and rate.rate == 0.0 and rate.high is not None and rate.high < 0.2
+
+
+def test_mark_refuses_unknown_ids_and_verdicts(labelled_store: Store) -> None:
+    with pytest.raises(ConfigError, match="no interaction 'nope'"):
+        mark(labelled_store, "nope", "bad", reviewer="ana")
+    first = _queue(labelled_store, 1)[1][0].interaction_id
+    with pytest.raises(ConfigError, match="use bad or ok"):
+        mark(labelled_store, first, "meh", reviewer="ana")
+
+
+def test_import_is_all_or_nothing_and_names_the_line(labelled_store: Store, tmp_path: Path) -> None:
+    ids = [q.interaction_id for q in _queue(labelled_store, 3)[1]]
+    path = tmp_path / "v.jsonl"
+    lines = [
+        {"interaction_id": ids[0], "verdict": "bad", "mode": "refusal"},
+        {"interaction_id": "ghost", "verdict": "ok"},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    with pytest.raises(InputError, match=r"v.jsonl:2: no interaction 'ghost'"):
+        import_verdicts(labelled_store, str(path), "ana")
+    assert gold(labelled_store) == {}  # nothing half-written
+    path.write_text(json.dumps({"interaction_id": ids[0], "verdict": "maybe"}) + "\n")
+    with pytest.raises(InputError, match=r"v.jsonl:1: 'verdict' must be bad or ok"):
+        import_verdicts(labelled_store, str(path), "ana")
+    path.write_text(
+        "".join(
+            json.dumps({"interaction_id": i, "verdict": v, "reviewer": r}) + "\n"
+            for i, v, r in [
+                (ids[0], "bad", "ana"),
+                (ids[1], "ok", "ana"),
+                (ids[0], "bad", "ben"),
+                (ids[1], "bad", "ben"),
+            ]
+        )
+    )
+    assert import_verdicts(labelled_store, str(path), "ana") == 4
+    found = reviewer_agreement(labelled_store)
+    assert found["items"] == 2 and found["agreement"] == 0.5  # both kept, disagreement reported
+    assert gold(labelled_store)[ids[1]] == "bad"  # the latest verdict is the gold
+
+
+def test_verdicts_are_gold_in_label(labelled_store: Store, planted: dict[str, str]) -> None:
+    week, items = _queue(labelled_store, 60, "worst=0.5,audit=0.5")
+    for q in items:  # a reviewer who knows the planted failures
+        mark(labelled_store, q.interaction_id, "bad" if q.interaction_id in planted else "ok", reviewer="ana")
+    result = run_label(labelled_store, Config(), Window())
+    p_bad = {r["id"]: r["p_bad"] for r in result.rows}
+    verdicts = gold(labelled_store)
+    assert all(p_bad[i] == (1.0 if v == "bad" else 0.0) for i, v in verdicts.items())
+    assert result.gold is not None and result.gold["reviewed"] == 60 and result.gold["auc"] is not None
+    assert result.gold["auc"] > 0.8 and result.gold["bad"] == sum(i in planted for i in verdicts)
+    assert "reviewed audit sample" in result.note  # 30 audit verdicts: the class prior comes from them
+    drivers = {r["id"]: json.loads(r["drivers"]) for r in result.rows}
+    assert all(drivers[i] == [f"reviewed: {'bad' if v == 'bad' else 'fine'}"] for i, v in verdicts.items())
+
+
+def test_review_cli_round_trip(labelled_store: Store, runner: CliRunner, tmp_path: Path) -> None:
+    db = labelled_store.path
+    labelled_store.close()
+    queued = runner.invoke(cli, ["review", "queue", "--db", db, "--n", "5", "--format", "json"])
+    assert queued.exit_code == 0, queued.output
+    rows = json.loads(queued.output)
+    assert len(rows) == 5 and set(rows[0]) == {"interaction_id", "reason", "p_bad"}
+    first = rows[0]["interaction_id"]
+    marked = runner.invoke(
+        cli, ["review", "mark", first, "--bad", "--mode", "refusal", "--db", db, "--reviewer", "ana"]
+    )
+    assert marked.exit_code == 0 and f"{first}: bad by ana" in marked.output
+    assert runner.invoke(cli, ["review", "mark", first, "--db", db]).exit_code == 2  # neither --bad nor --ok
+    missing = runner.invoke(cli, ["review", "mark", "ghost", "--ok", "--db", db])
+    assert missing.exit_code == 1 and "no interaction 'ghost'" in missing.output
+    golden = tmp_path / "golden.jsonl"
+    exported = runner.invoke(cli, ["review", "export", "--db", db, "--golden", str(golden)])
+    assert exported.exit_code == 0
+    line = json.loads(exported.stdout.splitlines()[0])
+    assert line["interaction_id"] == first and line["verdict"] == "bad" and line["mode"] == "refusal"
+    item = json.loads(golden.read_text().splitlines()[0])
+    assert item["id"] == first and item["verdict"] == "bad" and item["output"]
+    again = runner.invoke(cli, ["review", "queue", "--db", db, "--n", "5", "--format", "json"])
+    assert first not in {r["interaction_id"] for r in json.loads(again.output)}
