@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from critic.store import Store
-from critic.store.views import shown_judgments
+from critic.store.views import LATEST_VERDICTS, shown_judgments
 
 VERDICT_COLUMNS = ("interaction_id", "reviewer", "verdict", "mode", "note", "reason", "source", "created_at")
-_GOLD = """(SELECT interaction_id, arg_max(verdict, created_at) AS verdict FROM verdicts GROUP BY 1)"""
+_GOLD = LATEST_VERDICTS
 
 
 def unknown_interactions(store: Store, ids: list[str]) -> list[str]:
@@ -68,6 +68,17 @@ def audit_verdicts(store: Store, start: datetime | None = None, end: datetime | 
         [start, start, end, end],
     )
     return [v for (v,) in rows.fetchall()]
+
+
+def reviewed_claims(store: Store, start: datetime, end: datetime) -> list[tuple[float | None, str]]:
+    """(P(bad) when the interaction was queued, or None; its latest verdict) of each interaction logged in
+    [START, END) that a person reviewed: what critic claimed, and what the person said."""
+    rows = store.con.execute(
+        f"""SELECT q.p_bad, g.verdict FROM {_GOLD} g JOIN interactions i ON i.id = g.interaction_id
+            LEFT JOIN review_queue q ON q.interaction_id = g.interaction_id WHERE i.ts >= ? AND i.ts < ?""",
+        [start, end],
+    )
+    return [(p, str(v)) for p, v in rows.fetchall()]
 
 
 def chosen_audit(store: Store) -> list[str]:

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """What `critic triage` reads and writes: a period's likely-bad interactions and figures, and cluster state.
 
-Periods are [start, end) over the interactions' ts. "Likely bad" is P(bad) > LIKELY_BAD_ABOVE and
-scores are the shown judgments (critic.store.views), as everywhere. A problem's state across weeks
-lives in triage_clusters (key, status, note, centroid, profile) and triage_weeks (size per week).
+Periods are [start, end) over the interactions' ts. "Likely bad" is critic.store.views.likely_bad (a verdict, else
+P(bad) > LIKELY_BAD_ABOVE) and scores are the shown judgments (critic.store.views), as everywhere. A problem's
+state across weeks lives in triage_clusters (key, status, note, centroid, profile) and triage_weeks (size per
+week).
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ from critic.errors import CriticError
 from critic.scale import BAD_AT_OR_BELOW
 from critic.store import Store
 from critic.store.signals import signals_sql
-from critic.store.views import IN_PERIOD, LIKELY_BAD_ABOVE, shown_judgments
+from critic.store.views import IN_PERIOD, LATEST_VERDICTS, likely_bad, shown_judgments
 
 # Each interaction's lowest shown critic score (s.lowest): ties in P(bad) go to the worse-scored.
 _LOWEST_SCORE = (
     f"LEFT JOIN (SELECT interaction_id, min(expected) AS lowest FROM {shown_judgments()} "
     "GROUP BY interaction_id) s ON s.interaction_id = i.id"
 )
-_LABELLED = "FROM labels l JOIN interactions i ON i.id = l.interaction_id"
-_LIKELY_BAD = "i.ts >= ? AND i.ts < ? AND l.p_bad > ?"  # a WHERE over _LABELLED; params: start, end, LIKELY_BAD_ABOVE
+_LABELLED = (
+    f"FROM labels l JOIN interactions i ON i.id = l.interaction_id LEFT JOIN {LATEST_VERDICTS} v "
+    "ON v.interaction_id = l.interaction_id"
+)
+_LIKELY_BAD = f"i.ts >= ? AND i.ts < ? AND {likely_bad()}"  # a WHERE over _LABELLED; params: start, end
 LATENCY_COLUMNS = ("feature", "model", "prompt_version", "input_decile")  # what latency_tail groups by
 
 
@@ -119,7 +123,7 @@ def likely_bad_sample(
             WHERE {_LIKELY_BAD})
         SELECT *, (SELECT count(*) FROM bad) FROM bad ORDER BY hash(id), id LIMIT ?
         """,
-        [start, end, LIKELY_BAD_ABOVE, limit],
+        [start, end, limit],
     ).fetchall()
     found = [
         LikelyBad(r[0], float(r[1]), float(r[2]), r[3], r[4], dict(zip(columns, r[5:-1], strict=True))) for r in rows
@@ -132,7 +136,7 @@ def likely_bad_ids(store: Store, start: datetime, end: datetime) -> list[str]:
     return [
         r[0]
         for r in store.con.execute(
-            f"SELECT l.interaction_id {_LABELLED} WHERE {_LIKELY_BAD} ORDER BY 1", [start, end, LIKELY_BAD_ABOVE]
+            f"SELECT l.interaction_id {_LABELLED} WHERE {_LIKELY_BAD} ORDER BY 1", [start, end]
         ).fetchall()
     ]
 
@@ -151,7 +155,7 @@ def worst_interactions(
         WHERE {_LIKELY_BAD}
         ORDER BY l.p_bad DESC, coalesce(s.lowest, 8), i.id LIMIT ?
         """,
-        [start, end, LIKELY_BAD_ABOVE, top],
+        [start, end, top],
     ).fetchall()
 
 
@@ -225,15 +229,16 @@ def low_score_rubrics(store: Store, ids: list[str], start: datetime, end: dateti
 def headline_counts(store: Store, start: datetime, end: datetime) -> tuple[int, int, int, float]:
     """(interactions, likely bad, judged with an ok judgment, judge cost in USD) of [START, END)."""
     row = store.con.execute(
-        """
+        f"""
         WITH w AS (SELECT id FROM interactions WHERE ts >= ? AND ts < ?)
         SELECT (SELECT count(*) FROM w),
-               (SELECT count(*) FROM labels WHERE interaction_id IN (SELECT id FROM w) AND p_bad > ?),
+               (SELECT count(*) FROM labels l LEFT JOIN {LATEST_VERDICTS} v USING (interaction_id)
+                 WHERE l.interaction_id IN (SELECT id FROM w) AND {likely_bad()}),
                (SELECT count(DISTINCT interaction_id) FROM judgments
                  WHERE status = 'ok' AND interaction_id IN (SELECT id FROM w)),
                (SELECT coalesce(sum(cost_usd), 0) FROM judgments WHERE interaction_id IN (SELECT id FROM w))
         """,
-        [start, end, LIKELY_BAD_ABOVE],
+        [start, end],
     ).fetchone()
     n, bad, judged, cost = row or (0, 0, 0, 0)
     return int(n), int(bad), int(judged), float(cost)
@@ -242,13 +247,14 @@ def headline_counts(store: Store, start: datetime, end: datetime) -> tuple[int, 
 def daily_figures(store: Store, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
     """Per day of [START, END), by day: (day, interactions, share likely bad, mean P(bad), latency p50, p90, p99)."""
     return store.con.execute(
-        """
-        SELECT CAST(i.ts AS DATE) AS day, count(*), avg(CASE WHEN l.p_bad > ? THEN 1 ELSE 0 END), avg(l.p_bad),
+        f"""
+        SELECT CAST(i.ts AS DATE) AS day, count(*), avg(CASE WHEN {likely_bad()} THEN 1 ELSE 0 END), avg(l.p_bad),
                quantile_cont(i.latency_ms, 0.5), quantile_cont(i.latency_ms, 0.9), quantile_cont(i.latency_ms, 0.99)
-        FROM interactions i LEFT JOIN labels l ON l.interaction_id = i.id
+        FROM interactions i LEFT JOIN labels l ON l.interaction_id = i.id LEFT JOIN {LATEST_VERDICTS} v
+             ON v.interaction_id = i.id
         WHERE i.ts >= ? AND i.ts < ? GROUP BY day ORDER BY day
         """,
-        [LIKELY_BAD_ABOVE, start, end],
+        [start, end],
     ).fetchall()
 
 

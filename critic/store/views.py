@@ -9,12 +9,15 @@
   with the most of those judgments (ties: the one that judged last). What a stage shows per rubric
   (the report's scores, histogram and "low score" signatures, the worst-score tie-break, compare's
   default) comes from it, so a store judged by two judges never mixes them in one figure.
-- `LIKELY_BAD_ABOVE`: the P(bad) above which an interaction counts as likely bad, everywhere.
+- `LIKELY_BAD_ABOVE`: the P(bad) above which an interaction counts as likely bad, everywhere;
+  `likely_bad()` the predicate, with people's verdicts first (`LATEST_VERDICTS`: each reviewed
+  interaction's latest verdict): reviewed bad is bad, reviewed fine is not, whatever P(bad) says.
 """
 
 from __future__ import annotations
 
 LIKELY_BAD_ABOVE = 0.5  # P(bad) above which an interaction counts as likely bad
+LATEST_VERDICTS = "(SELECT interaction_id, arg_max(verdict, created_at) AS verdict FROM verdicts GROUP BY 1)"
 IN_PERIOD = "interaction_id IN (SELECT id FROM interactions WHERE ts >= ? AND ts < ?)"  # a WHERE; params: start, end
 
 _LATEST = """
@@ -22,6 +25,11 @@ _LATEST = """
     QUALIFY row_number() OVER (PARTITION BY interaction_id, rubric, judge ORDER BY created_at DESC) = 1
         AND NOT (judge LIKE 'student:%' AND sum(CASE WHEN judge NOT LIKE 'student:%' THEN 1 ELSE 0 END)
                                             OVER (PARTITION BY interaction_id, rubric) > 0)"""
+
+
+def likely_bad(p_bad: str = "l.p_bad", verdict: str = "v.verdict") -> str:
+    """SQL: the interaction is likely bad; P_BAD and VERDICT name its P(bad) and latest verdict (NULL: none)."""
+    return f"CASE {verdict} WHEN 'bad' THEN true WHEN 'ok' THEN false ELSE {p_bad} > {LIKELY_BAD_ABOVE} END"
 
 
 def latest_judgments(where: str = "TRUE") -> str:

@@ -15,6 +15,7 @@ from critic.embed import embed
 from critic.errors import ConfigError
 from critic.store import Store
 from critic.store.labels import labelled_count
+from critic.store.review import gold
 from critic.store.triage import (
     Example,
     examples,
@@ -109,7 +110,9 @@ def build_report(
         "latency": sections.latency(store, period, daily),
         "cost": sections.cost(store, period, config),
         "sources": sections.sources(store),
+        "review": sections.review(store, period),
     }
+    _mark_reviewed(report, gold(store))
     # Strings cut short above were redacted before the cut (no half-redacted card number); this pass
     # redacts every string of the report once, ids, names, inputs, outputs and keys included.
     return redact_tree(report) if redact_pii else report
@@ -268,6 +271,13 @@ def _worst(rows: list[tuple[Any, ...]], clusters: list[Cluster], keys: list[str]
         }
         for iid, p, src, feature, model, output in rows
     ]
+
+
+def _mark_reviewed(report: dict[str, Any], verdicts: dict[str, str]) -> None:
+    """Each listed interaction carries its reviewer's verdict ('bad', 'ok', or None when nobody reviewed it)."""
+    listed = report["worst"] + report["unclustered"] + [e for c in report["clusters"] for e in c["examples"]]
+    for entry in listed:
+        entry["verdict"] = verdicts.get(entry["id"])
 
 
 def dumps(report: dict[str, Any]) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from critic.config import PRICES, Config, listed_price
+from critic.review.queue import bad_rate
 from critic.store import Store
+from critic.store.review import reviewed_claims
 from critic.store.triage import daily_figures, headline_counts, label_counts, latency_tail, latest_label_run, spend
 from critic.store.views import LIKELY_BAD_ABOVE
 from critic.triage.period import Period
@@ -100,6 +102,33 @@ def sources(store: Store) -> dict[str, Any]:
         return {"label_model": None, "note": "no label fit recorded; run `critic label`", "sources": []}
     created, model, version, note, found = row
     return {"label_model": model, "model_version": version, "fitted_at": str(created), "note": note, "sources": found}
+
+
+def review(store: Store, period: Period) -> dict[str, Any]:
+    """What people reviewed: how many of PERIOD's interactions, the bad share the audit sample estimates (Wilson
+    95%), and how precise critic's "likely bad" of the previous period was on what people reviewed of it."""
+    rate = bad_rate(store, period.start, period.end)
+    previous = period.previous()
+    flagged = [
+        v for p, v in reviewed_claims(store, previous.start, previous.end) if p is not None and p > LIKELY_BAD_ABOVE
+    ]
+    bad = sum(v == "bad" for v in flagged)
+    return {
+        "reviewed": len(reviewed_claims(store, period.start, period.end)),
+        "audit": {
+            "audited": rate.audited,
+            "pending": rate.pending,
+            "bad": rate.bad,
+            "bad_rate": _round(rate.rate),
+            "ci95": None if rate.low is None else [_round(rate.low), _round(rate.high)],
+        },
+        "previous_precision": {
+            "period": previous.label,
+            "reviewed_likely_bad": len(flagged),
+            "bad": bad,
+            "precision": _round(bad / len(flagged)) if flagged else None,
+        },
+    }
 
 
 def _percentiles(rows: list[tuple[Any, int, float | None, float | None, float | None]]) -> list[dict[str, Any]]:

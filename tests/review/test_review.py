@@ -154,3 +154,23 @@ def test_review_cli_round_trip(labelled_store: Store, runner: CliRunner, tmp_pat
     assert item["id"] == first and item["verdict"] == "bad" and item["output"]
     again = runner.invoke(cli, ["review", "queue", "--db", db, "--n", "5", "--format", "json"])
     assert first not in {r["interaction_id"] for r in json.loads(again.output)}
+
+
+def test_the_report_shows_verdicts_drops_fine_cases_and_estimates_the_bad_rate(labelled_store: Store) -> None:
+    from critic.triage.report import build_report
+
+    week, items = _queue(labelled_store, 40, "worst=0.5,audit=0.5")
+    worst = [q.interaction_id for q in items if q.reason == "worst"]
+    for i in worst[:5]:
+        mark(labelled_store, i, "ok", reviewer="ana")  # people say these were fine: they leave the problems
+    audited = [q.interaction_id for q in items if q.reason == "audit"]
+    for i in audited:
+        mark(labelled_store, i, "bad" if i == audited[0] else "ok", reviewer="ana")
+    report = build_report(labelled_store, Config(), week)
+    members = {e["id"] for c in report["clusters"] for e in c["examples"]} | {w["id"] for w in report["worst"]}
+    assert not members & set(worst[:5])
+    shown = [w for w in report["worst"] if w["verdict"]] + [u for u in report["unclustered"] if u["verdict"]]
+    assert all(w["verdict"] in ("bad", "ok") for w in shown)
+    audit = report["review"]["audit"]
+    assert audit["audited"] == 20 and audit["bad"] == 1 and audit["ci95"][0] < 0.05 < audit["ci95"][1]
+    assert report["review"]["reviewed"] == 25
