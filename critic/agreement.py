@@ -19,8 +19,6 @@ from scipy.stats import kendalltau, pearsonr, spearmanr
 from critic import scale
 from critic.errors import ConfigError
 
-LABELS = np.array(scale.LABELS)
-
 
 @dataclass(frozen=True)
 class Scale:

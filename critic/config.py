@@ -84,6 +84,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 # (input, output) USD per million tokens, list prices as of 2026; override under [prices."SPEC"].
 PRICES: dict[str, tuple[float, float]] = {
+    "local": (0.0, 0.0),
     "openai:gpt-4.1": (2.00, 8.00),
     "openai:gpt-4.1-mini": (0.40, 1.60),
     "openai:gpt-4.1-nano": (0.10, 0.40),

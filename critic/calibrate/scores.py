@@ -72,6 +72,7 @@ def calibrate_scores(
 
 
 def history(store: Store) -> list[dict[str, Any]]:
+    """Every kept calibration, by judge, criterion and date."""
     out = []
     for created, judge, criterion, version, source, r in calibrations(store):
         out.append(
@@ -82,10 +83,11 @@ def history(store: Store) -> list[dict[str, Any]]:
                 "rubric_version": version,
                 "source": source,
                 "n": r["n"],
-                "mae": r["mae"],
-                "within_1": r["within_1"],
-                "spearman": r["spearman"],
-                "kendall": r["kendall"],
+                "mae": r.get("mae"),  # a calibration against verdicts (--gold) has an AUC instead
+                "within_1": r.get("within_1"),
+                "spearman": r.get("spearman"),
+                "kendall": r.get("kendall"),
+                "auc": r.get("auc"),
             }
         )
     return out

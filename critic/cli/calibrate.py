@@ -39,6 +39,12 @@ FIGURES = ("n", "mae", "within_1", "exact", "pearson", "spearman", "kendall", "k
 @click.option("--judge-scale", default="1-7", show_default=True, help="The recorded judge scores' scale.")
 @click.option("--history", "show_history", is_flag=True, help="Show stored calibration results over time instead.")
 @click.option(
+    "--gold",
+    "against_gold",
+    is_flag=True,
+    help="Each judge and rubric against people's verdicts (critic review) on the stored traffic.",
+)
+@click.option(
     "--human",
     "human_file",
     type=click.Path(dir_okay=False, exists=True),
@@ -63,6 +69,7 @@ def calibrate_cmd(
     human_scale: str,
     judge_scale: str,
     show_history: bool,
+    against_gold: bool,
     fmt: str,
 ) -> None:
     """Agreement between judge scores and human scores, per (judge, criterion); stored for drift.
@@ -73,6 +80,7 @@ def calibrate_cmd(
 
     \b
     Example: critic calibrate --scores recorded.jsonl --human-scale 1-5 --judge-scale 1-5
+    Example: critic calibrate --gold
     Example: critic calibrate --human rated.jsonl --rubric accuracy --judge openai:gpt-4.1-mini --human-scale 1-5
     """
     from critic.agreement import Scale
@@ -80,12 +88,15 @@ def calibrate_cmd(
     from critic.store import Store
     from critic.store.kept import write_calibrations
 
-    if not show_history and bool(scores_file) == bool(human_file):
+    if not show_history and not against_gold and bool(scores_file) == bool(human_file):
         raise click.UsageError(
             "give one of --scores FILE (recorded judge and human scores) or --human FILE "
-            "(items people scored, judged now), or --history"
+            "(items people scored, judged now), --gold (against reviewers' verdicts), or --history"
         )
     with Store.open(db) as store:
+        if against_gold:
+            _gold(store, fmt)
+            return
         if show_history:
             kept = history(store)
             emit(
@@ -95,6 +106,7 @@ def calibrate_cmd(
                     "\n".join(
                         f"{r['date'][:19]}  {r['judge']:<24} {r['criterion']:<14} n={r['n']:<5} MAE {_f(r['mae'])}  "
                         f"within-1 {_f(r['within_1'])}  ρ {_f(r['spearman'])}"
+                        + (f"  AUC vs verdicts {_f(r['auc'])}" if r.get("auc") is not None else "")
                         for r in rs
                     )
                     or "no calibration results stored"
@@ -147,3 +159,25 @@ def _text(results: list[dict[str, Any]]) -> str:
             + tail
         )
     return "\n".join(lines)
+
+
+def _gold(store: Store, fmt: str) -> None:
+    """Print (and keep, for --history) each judge and rubric against the reviewers' verdicts."""
+    from critic.calibrate.gold import calibrate_gold
+    from critic.errors import CriticError
+    from critic.store.kept import write_calibrations
+
+    results = calibrate_gold(store)
+    if not results:
+        raise CriticError(f"no reviewed interaction in {store.path} has a judgment; review some (critic review) first")
+    write_calibrations(store, results, "gold (critic review verdicts)")
+    emit(
+        results if fmt == "csv" else {"criteria": results},
+        fmt,
+        lambda d: "\n".join(
+            f"{r['judge']:<24} {r['criterion']:<14} n={r['n']:<5} bad {r['bad']:<4} AUC {_f(r['auc'])}  "
+            f"mean score bad {_f(r['mean_bad'])} / fine {_f(r['mean_ok'])}  "
+            f"score ≤ 2: precision {_f(r['precision_low'])} recall {_f(r['recall_low'])}"
+            for r in d["criteria"]
+        ),
+    )

@@ -21,6 +21,12 @@ from critic.cli._common import db_option, emit, format_option, rubrics
     help="Learn from human scores instead: the `critic calibrate --human` format "
     '({"id", "output", "human", "group"?, ...}).',
 )
+@click.option(
+    "--gold",
+    "from_gold",
+    is_flag=True,
+    help="Learn from people's verdicts (critic review): bad → 1, fine → 6; with --teacher, the judge elsewhere.",
+)
 @click.option("--human-scale", default="1-7", show_default=True, help="The human scale, e.g. 1-5 (mapped onto 1-7).")
 @click.option("--name", help="The student's name: use it as --judge student:NAME.")
 @click.option(
@@ -33,6 +39,7 @@ def distill_cmd(
     rubric_name: str | None,
     teacher: str | None,
     human_file: str | None,
+    from_gold: bool,
     human_scale: str,
     name: str | None,
     folds: int,
@@ -51,6 +58,9 @@ def distill_cmd(
 
     \b
     Example: critic distill --rubric helpfulness --human rated.jsonl --human-scale 1-5 --name helpful-v1
+
+    \b
+    Example: critic distill --rubric helpfulness --gold --teacher openai:gpt-4.1-mini --name helpful-ours
     """
     from critic.store import Store
 
@@ -60,18 +70,30 @@ def distill_cmd(
         with Store.open(db) as store:
             emit(list_students(store), fmt, _list_text)
         return
-    if not rubric_name or not name or bool(teacher) == bool(human_file):
-        raise click.UsageError("give --rubric R, --name NAME and one of --teacher JUDGE or --human FILE (or --list)")
+    if (
+        not rubric_name
+        or not name
+        or (bool(teacher) == bool(human_file) and not from_gold)
+        or (from_gold and human_file)
+    ):
+        raise click.UsageError(
+            "give --rubric R, --name NAME and one of --teacher JUDGE, --human FILE or --gold [--teacher JUDGE] "
+            "(or --list)"
+        )
     from critic.agreement import Scale
     from critic.calibrate.live import read_human
     from critic.config import load_config
-    from critic.distill.train import distill, human_rows, teacher_rows
+    from critic.distill.train import distill, gold_rows, human_rows, teacher_rows
     from critic.judge.backends import canonical_spec
 
     config = load_config()
     rubric = rubrics((rubric_name,), config, ())[0]
     with Store.open(db) as store:
-        if teacher:
+        if from_gold:
+            judge = canonical_spec(teacher, config, store) if teacher else None
+            source = "gold" + (f"+{judge}" if judge else "")
+            rows = gold_rows(store, rubric, judge)
+        elif teacher:
             source = canonical_spec(teacher, config, store)
             rows = teacher_rows(store, rubric, source)
         else:

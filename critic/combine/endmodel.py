@@ -5,7 +5,7 @@ distinct values. Here a logistic regression learns from the LabelModel's probabi
 (each row twice: as bad with weight P(bad), as good with weight 1 − P(bad); no gold labels)
 over features that keep their scale — each (rubric, judge)'s expected score and low-label
 mass (missing: its own indicator, not a fake middle score), counts of each event kind, latency
-relative to the feature's median, output length, and the text signals of critic.store.signals.
+relative to the feature's median, output length, and the text signals of critic.signals.
 It is cross-fitted: no row is scored by a model that saw its own soft label. Each prediction
 comes with the three features that pushed it up most (`drivers`), for the report and
 `critic label --explain`.

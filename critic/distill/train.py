@@ -14,8 +14,10 @@ from critic.errors import CriticError
 from critic.judge.backends.student import features
 from critic.judge.backends.student.model import Student, train
 from critic.rubrics import Rubric
+from critic.scale import HIGH, LOW
 from critic.store import Store
 from critic.store.kept import (
+    reviewed_fields,
     students,
     teacher_judgments,
     write_student,
@@ -42,6 +44,24 @@ def teacher_rows(store: Store, rubric: Rubric, teacher: str) -> Rows:
         [dict(zip(keys, r[:5])) for r in rows],
         np.array([r[6] for r in rows], float),
         np.array([str(r[5]) for r in rows]),
+    )
+
+
+# A verdict as a training target on the 1–7 scale: bad is the worst label; fine is one below the best (a
+# reviewer who calls a reply fine says nothing went wrong, not that it could not be better).
+VERDICT_TARGETS = {"bad": float(LOW), "ok": float(HIGH - 1)}
+
+
+def gold_rows(store: Store, rubric: Rubric, teacher: str | None) -> Rows:
+    """People's verdicts as targets (VERDICT_TARGETS), and TEACHER's judgments where nobody reviewed (when given)."""
+    keys = ("input", "output", "context", "reference", "finish_reason")
+    found = {r[7]: (dict(zip(keys, r[:5])), VERDICT_TARGETS[r[6]], str(r[5])) for r in reviewed_fields(store)}
+    if teacher:
+        for r in teacher_judgments(store, teacher, rubric.name, rubric.version):
+            found.setdefault(r[7], (dict(zip(keys, r[:5])), float(r[6]), str(r[5])))
+    ordered = [found[i] for i in sorted(found)]
+    return Rows(
+        [f for f, _, _ in ordered], np.array([y for _, y, _ in ordered], float), np.array([g for _, _, g in ordered])
     )
 
 

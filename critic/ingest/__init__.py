@@ -12,6 +12,7 @@ from critic.config import Config
 from critic.errors import InputError
 from critic.ingest import formats, normalize, readers, shapes
 from critic.store import Store
+from critic.store.review import verdicts_from_annotations
 
 Progress = Callable[[str], None]
 
@@ -70,6 +71,7 @@ def ingest_files(
         step("writing")
         with store.transaction():
             new_i, new_e, dups = normalize.insert(con, [s.name for s in sources])
+            verdicts_from_annotations(store)  # a person's annotation in Langfuse is a verdict
     for table in ("staged", "shaped", "problems", "nested", "new_interactions", "all_events"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
     return IngestResult(new_i, new_e, dups, sum(skipped.values()), skipped)

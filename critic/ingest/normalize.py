@@ -469,7 +469,7 @@ def insert(con: duckdb.DuckDBPyConnection, source_names: list[str]) -> tuple[int
     events_before = _scalar(con, "SELECT count(*) FROM events")
     con.execute(
         """
-        INSERT INTO events
+        INSERT INTO events (interaction_id, ts, kind, value)
         SELECT interaction_id, ts, kind, value FROM (
             SELECT *, row_number() OVER (PARTITION BY interaction_id, kind, ts ORDER BY src, rn, pos) AS nth
             FROM all_events

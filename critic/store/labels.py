@@ -95,13 +95,18 @@ def vote_matrix(store: Store, rules: VoteRules, abstain: int) -> tuple[list[str]
 
 
 def all_votes(store: Store, rules: VoteRules) -> list[tuple[str, str, int]]:
-    """(interaction_id, source, vote) of every built-in vote in the store, abstentions left out; chooses every
-    interaction (choose_for_label) for the heuristics' signals. Judgments vote whether or not their
-    interaction is stored."""
-    choose_for_label(store, Window())
-    rows = store.con.execute(
-        f"SELECT interaction_id, source, vote FROM ({_votes_sql(rules)}) WHERE vote IS NOT NULL ORDER BY ALL"
-    ).fetchall()
+    """(interaction_id, source, vote) of every built-in vote in the store, abstentions left out. Judgments vote
+    whether or not their interaction is stored. Leaves a label run's chosen interactions alone (its own tables)."""
+    con = store.con
+    con.execute("CREATE OR REPLACE TEMP TABLE all_vote_ids AS SELECT id FROM interactions")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE all_vote_signals AS {signals_sql('all_vote_ids')}")
+    try:
+        rows = con.execute(
+            f"SELECT interaction_id, source, vote FROM ({_votes_sql(rules, 'all_vote_signals')}) "
+            "WHERE vote IS NOT NULL ORDER BY ALL"
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.all_vote_ids; DROP TABLE IF EXISTS temp.all_vote_signals")
     return [(str(i), str(source), int(vote)) for i, source, vote in rows]
 
 
@@ -162,13 +167,13 @@ def judge_scores(store: Store) -> pd.DataFrame:
 
 
 def write_labels(store: Store, rows: list[dict[str, Any]], run: dict[str, Any]) -> None:
-    """Replace the chosen interactions' labels by ROWS (LABEL_COLUMNS each) and record the run, in one transaction.
+    """Replace the labels of ROWS' interactions (LABEL_COLUMNS each) and record the run, in one transaction.
 
     RUN: created_at, model_version, label_model, note, interactions, sources and end_model (JSON-able).
     """
     with store.transaction() as con:
-        con.execute("DELETE FROM labels WHERE interaction_id IN (SELECT id FROM label_ids)")
         con.register("new_labels", pa.Table.from_pylist(rows))
+        con.execute("DELETE FROM labels WHERE interaction_id IN (SELECT interaction_id FROM new_labels)")
         columns = ", ".join(LABEL_COLUMNS)
         con.execute(f"INSERT INTO labels ({columns}) SELECT {columns} FROM new_labels")
         con.unregister("new_labels")
@@ -250,7 +255,7 @@ def _critic_votes(rules: VoteRules) -> str:
     """
 
 
-def _votes_sql(rules: VoteRules) -> str:
+def _votes_sql(rules: VoteRules, signals: str = "label_signals") -> str:
     """SQL for the long table (interaction_id, source, vote) of every built-in vote (vote NULL: abstains)."""
     event_case = " ".join(f"WHEN {_literal(k)} THEN {int(v)}" for k, v in rules.event_votes.items())
     fired = ", ".join(f"({column} > 0)::INTEGER AS {name}" for name, column in rules.heuristics.items())
@@ -261,7 +266,7 @@ def _votes_sql(rules: VoteRules) -> str:
         FROM events WHERE list_contains({_list(list(rules.event_votes))}, kind)
         UNION ALL
         SELECT id, 'heuristic:' || signal, 1 FROM (
-            UNPIVOT (SELECT id, {fired} FROM label_signals) ON {", ".join(rules.heuristics)}
+            UNPIVOT (SELECT id, {fired} FROM {signals}) ON {", ".join(rules.heuristics)}
             INTO NAME signal VALUE fired)
         WHERE fired = 1 AND NOT list_contains({_list(rules.no_vote)}, signal)
         UNION ALL

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from critic.store import Store
-from critic.store.views import LATEST_VERDICTS, shown_judgments
+from critic.store.views import LATEST_VERDICTS, latest_judgments, shown_judgments
 
 VERDICT_COLUMNS = ("interaction_id", "reviewer", "verdict", "mode", "note", "reason", "source", "created_at")
 _GOLD = LATEST_VERDICTS
@@ -36,6 +36,45 @@ def write_verdicts(store: Store, rows: list[dict[str, Any]]) -> None:
                 "coalesce(?, (SELECT reason FROM review_queue WHERE interaction_id = ?)), ?, ?)",
                 values[:5] + [values[5], row["interaction_id"]] + values[6:],
             )
+
+
+# An annotation says yes or no: a boolean, a category labelled like one, or a number 0/1. A score whose name
+# says what went wrong is bad on yes ("hallucination": true); any other (correct, helpful, quality) on no.
+BAD_WHEN_YES = r"(?i)(hallucinat|toxic|harm|unsafe|bad|wrong|incorrect|error|fail|bias|irrelevant|off.?topic|rude)"
+YES = r"(?i)^\s*(true|yes|correct|good|pass(ed)?|safe|fine|ok(ay)?|helpful|accurate|relevant)\s*$"
+NO = r"(?i)^\s*(false|no|incorrect|wrong|bad|fail(ed)?|unsafe|not [a-z ]+|unhelpful|inaccurate|irrelevant)\s*$"
+
+
+def verdicts_from_annotations(store: Store) -> int:
+    """Turn people's yes/no annotation scores ingested from Langfuse (events `score:NAME` whose source is
+    ANNOTATION) into verdicts by their author (else 'langfuse'), the score's name as the failure mode: one per
+    author and interaction (bad if any of theirs says so); a reviewer's verdict already there is kept. Free text, corrections and ratings on a longer
+    scale are left as events. How many verdicts were added."""
+    before = store.count("verdicts")
+    store.con.execute(
+        """
+        INSERT INTO verdicts (interaction_id, reviewer, verdict, mode, note, reason, source, created_at)
+        SELECT interaction_id, reviewer, verdict, mode, note, NULL, 'langfuse', ts
+        FROM (
+            SELECT e.interaction_id, coalesce(nullif(e.value->>'author', ''), 'langfuse') AS reviewer, e.ts,
+                   substr(e.kind, 7) AS mode, e.value->>'comment' AS note,
+                   CASE WHEN regexp_matches(substr(e.kind, 7), ?) = (yes = 1) THEN 'bad' ELSE 'ok' END AS verdict
+            FROM (SELECT *, CASE WHEN regexp_matches(coalesce(value->>'label', ''), ?) THEN 1
+                                 WHEN regexp_matches(coalesce(value->>'label', ''), ?) THEN 0
+                                 WHEN value->>'data_type' IN ('NUMERIC', 'BOOLEAN')
+                                      THEN TRY_CAST(value->>'value' AS DOUBLE) END AS yes
+                  FROM events WHERE starts_with(kind, 'score:') AND value->>'source' = 'ANNOTATION'
+                    AND coalesce(value->>'data_type', '') IN ('BOOLEAN', 'CATEGORICAL', 'NUMERIC')) e
+            JOIN interactions i ON i.id = e.interaction_id
+            WHERE e.yes IN (0, 1))
+        -- one verdict per reviewer and interaction: a failure they named wins, then their latest annotation
+        QUALIFY row_number() OVER (PARTITION BY interaction_id, reviewer ORDER BY verdict = 'bad' DESC, ts DESC,
+                                   mode) = 1
+        ON CONFLICT DO NOTHING
+        """,
+        [BAD_WHEN_YES, YES, NO],
+    )
+    return store.count("verdicts") - before
 
 
 def verdicts(store: Store) -> list[dict[str, Any]]:
@@ -79,6 +118,15 @@ def reviewed_claims(store: Store, start: datetime, end: datetime) -> list[tuple[
         [start, end],
     )
     return [(p, str(v)) for p, v in rows.fetchall()]
+
+
+def judged_verdicts(store: Store) -> list[tuple[str, str, float, str]]:
+    """(rubric, judge, expected score, latest verdict) for each judge's latest judgment of a reviewed interaction."""
+    rows = store.con.execute(
+        f"""SELECT j.rubric, j.judge, j.expected, g.verdict FROM {latest_judgments()} j
+            JOIN {_GOLD} g ON g.interaction_id = j.interaction_id ORDER BY 1, 2"""
+    )
+    return [(str(r), str(j), float(e), str(v)) for r, j, e, v in rows.fetchall()]
 
 
 def chosen_audit(store: Store) -> list[str]:

@@ -104,7 +104,9 @@ def build_report(
             for i in ids  # beyond the sample, in no problem
             if is_weak(sig) or sig not in {c.signature for c in clusters}
         ],
-        "worst": _worst(worst_list(store, period, top), clusters, [s.key for s in states], text),
+        "worst": _worst(
+            worst_interactions(store, period.start, period.end, top), clusters, [s.key for s in states], text
+        ),
         "daily": daily,
         "scores": sections.score_histogram(store, period),
         "latency": sections.latency(store, period, daily),
@@ -145,11 +147,6 @@ def _beyond_sample(store: Store, period: Period, members: list[Member], bad_tota
     for iid, signature in signatures(store, ids, period.start, period.end).items():
         out.setdefault(signature, []).append(iid)
     return out
-
-
-def worst_list(store: Store, period: Period, top: int) -> list[tuple[str, float, str, str | None, str | None, str]]:
-    """The TOP worst interactions of PERIOD: (id, P(bad), sources_bad, feature, model, output)."""
-    return worst_interactions(store, period.start, period.end, top)
 
 
 def _add_lift(store: Store, period: Period, clusters: list[Cluster]) -> None:

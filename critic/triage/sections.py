@@ -6,6 +6,7 @@ from typing import Any
 
 from critic.config import PRICES, Config, listed_price
 from critic.review.queue import bad_rate
+from critic.scale import LABELS
 from critic.store import Store
 from critic.store.review import reviewed_claims
 from critic.store.triage import daily_figures, headline_counts, label_counts, latency_tail, latest_label_run, spend
@@ -52,12 +53,12 @@ def daily(store: Store, period: Period) -> list[dict[str, Any]]:
 
 
 def score_histogram(store: Store, period: Period) -> dict[str, list[int]]:
-    """Per rubric: how many judged interactions in PERIOD got each label 1..7 (the latest ok judgment)."""
+    """Per rubric: how many judged interactions in PERIOD got each label 1..7 (the shown judgment)."""
     hist: dict[str, list[int]] = {}
     for rubric, label, n in label_counts(store, period.start, period.end):
-        hist.setdefault(rubric, [0] * 7)
-        if label is not None and 1 <= label <= 7:
-            hist[rubric][label - 1] = n
+        hist.setdefault(rubric, [0] * len(LABELS))
+        if label in LABELS:
+            hist[rubric][LABELS.index(label)] = n
     return hist
 
 

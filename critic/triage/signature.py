@@ -26,10 +26,9 @@ from critic.store.triage import low_score_rubrics, signals_of
 USER_ONLY = "user signals"
 LOW_RANK = 0.1
 LABELS = {s.name: s.title for s in SIGNALS}
-ORDER = tuple(s.name for s in SIGNALS if not s.weak)  # in SIGNALS' order: the first that holds names the problem
-WEAK = tuple(
-    s.name for s in SIGNALS if s.weak
-)  # after the critic scores: a list or a code block ends without a full stop too
+_BY_PRECEDENCE = sorted(SIGNALS, key=lambda s: s.precedence)
+ORDER = tuple(s.name for s in _BY_PRECEDENCE if not s.weak)  # the first that holds names the problem
+WEAK = tuple(s.name for s in _BY_PRECEDENCE if s.weak)  # after the critic scores: a list or code block ends so too
 
 
 def signatures(store: Store, ids: list[str], since: datetime, until: datetime) -> dict[str, str]:

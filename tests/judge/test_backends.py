@@ -166,6 +166,30 @@ def test_a_bad_judge_timeout_is_one_line(runner: CliRunner, monkeypatch: pytest.
 
 
 def test_every_backend_in_the_table_resolves() -> None:
-    for provider, target in BACKENDS.items():
+    for provider, (target, _usage) in BACKENDS.items():
         module, _, cls = target.partition(":")
         assert isinstance(getattr(importlib.import_module(module), cls), type), provider
+
+
+def test_each_backend_states_its_own_facts() -> None:
+    from critic.judge.backends import BACKENDS, backend_class
+
+    for provider in BACKENDS:
+        cls = backend_class(provider)
+        assert cls.provider == provider and isinstance(cls.priced, bool) and isinstance(cls.needs_store, bool)
+    assert backend_class("local").model_optional and not backend_class("local").priced
+    assert backend_class("student").needs_store
+
+
+def test_an_unknown_judge_is_explained_without_loading_any_provider_sdk() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom critic.judge.backends import resolve_judge\n"
+        "try:\n    resolve_judge('nope:x')\nexcept Exception as exc:\n    print(exc)\n"
+        "print(sorted(m for m in ('openai', 'anthropic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "unknown judge 'nope:x'; use one of 'local', 'openai:MODEL' (any OpenAI-compatible" in out
+    assert out.strip().endswith("[]")

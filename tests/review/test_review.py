@@ -174,3 +174,18 @@ def test_the_report_shows_verdicts_drops_fine_cases_and_estimates_the_bad_rate(l
     audit = report["review"]["audit"]
     assert audit["audited"] == 20 and audit["bad"] == 1 and audit["ci95"][0] < 0.05 < audit["ci95"][1]
     assert report["review"]["reviewed"] == 25
+
+
+def test_langfuse_annotations_become_verdicts(store: Store) -> None:
+    """The real Langfuse exports (tests/data/langfuse): a person's yes/no annotation is a verdict; free text, a
+    correction, a category on a longer scale and scores from the API or an evaluator stay events."""
+    from critic.ingest import ingest_files
+    from critic.store.review import verdicts
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "langfuse"
+    ingest_files(store, [str(p) for p in sorted(folder.glob("*.json")) if p.name != "expected.json"], Config())
+    found = {(v["interaction_id"], v["reviewer"]): (v["verdict"], v["mode"], v["source"]) for v in verdicts(store)}
+    assert found == {
+        ("timeline-shapes-s42-error-cascade-obs-2", "user-1"): ("bad", "Accuracy", "langfuse"),  # "Incorrect"
+        ("support-agent-s42-obs-12", "user-1"): ("ok", "Toxicity", "langfuse"),  # Toxicity False, Accuracy Correct
+    }

@@ -29,7 +29,8 @@ A generation with neither input nor output (the SDK's masking, or content not se
 logged without its content. A score becomes an event on its observation (or on its trace's latest
 generation in the same ingest, else on the trace id): a boolean, 0/1 or ±1 score whose name says
 feedback, thumbs, like or rating → `thumb_up`/`thumb_down`; any other → kind `score:NAME` with
-`{value, comment, score_id}`.
+`{value, comment, score_id, source, author, data_type, label}`. A person's annotation (`source` ANNOTATION) that
+says yes or no also becomes a verdict (critic.store.review.verdicts_from_annotations).
 """
 
 from __future__ import annotations
@@ -260,7 +261,8 @@ def _scores(con: duckdb.DuckDBPyConnection) -> None:
                          ELSE 'score:' || (s.j->>'name') END,
             'ts', coalesce(nullif(s.j->'timestamp', 'null'::JSON), nullif(s.j->'createdAt', 'null'::JSON)),
             'value', json_object('value', coalesce(s.j->'value', s.j->'stringValue'), 'comment', s.j->'comment',
-                                 'score_id', s.j->'id', 'source', s.j->'source')
+                                 'score_id', s.j->'id', 'source', s.j->'source', 'author', s.j->'authorUserId',
+                                 'data_type', s.j->'dataType', 'label', s.j->'stringValue')
         ) AS j
         FROM s LEFT JOIN latest ON latest.trace_id = s.j->>'traceId'
     """)

@@ -20,13 +20,18 @@ if TYPE_CHECKING:
     from critic.judge.backends.base import Judge
     from critic.store import Store
 
-# provider → "module:class": the class states its own facts (critic.judge.backends.base.Judge: usage,
-# model optional, needs a store, priced, canonical name); adding a backend is its module and one line here.
-BACKENDS: dict[str, str] = {
-    "local": "critic.judge.backends.local:LocalJudge",
-    "openai": "critic.judge.backends.openai:OpenAIJudge",
-    "anthropic": "critic.judge.backends.anthropic:AnthropicJudge",
-    "student": "critic.judge.backends.student:StudentJudge",
+# provider → ("module:class", how a user names it): the class states its own facts
+# (critic.judge.backends.base.Judge: model optional, needs a store, priced, canonical name); adding a backend
+# is its module and one line here. The usage is here, not on the class, so an unknown name is explained
+# without importing every provider's SDK.
+BACKENDS: dict[str, tuple[str, str]] = {
+    "local": ("critic.judge.backends.local:LocalJudge", "'local'"),
+    "openai": (
+        "critic.judge.backends.openai:OpenAIJudge",
+        "'openai:MODEL' (any OpenAI-compatible server with --base-url)",
+    ),
+    "anthropic": ("critic.judge.backends.anthropic:AnthropicJudge", "'anthropic:MODEL'"),
+    "student": ("critic.judge.backends.student:StudentJudge", "'student:NAME'"),
 }
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -38,7 +43,7 @@ def judge_spec(spec: str | None = None, config: Config | None = None) -> str:
 
 def backend_class(provider: str) -> type[Judge]:
     """The backend class registered for PROVIDER (its module is imported now, and its SDK with it)."""
-    module, _, cls = BACKENDS[provider].partition(":")
+    module, _, cls = BACKENDS[provider][0].partition(":")
     found: type[Judge] = getattr(importlib.import_module(module), cls)
     return found
 
@@ -48,8 +53,7 @@ def _backend(name: str) -> tuple[type[Judge], str | None]:
     provider, _, model = name.partition(":")
     backend = backend_class(provider) if provider in BACKENDS else None
     if backend is None or (not model and not backend.model_optional):
-        known = ", ".join(repr(backend_class(p).usage) for p in BACKENDS)
-        raise JudgeError(f"unknown judge {name!r}; use one of {known}")
+        raise JudgeError(f"unknown judge {name!r}; use one of {', '.join(usage for _, usage in BACKENDS.values())}")
     return backend, model or None
 
 
@@ -74,9 +78,15 @@ def canonical_spec(spec: str | None = None, config: Config | None = None, store:
     """The name judgments by SPEC are stored under, without building a client.
 
     'local:gemma-3-270m' → 'local'; 'student:NAME' → 'student:NAME@VERSION' of its latest version (needs STORE).
+    A name no backend claims is returned as given: judgments may be stored under it (imported, or by a backend
+    critic no longer has), and a filter by it finds them.
     """
-    backend, model = _backend(judge_spec(spec, config))
-    return backend.canonical(model, store)
+    name = judge_spec(spec, config)
+    provider, _, model = name.partition(":")
+    if provider not in BACKENDS:
+        return name
+    backend = backend_class(provider)
+    return backend.canonical(model or None, store) if model or backend.model_optional else name
 
 
 def price(spec: str, config: Config) -> tuple[float, float] | None:

@@ -21,7 +21,6 @@ class AnthropicJudge(Judge):
     """Asks for one token; the score is the label alone."""
 
     provider = "anthropic"
-    usage = "anthropic:MODEL"
 
     def __init__(self, model: str, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.model = model

@@ -39,7 +39,6 @@ class Judge(ABC):
     max_concurrency: int = 64  # a local model runs one call at a time
     # The backend's facts, read by critic.judge.backends (resolve_judge, canonical_spec, price):
     provider: ClassVar[str]  # the name before the colon: `openai` in openai:MODEL
-    usage: ClassVar[str]  # how a user names it, for the "unknown judge" message: 'openai:MODEL'
     model_optional: ClassVar[bool] = False  # the provider alone names a judge (`local`)
     needs_store: ClassVar[bool] = False  # its model lives in the store: the constructor takes store=
     priced: ClassVar[bool] = True  # its calls cost money per token (critic.config.PRICES); else free

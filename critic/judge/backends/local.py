@@ -166,7 +166,6 @@ class LocalJudge(Judge):
 
     max_concurrency = 1
     provider = "local"
-    usage = "local"
     model_optional = True
     priced = False
 

@@ -27,7 +27,6 @@ class OpenAIJudge(Judge):
     """Asks for one token at temperature 0, with top log-probabilities where the model gives them."""
 
     provider = "openai"
-    usage = "openai:MODEL (any OpenAI-compatible server with --base-url)"
 
     def __init__(self, model: str, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.model = model

@@ -22,7 +22,6 @@ class StudentJudge(Judge):
     """Judges with a stored student: features of the interaction → an expected label and its spread."""
 
     provider = "student"
-    usage = "student:NAME"
     needs_store = True
     priced = False
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from critic.signals.patterns import ENGLISH, FOREIGN, REFUSAL
+from critic.signals.patterns import NUMBER as NUMBER_PATTERN
 
 VERSION = "f2"  # part of a student's version: changing a feature changes every student trained on it
 NAMES = (
@@ -43,7 +44,7 @@ NAMES = (
 )
 WORD = re.compile(r"\w+", re.UNICODE)
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER = re.compile(NUMBER_PATTERN)
 REFUSAL_RE, ENGLISH_RE, FOREIGN_RE = (re.compile(p) for p in (REFUSAL, ENGLISH, FOREIGN))
 TURN = re.compile(r"(?:^|\n)\s*(?:human|user)\s*:", re.IGNORECASE)  # HH-RLHF's and critic's chat transcripts
 
