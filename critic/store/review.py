@@ -48,8 +48,8 @@ NO = r"(?i)^\s*(false|no|incorrect|wrong|bad|fail(ed)?|unsafe|not [a-z ]+|unhelp
 def verdicts_from_annotations(store: Store) -> int:
     """Turn people's yes/no annotation scores ingested from Langfuse (events `score:NAME` whose source is
     ANNOTATION) into verdicts by their author (else 'langfuse'), the score's name as the failure mode: one per
-    author and interaction (bad if any of theirs says so); a reviewer's verdict already there is kept. Free text, corrections and ratings on a longer
-    scale are left as events. How many verdicts were added."""
+    author and interaction (bad if any of theirs says so); a reviewer's verdict already there is kept. Free text,
+    corrections and ratings on a longer scale are left as events. How many verdicts were added."""
     before = store.count("verdicts")
     store.con.execute(
         """
