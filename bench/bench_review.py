@@ -1,6 +1,6 @@
 """People's verdicts as gold: how fast P(bad) improves with reviews, and whether the audit interval is honest.
 
-    python bench/bench_review.py [--seed 11] [--n 3000] [--coverage-seeds 100]
+    python bench/bench_review.py [--seeds 11,23,37] [--n 3000] [--coverage-seeds 100] [--shares R=S,...]
 
 On traffic from datasets/generate_fresh.py (written independently of the shipped sample: another domain,
 templates and wording), judged on accuracy, helpfulness and tone by the noisy loopback judge through the
@@ -36,7 +36,7 @@ from bench.bench_endmodel import judge_all, truth
 from critic.combine.label import run_label
 from critic.config import Config
 from critic.ingest import ingest_files
-from critic.review.queue import bad_rate, build_queue
+from critic.review.queue import bad_rate, build_queue, parse_shares
 from critic.review.verdicts import mark
 from critic.store import Store, Window
 from critic.store.review import gold, period_ids
@@ -61,7 +61,9 @@ def review(store: Store, ids: list[str], planted: dict[str, str]) -> None:
         mark(store, i, "bad" if planted.get(i) else "ok", reviewer="bench")
 
 
-def curve(base: Path, work: Path, planted: dict[str, str], how: str, seed: int) -> list[tuple[int, float, float]]:
+def curve(
+    base: Path, work: Path, planted: dict[str, str], how: str, seed: int, shares: dict[str, float] | None = None
+) -> list[tuple[int, float, float]]:
     """(verdicts, AUC on the unreviewed, seconds of the last round) after each budget, reviewing by HOW."""
     path = work / f"{how}.duckdb"
     shutil.copy(base, path)
@@ -74,7 +76,8 @@ def curve(base: Path, work: Path, planted: dict[str, str], how: str, seed: int) 
             started = time.perf_counter()
             while done < budget:
                 if how == "queue":
-                    chosen = [q.interaction_id for q in build_queue(store, span.start, span.end, span.label, ROUND)]
+                    queued = build_queue(store, span.start, span.end, span.label, ROUND, shares)
+                    chosen = [q.interaction_id for q in queued]
                 else:
                     left = sorted(set(period_ids(store, span.start, span.end)) - set(gold(store)))
                     chosen = rng.sample(left, ROUND)
@@ -107,49 +110,61 @@ def coverage(base: Path, work: Path, planted: dict[str, str], seeds: int) -> tup
     return covered, true, float(np.mean(widths))
 
 
+def one_seed(seed: int, n: int, shares: dict[str, float], work: Path) -> tuple[Path, dict[str, str], list, list]:
+    """Generate, ingest, judge and label traffic of SEED; the two curves over it."""
+    fresh = work / f"fresh-{seed}"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "datasets" / "generate_fresh.py"),
+            "--seed",
+            str(seed),
+            "--n",
+            str(n),
+            "--out",
+            str(fresh),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    planted = truth(fresh)
+    base = work / f"base-{seed}.duckdb"
+    with Store.open(base) as store:
+        ingest_files(store, [str(fresh / "interactions.jsonl"), str(fresh / "events.jsonl")], Config())
+        seconds = judge_all(store, fresh, seed)
+        run_label(store, Config(), Window())
+    print(
+        f"fresh traffic seed {seed}: {n} interactions, {sum(map(bool, planted.values()))} planted failures; "
+        f"judged in {seconds:.0f} s",
+        flush=True,
+    )
+    return base, planted, curve(base, work, planted, "queue", seed, shares), curve(base, work, planted, "random", seed)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--seeds", default="11,23,37", help="traffic seeds (comma-separated)")
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--coverage-seeds", type=int, default=100)
+    parser.add_argument("--shares", help="the queue's shares (critic review queue --shares); default its own")
     args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        fresh = work / "fresh"
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "datasets" / "generate_fresh.py"),
-                "--seed",
-                str(args.seed),
-                "--n",
-                str(args.n),
-                "--out",
-                str(fresh),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        planted = truth(fresh)
-        base = work / "base.duckdb"
-        with Store.open(base) as store:
-            ingest_files(store, [str(fresh / "interactions.jsonl"), str(fresh / "events.jsonl")], Config())
-            seconds = judge_all(store, fresh, args.seed)
-            run_label(store, Config(), Window())
-        print(
-            f"fresh traffic seed {args.seed}: {args.n} interactions, {sum(map(bool, planted.values()))} planted "
-            f"failures; judged in {seconds:.0f} s"
-        )
-        queue = curve(base, work, planted, "queue", args.seed)
-        uniform = curve(base, work, planted, "random", args.seed)
-        print("\n| verdicts | AUC unreviewed, queue | AUC unreviewed, random |\n| ---: | ---: | ---: |")
-        for (n, a, _), (_, b, _) in zip(queue, uniform, strict=True):
-            print(f"| {n} | {a:.3f} | {b:.3f} |")
+        runs = [one_seed(seed, args.n, parse_shares(args.shares), work) for seed in seeds]
+        head = " | ".join(f"seed {s}: queue / random" for s in seeds)
+        print(f"\n| verdicts | {head} | mean: queue / random |\n| ---: |" + " ---: |" * (len(seeds) + 1))
+        for k, budget in enumerate(BUDGETS):
+            cells = [(q[k][1], r[k][1]) for _, _, q, r in runs]
+            mean_q, mean_r = np.mean([c[0] for c in cells]), np.mean([c[1] for c in cells])
+            row = " | ".join(f"{a:.3f} / {b:.3f}" for a, b in cells)
+            print(f"| {budget} | {row} | {mean_q:.3f} / {mean_r:.3f} |")
+        base, planted = runs[0][0], runs[0][1]
         covered, true, width = coverage(base, work, planted, args.coverage_seeds)
         print(
-            f"\naudit sample of {AUDIT_N} from the last full week, {args.coverage_seeds} draws: the Wilson 95% "
-            f"interval covers the true bad share ({true:.3f}) in {covered} ({covered / args.coverage_seeds:.0%}); "
-            f"mean width {width:.3f}"
+            f"\naudit sample of {AUDIT_N} from the last full week (seed {seeds[0]}), {args.coverage_seeds} draws: the "
+            f"Wilson 95% interval covers the true bad share ({true:.3f}) in {covered} "
+            f"({covered / args.coverage_seeds:.0%}); mean width {width:.3f}"
         )
 
 

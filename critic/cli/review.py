@@ -29,7 +29,7 @@ def review_group() -> None:
 @click.option(
     "--shares",
     metavar="R=S,...",
-    help="Share of each reason, e.g. worst=0.4,informative=0.4,audit=0.2 (the default).",
+    help="Share of each reason, e.g. worst=0.2,informative=0.6,audit=0.2 (the default).",
 )
 @format_option("text", "json")
 def queue_cmd(

@@ -2,7 +2,8 @@
 
 The LabelModel only sees votes, so a judge's 3s and 4s are thrown away and its output has few
 distinct values. Here a logistic regression learns from the LabelModel's probabilistic labels
-(each row twice: as bad with weight P(bad), as good with weight 1 − P(bad); no gold labels)
+(each row twice: as bad with weight P(bad), as good with weight 1 − P(bad); a reviewed row, its verdict, weighted
+GOLD_WEIGHT times (critic.combine.label))
 over features that keep their scale — each (rubric, judge)'s expected score and low-label
 mass (missing: its own indicator, not a fake middle score), counts of each event kind, latency
 relative to the feature's median, output length, and the text signals of critic.signals.
@@ -82,9 +83,15 @@ def features(store: Store) -> pd.DataFrame:
 
 
 def fit_end_model(
-    frame: pd.DataFrame, soft: np.ndarray, *, seed: int = 0, folds: int = FOLDS
+    frame: pd.DataFrame,
+    soft: np.ndarray,
+    *,
+    seed: int = 0,
+    folds: int = FOLDS,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[list[str]], EndModel]:
-    """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT."""
+    """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT;
+    WEIGHTS, when given, weigh each row's target (a person's verdict counts more than a label model's guess)."""
     names = [c for c in frame.columns if frame[c].std() > 0]
     why = _cannot_fit(frame, names, soft)
     if why:
@@ -100,15 +107,21 @@ def fit_end_model(
         train = np.flatnonzero(fold != k)
         if len(train) > MAX_TRAIN:
             train = rng.choice(train, MAX_TRAIN, replace=False)
-        model = _fit(z[train], soft[train])
+        model = _fit(z[train], soft[train], None if weights is None else weights[train])
         test = fold == k
         out[test] = model.predict_proba(z[test])[:, 1]
         coefs.append(model.coef_[0])
     coef = np.mean(coefs, axis=0)
     drivers = _drivers(z * coef, names, present=_present(frame[names]))
+    gold = 0 if weights is None else int((weights != 1).sum())
+    targets = (
+        f"and {gold} people's verdicts (each weighing {weights.max():g} rows)"
+        if gold and weights is not None
+        else "(no gold labels)"
+    )
     note = (
         f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets "
-        f"(no gold labels), cross-fitted in {folds} folds"
+        f"{targets}, cross-fitted in {folds} folds"
     )
     return out, drivers, EndModel("logistic", names, folds, note, dict(zip(names, map(float, coef))))
 
@@ -124,12 +137,13 @@ def _cannot_fit(frame: pd.DataFrame, names: list[str], soft: np.ndarray) -> str 
     return None
 
 
-def _fit(z: np.ndarray, soft: np.ndarray) -> Any:
+def _fit(z: np.ndarray, soft: np.ndarray, weights: np.ndarray | None = None) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     x = np.vstack([z, z])
     y = np.r_[np.ones(len(z)), np.zeros(len(z))]
-    w = np.r_[soft, 1 - soft]
+    row = np.ones(len(z)) if weights is None else weights
+    w = np.r_[soft * row, (1 - soft) * row]
     model = LogisticRegression(C=C, max_iter=300)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on near-separable folds

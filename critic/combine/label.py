@@ -348,7 +348,8 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     targets = feedback_targets(names, matrix, votes)
     if verdict is not None:  # a person's verdict is the end model's target there (cross-fitted: not its own)
         targets = np.where(verdict != ABSTAIN, verdict, targets).astype(float)
-    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), targets)
+    weights = None if verdict is None else np.where(verdict != ABSTAIN, GOLD_WEIGHT, 1.0)
+    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), targets, weights=weights)
     for s in stats:
         found: list[float] = sorted((end.weights[f] for f in evidence_features(s.name, end.weights)), key=abs)
         s.end_weight = round(found[-1], 4) if found else None
@@ -434,6 +435,7 @@ def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:
     }
 
 
+GOLD_WEIGHT = 100.0  # a verdict's weight as the end model's target, against the label model's guess (bench_review)
 MIN_AUDIT = 20  # reviewed audit verdicts before their bad share replaces the majority vote's as the class prior
 PRECISION_AT = 10
 

@@ -47,7 +47,7 @@ def parse_shares(text: str | None) -> dict[str, float]:
             shares[name.strip()] = float(value)
         except ValueError:
             raise ConfigError(
-                f"--shares {text!r}: write REASON=SHARE, e.g. worst=0.4,informative=0.4,audit=0.2"
+                f"--shares {text!r}: write REASON=SHARE, e.g. worst=0.2,informative=0.6,audit=0.2"
             ) from None
     unknown = set(shares) - set(REASONS)
     total = sum(shares.values())

@@ -29,8 +29,8 @@ def test_the_queue_says_why_and_splits_by_share(labelled_store: Store) -> None:
     week, items = _queue(labelled_store, 30)
     reasons = [q.reason for q in items]
     assert len(items) == 30 and {r: reasons.count(r) for r in set(reasons)} == {
-        "worst": 12,
-        "informative": 12,
+        "worst": 6,
+        "informative": 18,
         "audit": 6,
     }
     worst = [q.p_bad for q in items if q.reason == "worst"]
