@@ -107,9 +107,9 @@ def test_no_key_reaches_store_output_or_reports(
         )
         assert first is not None
         server.faults_queue = ["echo_401"]
-        assert (
+        assert (  # the explanation call failed: exit 1, the error scrubbed (issue 22)
             run("explain", first[0], "--rubric", "tone", "--judge", "openai:gpt-4.1-mini", "--base-url", server.url)
-            == 0
+            == 1
         )
         server.faults_queue = list(ECHOES) * 6
         run(

@@ -21,6 +21,7 @@ from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.items import golden
 from critic.judge.records import JudgeRequest, verdict
 from critic.rubrics import Rubric, delimit
+from critic.secrets import scrub
 
 PAIRWISE = """You compare two replies of an AI assistant to the same request on one criterion: {name}.
 {description}
@@ -135,19 +136,28 @@ async def _expected(judge: Judge, rubric: Rubric, fields: list[dict[str, Any]], 
 
 
 async def _gather(judge: Judge, requests: list[JudgeRequest]) -> list[Any]:
+    """The judge's replies to REQUESTS (None where a call failed); every call failing is an error, not a result."""
     limit = asyncio.Semaphore(min(8, judge.max_concurrency))
+    errors: list[str] = []
 
     async def one(request: JudgeRequest) -> Any:
         async with limit:
             try:
                 return await judge.judge(request)
-            except (TransientError, PermanentError, JudgeError):  # a failed call is a missing answer
+            except (TransientError, PermanentError, JudgeError) as exc:  # a failed call is a missing answer
+                errors.append(str(exc))
                 return None
 
     try:
-        return await asyncio.gather(*(one(r) for r in requests))
+        replies = await asyncio.gather(*(one(r) for r in requests))
     finally:
         await judge.aclose()
+    if requests and len(errors) == len(requests):
+        raise JudgeError(
+            f"every one of {len(errors)} judge calls failed; the first: {scrub(errors[0])}. Fix the judge "
+            "(key, model, --base-url) and re-run"
+        )
+    return replies
 
 
 def _valid(label: int | None) -> int | None:

@@ -205,11 +205,7 @@ def eval_cmd(
         }
         payload["cascade"] = {"student": student_run, **cascade.as_dict()}
     emit(payload, fmt, lambda d: _eval_text(d, result.stopped))
-    if result.errors and not (result.judged or result.cached):
-        raise CriticError(
-            f"every one of {result.errors} judge calls failed (the stored errors say why: "
-            f"critic explain ID --rubric R shows them); fix the judge and re-run to retry them"
-        )
+    result.raise_if_all_failed()
 
 
 async def run_with_progress(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from critic.errors import CriticError
-from critic.judge.backends.base import Judge, PermanentError, TransientError
+from critic.errors import CriticError, JudgeError
+from critic.judge.backends.base import CannotExplain, Judge, PermanentError, TransientError
 from critic.rubrics import Rubric
+from critic.secrets import scrub
 from critic.store import Store
 from critic.store.judgments import interaction_fields, stored_judgments
 
@@ -23,8 +24,10 @@ async def explain(store: Store, interaction_id: str, rubric: Rubric, judge: Judg
     lines = [f"stored: {j} {v}: {s} label={lab} expected={e}" for j, v, s, lab, e in stored] or ["stored: none"]
     try:
         text = await judge.explain(rubric.render(fields) + ASK)
-    except (PermanentError, TransientError) as exc:  # e.g. the embedded judge: the stored judgments still show
+    except CannotExplain as exc:  # e.g. the embedded judge: the stored judgments still show
         text = f"no explanation: {exc}"
+    except (PermanentError, TransientError) as exc:  # a failed call (a revoked key) is an error, not a text
+        raise JudgeError(f"the explanation call to {judge.spec} failed: {scrub(str(exc))}") from exc
     finally:
         await judge.aclose()
     return "\n".join(lines + ["", text])

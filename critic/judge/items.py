@@ -123,7 +123,9 @@ def judge_items(
     if progress:
         progress(len(ids) * len(rubrics) - len(work))  # already judged
     runner = Runner(store, judge, config, concurrency=concurrency, budget_usd=None, progress=progress)
-    return asyncio.run(runner.run(work)).judged
+    result = asyncio.run(runner.run(work))
+    result.raise_if_all_failed()
+    return result.judged
 
 
 def judge_pairs(

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from critic.config import Config
+from critic.errors import JudgeError
 from critic.judge.backends import cost_usd, price
 from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.records import JudgeReply, JudgeRequest, verdict
@@ -70,9 +71,18 @@ class RunResult:
     stopped: str | None = None  # "budget" when --budget-usd stopped it
     planned: int = 0
     warnings: list[str] = field(default_factory=list)
+    first_error: str | None = None  # the first failed call's error, keys scrubbed
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def raise_if_all_failed(self) -> None:
+        """Fail (JudgeError, exit 1) when every call of the run failed: a revoked key is no empty result."""
+        if self.errors and not (self.judged or self.cached or self.unparseable):
+            raise JudgeError(
+                f"every one of {self.errors} judge calls failed; the first: {self.first_error}. Fix the judge "
+                "(key, model, --base-url) and re-run: failed calls are retried, nothing else is paid twice"
+            )
 
 
 @dataclass(frozen=True)
@@ -298,6 +308,8 @@ class Runner:
 
     def _record(self, item: WorkItem, reply: JudgeReply | None, error: str | None) -> None:
         if reply is None:  # every item waiting on this prompt gets its own error row; a re-run retries them
+            if self.result.first_error is None:
+                self.result.first_error = scrub(error or "unknown error")
             for failed in [item, *self._followers.get(item.prompt_hash, [])]:
                 self.result.errors += 1
                 self._write(failed, label=None, probs=None, expected=None, method=None, raw=error, status="error")

@@ -27,6 +27,10 @@ class PermanentError(Exception):
     """A failure that retrying will not fix (400, 401, 404): stored as an error judgment."""
 
 
+class CannotExplain(PermanentError):
+    """The backend has no free-text mode (a likelihood or a student): not a failed call."""
+
+
 class MalformedReply(PermanentError):
     """A 200 reply whose body is not what the API promises (HTML, null, a list, wrong types)."""
 
@@ -73,7 +77,7 @@ class Judge(ABC):
 
     async def explain(self, prompt: str) -> str:
         """A free-text explanation, for a person debugging a rubric; never used for scoring."""
-        raise PermanentError(f"{self.spec} cannot explain itself; use an openai: or anthropic: judge")
+        raise CannotExplain(f"{self.spec} cannot explain itself; use an openai: or anthropic: judge")
 
     async def aclose(self) -> None:  # noqa: B027 - an optional hook: only clients hold connections
         """Release connections."""
