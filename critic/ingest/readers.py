@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -206,6 +207,24 @@ def _line_problem(raw: bytes) -> str | None:
         if cut:
             return "the line ends before its JSON object does (cut short?); each line must be one whole JSON object"
         return f"invalid JSON at column {err.colno} ({err.msg}); each line must be one JSON object"
+    return _lone_surrogate(text)
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """Why TEXT (valid JSON) still cannot be stored: a \\uD800–\\uDFFF escape with no partner, which no UTF-8 text
+    can hold; or None."""
+    try:
+        json.dumps(json.loads(text), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        found = _SURROGATE.search(text)
+        at = f" ({found.group()} at column {found.start() + 1})" if found else ""
+        return (
+            f"a lone UTF-16 surrogate{at}: half of a character, which UTF-8 cannot hold; "
+            "fix the program that wrote it, or remove the escape"
+        )
     return None
 
 

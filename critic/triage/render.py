@@ -34,8 +34,17 @@ def render_md(report: dict[str, Any]) -> str:
 
 def _code(value: Any) -> _Verbatim:
     """VALUE for the inside of a code span: one line, no backtick, and no | (GFM splits table cells on it)."""
-    text = "–" if value is None else " ".join(str(value).splitlines())
+    text = "–" if value is None else " ".join(visible_controls(str(value)).splitlines())
     return _Verbatim(text.replace("`", "'").replace("|", "¦"))
+
+
+# C0 controls but tab and newline, DEL, and C1 controls: `cat report.md` in a terminal would run ESC sequences
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def visible_controls(text: str) -> str:
+    """TEXT with every control character a terminal could act on shown as its code (U+001B), not sent raw."""
+    return _CONTROL.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 
 class _Verbatim(str):
@@ -48,8 +57,9 @@ _WWW = re.compile(r"(?i)\bwww\.")
 
 
 def md_escape(text: str) -> str:
-    """TEXT safe to put in Markdown: one line, specials escaped, HTML, mentions and links neutralized."""
-    text = " ".join(text.splitlines())
+    """TEXT safe to put in Markdown: one line, specials escaped, HTML, mentions and links neutralized, control
+    characters shown as their code."""
+    text = " ".join(visible_controls(text).splitlines())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = re.sub(r"@(?=\w)", "@\u200b", text)  # a zero-width space: @channel no longer mentions anyone

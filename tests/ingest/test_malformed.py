@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from critic.cli import cli
 from critic.config import Config
+from critic.errors import InputError
 from critic.ingest import ingest_files
 from critic.store import Store
 from tests.conftest import SAMPLE
@@ -62,3 +63,13 @@ def test_malformed_file_is_rejected_with_its_location(name: str, seeded: Path, t
     assert errors[0].startswith(f"Error: {path}{where}: "), errors[0]
     assert str(expected["message"]) in errors[0]
     assert _snapshot(db) == before
+
+
+def test_a_lone_surrogate_names_its_own_line(store: Store, tmp_path: Path) -> None:
+    """DuckDB reports it one line late and at the wrong byte; critic names the line and the escape."""
+    path = tmp_path / "surrogate.jsonl"
+    good = '{"id": "a%d", "ts": "2026-11-02T10:00:00Z", "input": "q", "output": "fine"}\n'
+    path.write_text(good % 1 + good % 2 + '{"id": "a3", "input": "bad \\ud800 here", "output": "x"}\n' + good % 4)
+    with pytest.raises(InputError, match=r"surrogate.jsonl:3: a lone UTF-16 surrogate \(\\ud800 at column 28\)"):
+        ingest_files(store, [str(path)], Config())
+    assert store.count("interactions") == 0
