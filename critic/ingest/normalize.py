@@ -24,6 +24,7 @@ from critic.sql import literal
 
 STRING_FIELDS = ("session_id", "feature", "model", "prompt_version", "reference", "finish_reason", "system", "error")
 NUMBER_FIELDS = ("latency_ms", "input_tokens", "output_tokens", "cost_usd")
+COUNT_FIELDS = ("input_tokens", "output_tokens")  # whole numbers, stored as BIGINT
 INTERACTION_FIELDS = (
     "id",
     "ts",
@@ -207,6 +208,11 @@ def _interaction_checks() -> list[tuple[str, str]]:
             f"contains(j::VARCHAR, '\\u0000') AND regexp_matches(j::VARCHAR, {literal(NUL_PATTERN)})",
             "'contains a NUL byte (\\u0000); remove it from the record'",
         ),
+        (
+            "len(json_keys(j)) > len(list_distinct(json_keys(j)))",
+            "'field ''' || list_filter(json_keys(j), lambda k, i: list_position(json_keys(j), k) < i)[1] || "
+            "''' appears twice in the record (tools disagree on which value wins); keep one'",
+        ),
         (_missing("f_id"), "'missing field ''id''; every interaction needs a unique id'"),
         (
             "json_type(f_id) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT')",
@@ -271,6 +277,16 @@ def _interaction_checks() -> list[tuple[str, str]]:
             (
                 f"NOT {_missing(f'f_{name}')} AND ({number} IS NULL OR NOT isfinite({number}) OR {number} < 0)",
                 f"'field ''{name}'' must be a number (finite, 0 or more), not ' || (f_{name})::VARCHAR",
+            )
+        )
+    for name in COUNT_FIELDS:  # stored as BIGINT: a count beyond it would be stored as NULL, silently
+        number = f"TRY_CAST((f_{name}->>'$') AS DOUBLE)"
+        checks.append(
+            (
+                f"NOT {_missing(f'f_{name}')} AND isfinite({number}) AND {number} >= 0 "
+                f"AND TRY_CAST({number} AS BIGINT) IS NULL",
+                f"'field ''{name}'' = ' || (f_{name})::VARCHAR || ' is too large for a token count "
+                "(at most 9223372036854775807); fix the producer of this record'",
             )
         )
     return checks
@@ -369,6 +385,20 @@ def validate(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> None:
         FROM firsts
         WHERE content <> first_content AND NOT EXISTS (
             SELECT 1 FROM problems p WHERE p.src = firsts.src AND p.rn = firsts.rn)
+        """
+    )
+    # A record whose id is stored already with another reply is not a duplicate to skip: refuse it, naming both.
+    con.execute(
+        f"""
+        INSERT INTO problems
+        SELECT s.src, s.rn, 'id ' || to_json(i.id)::VARCHAR || ' is already in the store with another reply '
+               || '(ingested from ' || coalesce(i.source, 'an earlier ingest') || ' at '
+               || strftime(i.ingested_at, '%Y-%m-%d %H:%M') || ' UTC); give this record its own id '
+               || '(a record identical to the stored one is skipped)'
+        FROM shaped s JOIN interactions i ON i.id = (s.f_id->>'$')
+        WHERE s.kind IN ('interaction', 'openai')
+          AND i.output IS DISTINCT FROM coalesce({parts_text("s.f_output")}, '')
+          AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.src = s.src AND p.rn = s.rn)
         """
     )
     con.execute(

@@ -73,3 +73,45 @@ def test_a_lone_surrogate_names_its_own_line(store: Store, tmp_path: Path) -> No
     with pytest.raises(InputError, match=r"surrogate.jsonl:3: a lone UTF-16 surrogate \(\\ud800 at column 28\)"):
         ingest_files(store, [str(path)], Config())
     assert store.count("interactions") == 0
+
+
+def _line(**fields: object) -> str:
+    return json.dumps({"ts": "2026-11-02T10:00:00Z", "input": "q", **fields}) + "\n"
+
+
+def test_an_id_stored_with_another_reply_is_refused_naming_both(store: Store, tmp_path: Path) -> None:
+    first, same, other = (tmp_path / n for n in ("first.jsonl", "same.jsonl", "other.jsonl"))
+    first.write_text(_line(id="e1", output="the reply"))
+    same.write_text(_line(id="e1", output="the reply"))
+    other.write_text(_line(id="e2", output="new") + _line(id="e1", output="another reply"))
+    ingest_files(store, [str(first)], Config())
+    assert ingest_files(store, [str(same)], Config()).duplicates == 1  # identical: skipped, as before
+    with pytest.raises(
+        InputError,
+        match=r"other.jsonl:2: id \"e1\" is already in the store with another reply "
+        r"\(ingested from .*first.jsonl at ",
+    ):
+        ingest_files(store, [str(other)], Config())
+    assert store.con.execute("SELECT output FROM interactions WHERE id = 'e1'").fetchone() == ("the reply",)
+    assert store.count("interactions") == 1  # nothing of the refused file landed
+
+
+def test_a_token_count_too_large_to_store_is_an_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text(
+        '{"id": "b1", "ts": "2026-11-02T10:00:00Z", "output": "x", "output_tokens": 123456789012345678901234567890}\n'
+    )
+    with pytest.raises(
+        InputError,
+        match=r"big.jsonl:1: field 'output_tokens' = 123456789012345678901234567890 is too "
+        "large for a token count",
+    ):
+        ingest_files(store, [str(path)], Config())
+
+
+def test_a_key_twice_in_one_record_is_an_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "twice.jsonl"
+    path.write_text(_line(id="t1", output="fine") + '{"id": "t2", "output": "first", "output": "second"}\n')
+    with pytest.raises(InputError, match=r"twice.jsonl:2: field 'output' appears twice in the record"):
+        ingest_files(store, [str(path)], Config())
+    assert store.count("interactions") == 0
