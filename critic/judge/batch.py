@@ -17,7 +17,7 @@ from typing import Any
 from critic.errors import JudgeError
 from critic.judge.backends import cost_usd
 from critic.judge.backends.base import PermanentError, TransientError
-from critic.judge.records import JudgeReply
+from critic.judge.records import JudgeReply, verdict
 from critic.judge.run import Runner, RunResult, WorkItem, estimate_tokens
 from critic.store.judgments import batches_in_flight, close_batch, record_batch
 
@@ -120,10 +120,12 @@ class BatchRunner(Runner):
             if item is None:  # judged meanwhile (another run, or live)
                 continue
             reply = results.get(prompt_hash)
+            twins = self._followers.pop(prompt_hash, [])
             if isinstance(reply, JudgeReply):
-                self._record(item, reply, None)
+                # a garbled reply is that item's alone: the others with its prompt wait for a run that asks again
+                self._record(item, reply, None, [] if verdict(reply).status == "unparseable" else twins)
             else:
-                self._record(item, None, reply or "missing from the batch's results")
+                self._record(item, None, reply or "missing from the batch's results", twins)
             self.progress(1)
 
     def _remember(self, batch_id: str, hashes: list[str]) -> None:

@@ -284,6 +284,22 @@ class Runner:
         return estimate
 
     async def _judge_one(self, item: WorkItem) -> None:
+        """Judge ITEM (and the items waiting on its prompt). A garbled reply is asked again once; one still
+        garbled is ITEM's alone: each waiting item then gets its own call."""
+        reply, error = await self._call(item)
+        if reply is not None and verdict(reply).status == "unparseable":
+            self._charge(reply)  # paid for, though not kept
+            reply, error = await self._call(item)
+        twins = self._followers.pop(item.prompt_hash, [])
+        if reply is not None and verdict(reply).status == "unparseable":
+            self._record(item, reply, error, [])
+            for twin in twins:
+                await self._judge_one(twin)
+            return
+        self._record(item, reply, error, twins)
+
+    async def _call(self, item: WorkItem) -> tuple[JudgeReply | None, str | None]:
+        """One judge call for ITEM, retried on transient failures; (the reply, or None and the error)."""
         reply, error = None, None
         for attempt in range(MAX_ATTEMPTS):
             await self.limit.acquire()
@@ -304,13 +320,21 @@ class Runner:
                 await self.limit.release(rate_limited=rate_limited)
             if attempt < MAX_ATTEMPTS - 1:
                 await asyncio.sleep(wait * random.uniform(0.8, 1.2))
-        self._record(item, reply, error)
+        return reply, error
 
-    def _record(self, item: WorkItem, reply: JudgeReply | None, error: str | None) -> None:
+    def _charge(self, reply: JudgeReply) -> float:
+        """Count REPLY's tokens and cost against the run; its cost."""
+        cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens) * self.price_factor
+        self.result.input_tokens += reply.input_tokens
+        self.result.output_tokens += reply.output_tokens
+        self.result.cost_usd += cost
+        return cost
+
+    def _record(self, item: WorkItem, reply: JudgeReply | None, error: str | None, twins: list[WorkItem]) -> None:
         if reply is None:  # every item waiting on this prompt gets its own error row; a re-run retries them
             if self.result.first_error is None:
                 self.result.first_error = scrub(error or "unknown error")
-            for failed in [item, *self._followers.get(item.prompt_hash, [])]:
+            for failed in [item, *twins]:
                 self.result.errors += 1
                 self._write(failed, label=None, probs=None, expected=None, method=None, raw=error, status="error")
             return
@@ -323,14 +347,11 @@ class Runner:
             "raw": reply.text,
             "status": v.status,
         }
-        for twin in self._followers.get(item.prompt_hash, []):
+        for twin in twins:
             self._write_copy(twin, stored)
-        cost = cost_usd(self.judge.spec, self.config, reply.input_tokens, reply.output_tokens) * self.price_factor
+        cost = self._charge(reply)
         self.result.judged += 1
         self.result.unparseable += v.status == "unparseable"
-        self.result.input_tokens += reply.input_tokens
-        self.result.output_tokens += reply.output_tokens
-        self.result.cost_usd += cost
         self._write(
             item,
             **stored,

@@ -86,11 +86,11 @@ def finished_judgments(store: Store, judge: str, versions: list[str]) -> set[tup
 
 
 def judged_prompts(store: Store, judge: str, hashes: list[str]) -> dict[str, dict[str, Any]]:
-    """{prompt hash: {label, probs, expected, method, raw, status}} of JUDGE's ok or unparseable judgments of
-    any of these prompt hashes."""
+    """{prompt hash: {label, probs, expected, method, raw, status}} of JUDGE's ok judgments of any of these prompt
+    hashes (an unparseable reply is never copied to another interaction: that one gets its own call)."""
     rows = store.con.execute(
         f"SELECT prompt_hash, {', '.join(VERDICT_COLUMNS)} FROM judgments "
-        f"WHERE judge = ? AND {_FINISHED} AND list_contains(?, prompt_hash)",
+        "WHERE judge = ? AND status = 'ok' AND list_contains(?, prompt_hash)",
         [judge, hashes],
     ).fetchall()
     return {r[0]: dict(zip(VERDICT_COLUMNS, r[1:])) for r in rows}
