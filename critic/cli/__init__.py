@@ -5,7 +5,10 @@ Exit codes (a contract, documented in the README): 0 ok, 1 error, 2 usage, 3 qua
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 import click
@@ -49,6 +52,9 @@ class CriticGroup(click.Group):
         except Exception as exc:
             if os.environ.get("CRITIC_DEBUG"):
                 raise
+            if disk_full(exc):
+                click.echo(f"Error: {disk_full_message()}", err=True)
+                ctx.exit(EXIT_ERROR)
             message = scrub(f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__)
             click.echo(
                 f"Error: internal error ({message}); this is a bug in critic, please report it "
@@ -56,6 +62,32 @@ class CriticGroup(click.Group):
                 err=True,
             )
             ctx.exit(EXIT_ERROR)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether EXC (or what caused it) is the disk running out of space, as the OS or DuckDB reports it."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if "no space left on device" in str(exc).lower() or "disk is full" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+def disk_full_message() -> str:
+    """One line: which store, how much room it needs, and that nothing was half-written."""
+    from critic.store import default_db_path, last_opened
+
+    path = last_opened() or default_db_path()
+    size = Path(path).stat().st_size if Path(path).is_file() else 0
+    folder = Path(path).resolve().parent
+    free = shutil.disk_usage(folder).free if folder.is_dir() else 0
+    return (
+        f"{path}: the disk is full ({free / 1e6:.1f} MB free in {folder}); free at least {max(size, 1e6) / 1e6:.0f} MB "
+        "(the store's size: DuckDB may need as much again to write) and re-run. The store is unchanged: each write is "
+        "one transaction, and a re-run resumes"
+    )
 
 
 @click.group(cls=CriticGroup, context_settings={"help_option_names": ["-h", "--help"]})

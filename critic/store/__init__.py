@@ -59,6 +59,14 @@ class Window:
         return " AND ".join(clauses), params
 
 
+_OPENED: list[str] = []  # the stores this process opened, latest last (an error names the store it was writing)
+
+
+def last_opened() -> str | None:
+    """The path of the store this process opened last, or None."""
+    return _OPENED[-1] if _OPENED else None
+
+
 def default_db_path() -> str:
     """The store path from CRITIC_DB, else critic.duckdb in the current folder."""
     return os.environ.get("CRITIC_DB") or DEFAULT_DB
@@ -84,6 +92,7 @@ class Store:
             if not parent.is_dir():
                 raise StoreError(f"{path}: folder {parent} does not exist; create it or pass another --db")
         con = _connect_waiting(path, timeout_s)
+        _OPENED.append(path)
         con.execute("SET TimeZone = 'UTC'")
         _refuse_foreign(con, path)
         try:

@@ -34,7 +34,7 @@ def render_md(report: dict[str, Any]) -> str:
 
 def _code(value: Any) -> _Verbatim:
     """VALUE for the inside of a code span: one line, no backtick, and no | (GFM splits table cells on it)."""
-    text = "–" if value is None else " ".join(visible_controls(str(value)).splitlines())
+    text = "–" if value is None else visible_controls(" ".join(str(value).splitlines()))
     return _Verbatim(text.replace("`", "'").replace("|", "¦"))
 
 
@@ -59,7 +59,7 @@ _WWW = re.compile(r"(?i)\bwww\.")
 def md_escape(text: str) -> str:
     """TEXT safe to put in Markdown: one line, specials escaped, HTML, mentions and links neutralized, control
     characters shown as their code."""
-    text = " ".join(visible_controls(text).splitlines())
+    text = visible_controls(" ".join(text.splitlines()))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = re.sub(r"@(?=\w)", "@\u200b", text)  # a zero-width space: @channel no longer mentions anyone
