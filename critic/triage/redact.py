@@ -18,6 +18,8 @@ from typing import Any
 
 import phonenumbers
 
+from critic.secrets import scrub
+
 # Regions whose national formats (no +country code) are recognised; international (+NN) numbers
 # are recognised from any region.
 REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "BR", "JP", "ES", "IT", "NL", "CA")
@@ -37,6 +39,7 @@ def redact(text: str | None) -> str | None:
     """TEXT with each email, IBAN, card number, SSN, IP address and phone number replaced by [EMAIL] etc."""
     if not text:
         return text
+    text = scrub(text) or text  # keys users paste into chats, and ones a gateway echoed
     text = _EMAIL.sub("[EMAIL]", text)
     text = _IBAN.sub(lambda m: _iban(m.group()), text)
     text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _said(_CARD_WORD, m, 24) else m.group(), text)
