@@ -39,12 +39,12 @@ class Rows:
 def teacher_rows(store: Store, rubric: Rubric, teacher: str) -> Rows:
     """The TEACHER's ok judgments of logged traffic on this rubric version; grouped by session (else interaction)."""
     rows = teacher_judgments(store, teacher, rubric.name, rubric.version)
-    keys = ("input", "output", "context", "reference", "finish_reason")
-    return Rows(
-        [dict(zip(keys, r[:5])) for r in rows],
-        np.array([r[6] for r in rows], float),
-        np.array([str(r[5]) for r in rows]),
-    )
+    return Rows([_fields(r) for r in rows], np.array([r[6] for r in rows], float), np.array([str(r[5]) for r in rows]))
+
+
+def _fields(row: tuple[Any, ...]) -> dict[str, Any]:
+    """The judged fields of a training row from the store (critic.store.kept: its first five columns)."""
+    return dict(zip(("input", "output", "context", "reference", "finish_reason"), row[:5]))
 
 
 # A verdict as a training target on the 1–7 scale: bad is the worst label; fine is one below the best (a
@@ -54,11 +54,10 @@ VERDICT_TARGETS = {"bad": float(LOW), "ok": float(HIGH - 1)}
 
 def gold_rows(store: Store, rubric: Rubric, teacher: str | None) -> Rows:
     """People's verdicts as targets (VERDICT_TARGETS), and TEACHER's judgments where nobody reviewed (when given)."""
-    keys = ("input", "output", "context", "reference", "finish_reason")
-    found = {r[7]: (dict(zip(keys, r[:5])), VERDICT_TARGETS[r[6]], str(r[5])) for r in reviewed_fields(store)}
+    found = {r[7]: (_fields(r), VERDICT_TARGETS[r[6]], str(r[5])) for r in reviewed_fields(store)}
     if teacher:
         for r in teacher_judgments(store, teacher, rubric.name, rubric.version):
-            found.setdefault(r[7], (dict(zip(keys, r[:5])), float(r[6]), str(r[5])))
+            found.setdefault(r[7], (_fields(r), float(r[6]), str(r[5])))
     ordered = [found[i] for i in sorted(found)]
     return Rows(
         [f for f, _, _ in ordered], np.array([y for _, y, _ in ordered], float), np.array([g for _, _, g in ordered])

@@ -21,7 +21,7 @@ from critic.errors import CriticError
 from critic.review.verdicts import mark
 from critic.signals import SIGNALS
 from critic.store import Store
-from critic.store.review import pending, review_item, verdicts
+from critic.store.review import pending, review_item, verdict_modes
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_BODY = 64 * 1024
@@ -46,7 +46,7 @@ class ReviewServer(HTTPServer):
 def next_item(store: Store, skip: set[str]) -> dict[str, Any]:
     """The first queued, unreviewed interaction not in SKIP, as the page shows it; the count left; the known modes."""
     queue = [(i, reason) for i, reason, _ in pending(store) if i not in skip]
-    modes = sorted({s.title for s in SIGNALS} | {v["mode"] for v in verdicts(store) if v["mode"]})
+    modes = sorted({s.title for s in SIGNALS} | set(verdict_modes(store)))
     if not queue:
         return {"item": None, "remaining": 0, "modes": modes}
     interaction_id, reason = queue[0]

@@ -10,13 +10,15 @@ from typing import Any
 from critic.store import Store
 from critic.store.views import LATEST_VERDICTS
 
+# what a student reads of an interaction, then its group for cross-validation (session, else the interaction)
+_TRAINING_FIELDS = "i.input, i.output, i.context, i.reference, i.finish_reason, coalesce(i.session_id, i.id)"
+
 
 def teacher_judgments(store: Store, teacher: str, rubric: str, version: str) -> list[tuple[Any, ...]]:
     """(input, output, context, reference, finish_reason, group = session or id, expected, id) of TEACHER's ok
     judgments of logged traffic on RUBRIC at VERSION, by interaction id."""
     return store.con.execute(
-        "SELECT i.input, i.output, i.context, i.reference, i.finish_reason, coalesce(i.session_id, i.id), j.expected, "
-        "i.id FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
+        f"SELECT {_TRAINING_FIELDS}, j.expected, i.id FROM judgments j JOIN interactions i ON i.id = j.interaction_id "
         "WHERE j.judge = ? AND j.rubric = ? AND j.rubric_version = ? AND j.status = 'ok' ORDER BY i.id",
         [teacher, rubric, version],
     ).fetchall()
@@ -26,8 +28,8 @@ def reviewed_fields(store: Store) -> list[tuple[Any, ...]]:
     """(input, output, context, reference, finish_reason, group = session or id, latest verdict, id) of every
     reviewed interaction, by id."""
     return store.con.execute(
-        "SELECT i.input, i.output, i.context, i.reference, i.finish_reason, coalesce(i.session_id, i.id), g.verdict, "
-        f"i.id FROM {LATEST_VERDICTS} g JOIN interactions i ON i.id = g.interaction_id ORDER BY i.id"
+        f"SELECT {_TRAINING_FIELDS}, g.verdict, i.id FROM {LATEST_VERDICTS} g "
+        "JOIN interactions i ON i.id = g.interaction_id ORDER BY i.id"
     ).fetchall()
 
 

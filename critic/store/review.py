@@ -77,10 +77,20 @@ def verdicts_from_annotations(store: Store) -> int:
     return store.count("verdicts") - before
 
 
-def verdicts(store: Store) -> list[dict[str, Any]]:
-    """Every verdict (VERDICT_COLUMNS), oldest first."""
-    cursor = store.con.execute(f"SELECT {', '.join(VERDICT_COLUMNS)} FROM verdicts ORDER BY created_at, interaction_id")
+def verdicts(store: Store, interaction_id: str | None = None) -> list[dict[str, Any]]:
+    """Every verdict (VERDICT_COLUMNS), or INTERACTION_ID's, oldest first."""
+    cursor = store.con.execute(
+        f"SELECT {', '.join(VERDICT_COLUMNS)} FROM verdicts WHERE ? IS NULL OR interaction_id = ? "
+        "ORDER BY created_at, interaction_id",
+        [interaction_id, interaction_id],
+    )
     return [dict(zip(VERDICT_COLUMNS, r)) for r in cursor.fetchall()]
+
+
+def verdict_modes(store: Store) -> list[str]:
+    """Every failure mode a reviewer has named, sorted."""
+    rows = store.con.execute("SELECT DISTINCT mode FROM verdicts WHERE mode IS NOT NULL ORDER BY 1").fetchall()
+    return [str(m) for (m,) in rows]
 
 
 def gold(store: Store) -> dict[str, str]:
@@ -222,5 +232,5 @@ def review_item(store: Store, interaction_id: str) -> dict[str, Any] | None:
             "SELECT kind, ts, value FROM events WHERE interaction_id = ? ORDER BY ts NULLS LAST, kind", [interaction_id]
         ).fetchall()
     ]
-    item["verdicts"] = [v for v in verdicts(store) if v["interaction_id"] == interaction_id]
+    item["verdicts"] = verdicts(store, interaction_id)
     return item

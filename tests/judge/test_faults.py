@@ -56,6 +56,18 @@ def assert_one_row_each_and_no_nonlabel_ok(db: Path, judge: str, expected_items:
     return found
 
 
+def _ingest(db: Path, tmp_path: Path, outputs: list[str]) -> None:
+    """Interactions i0, i1, … with these outputs to one question: equal outputs share a prompt."""
+    traffic = tmp_path / "traffic.jsonl"
+    traffic.write_text(
+        "".join(
+            json.dumps({"id": f"i{n}", "ts": f"2026-11-2{n % 7}T10:00:00Z", "input": "q", "output": out}) + "\n"
+            for n, out in enumerate(outputs)
+        )
+    )
+    assert CliRunner().invoke(cli, ["ingest", str(traffic), "--db", str(db)]).exit_code == 0
+
+
 @pytest.mark.parametrize("judge, url_of", [("openai:gpt-4.1-mini", "url"), ("anthropic:claude-haiku-4-5", "root")])
 def test_every_fault_shape_is_that_items_row_and_the_run_goes_on(
     sample_store: Store, db_path: Path, judge: str, url_of: str
@@ -97,15 +109,7 @@ def test_a_server_without_logprobs_costs_no_item_its_row(sample_store: Store, db
 
 
 def test_items_sharing_a_failed_prompt_each_get_an_error_row(db_path: Path, tmp_path: Path) -> None:
-    traffic = tmp_path / "traffic.jsonl"
-    outputs = ["Same answer."] * 4 + ["Other answer."] * 3 + ["Third."]
-    traffic.write_text(
-        "".join(
-            json.dumps({"id": f"i{n}", "ts": f"2026-11-2{n % 7}T10:00:00Z", "input": "q", "output": out}) + "\n"
-            for n, out in enumerate(outputs)
-        )
-    )
-    assert CliRunner().invoke(cli, ["ingest", str(traffic), "--db", str(db_path)]).exit_code == 0
+    _ingest(db_path, tmp_path, ["Same answer."] * 4 + ["Other answer."] * 3 + ["Third."])
     with ProviderServer() as server:
         server.faults_queue = ["echo_400"] * 50
         code, result = evaluate(db_path, "openai:m", server.url, "--rubric", "fluency")
@@ -119,15 +123,7 @@ def test_items_sharing_a_failed_prompt_each_get_an_error_row(db_path: Path, tmp_
 
 def test_a_garbled_reply_is_asked_again_and_never_copied_to_its_twins(db_path: Path, tmp_path: Path) -> None:
     """30 garbage replies once became 124 unparseable rows: copied to every interaction sharing the prompt."""
-    traffic = tmp_path / "traffic.jsonl"
-    outputs = ["Same answer."] * 5 + ["Other answer."] * 3
-    traffic.write_text(
-        "".join(
-            json.dumps({"id": f"i{n}", "ts": f"2026-11-2{n % 7}T10:00:00Z", "input": "q", "output": out}) + "\n"
-            for n, out in enumerate(outputs)
-        )
-    )
-    assert CliRunner().invoke(cli, ["ingest", str(traffic), "--db", str(db_path)]).exit_code == 0
+    _ingest(db_path, tmp_path, ["Same answer."] * 5 + ["Other answer."] * 3)
     with ProviderServer() as server:
         server.faults_queue = ["garbage"]  # the first call garbles; its retry is answered
         code, result = evaluate(db_path, "openai:m", server.url, "--rubric", "fluency", "--concurrency", "1")
