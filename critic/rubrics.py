@@ -56,10 +56,30 @@ def delimit(name: str, text: str) -> str:
     """TEXT inside ⟦name⟧ … ⟦/name⟧, with every mark that could pass for ⟦ or ⟧ neutralized.
 
     Look-alikes count: any non-ASCII square, white or lenticular bracket (〚〛, ［］, 【】, ⁅⁆ …),
-    found by Unicode name after compatibility normalization, becomes a plain [ or ]; the rest of
-    the text is passed on unchanged.
+    found by Unicode name after compatibility normalization, becomes a plain [ or ]. Invisible
+    characters are removed (`visible`): the judge reads what a person sees. The rest of the text is
+    passed on unchanged.
     """
-    return f"{OPEN}{name}{CLOSE}\n{text.translate(_look_alikes())}\n{OPEN}/{name}{CLOSE}"
+    return f"{OPEN}{name}{CLOSE}\n{visible(text).translate(_look_alikes())}\n{OPEN}/{name}{CLOSE}"
+
+
+def visible(text: str) -> str:
+    """TEXT without the invisible format characters a person never sees but a model reads: Unicode tag letters
+    (which can spell a whole hidden instruction), zero-width spaces and joiners, word joiners, byte-order marks,
+    bidirectional overrides and isolates, soft hyphens. A joiner between two non-ASCII characters stays: it
+    shapes emoji sequences and Indic or Persian words."""
+    if text.isascii():
+        return text
+    last = len(text) - 1
+    return "".join(
+        c
+        for i, c in enumerate(text)
+        if unicodedata.category(c) != "Cf"
+        or (c in _JOINERS and 0 < i < last and not text[i - 1].isascii() and not text[i + 1].isascii())
+    )
+
+
+_JOINERS = "\u200c\u200d"
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,7 @@ class Signal:
     precision: tuple[int, float] | None = None  # measured: (times fired, precision) on real replies
     keeps_vote: bool = False  # votes whatever its measured precision (see SIGNALS)
     weak: bool = False  # a weak signature: ranked after the critic scores in triage
+    suspect: bool = False  # where it fires, the judge's scores are suspect: critic's votes abstain there
 
     @property
     def votes(self) -> bool:
@@ -124,6 +125,7 @@ SIGNALS: tuple[Signal, ...] = (
         4,
         source="judge_manipulation",
         precision=(7, 0.43),
+        suspect=True,
     ),
 )
 NAMES = tuple(s.name for s in SIGNALS)
@@ -131,3 +133,4 @@ BY_NAME = {s.name: s for s in SIGNALS}
 # heuristic:SOURCE → the signal it votes with; latency_over_p99 is computed apart (critic.combine.sources)
 HEURISTICS = {s.source: s.name for s in SIGNALS if s.source}
 NO_VOTE = tuple(s.source for s in SIGNALS if s.source and not s.votes)
+SUSPECT = tuple(s.name for s in SIGNALS if s.suspect)  # signals that make the judge's scores suspect

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from critic.scale import BAD_AT_OR_BELOW, LOW
+from critic.signals import SUSPECT
 from critic.sql import literal as _literal
 from critic.store import Store, Window
 from critic.store.signals import signals_sql
@@ -259,8 +260,10 @@ def _votes_sql(rules: VoteRules, signals: str = "label_signals") -> str:
     """SQL for the long table (interaction_id, source, vote) of every built-in vote (vote NULL: abstains)."""
     event_case = " ".join(f"WHEN {_literal(k)} THEN {int(v)}" for k, v in rules.event_votes.items())
     fired = ", ".join(f"({column} > 0)::INTEGER AS {name}" for name, column in rules.heuristics.items())
+    suspect = " OR ".join(f"{name} > 0" for name in SUSPECT) or "false"
     return f"""
-        {_critic_votes(rules)}
+        SELECT * FROM ({_critic_votes(rules)})  -- a judge an output tried to steer does not vote on it
+        WHERE interaction_id NOT IN (SELECT id FROM {signals} WHERE {suspect})
         UNION ALL
         SELECT DISTINCT interaction_id, 'event:' || kind, CASE kind {event_case} END
         FROM events WHERE list_contains({_list(list(rules.event_votes))}, kind)

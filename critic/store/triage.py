@@ -18,6 +18,7 @@ import numpy as np
 
 from critic.errors import CriticError
 from critic.scale import BAD_AT_OR_BELOW
+from critic.signals import BY_NAME
 from critic.store import Store
 from critic.store.signals import signals_sql
 from critic.store.views import IN_PERIOD, LATEST_VERDICTS, likely_bad, shown_judgments
@@ -157,6 +158,38 @@ def worst_interactions(
         """,
         [start, end, top],
     ).fetchall()
+
+
+@dataclass(frozen=True)
+class SteeringAttempt:
+    """An interaction of a period whose output tries to steer the judge (critic.signals, `manipulation`)."""
+
+    id: str
+    p_bad: float | None  # None when unlabelled
+    verdict: str | None  # a reviewer's latest verdict
+    feature: str | None
+    model: str | None
+    output: str
+
+
+def steering_attempts(store: Store, start: datetime, end: datetime, limit: int) -> tuple[list[SteeringAttempt], int]:
+    """(up to LIMIT interactions of [START, END) whose output tries to steer the judge, newest first; how many in
+    all), whatever their P(bad): a security event, not a quality estimate."""
+    manipulation = BY_NAME["manipulation"].sql
+    rows = store.con.execute(
+        f"""
+        WITH hits AS (
+            SELECT i.id, i.ts, i.feature, i.model, i.output FROM interactions i
+            WHERE i.ts >= ? AND i.ts < ? AND i.output IS NOT NULL AND {manipulation} > 0)
+        SELECT h.id, l.p_bad, v.verdict, h.feature, h.model, h.output, (SELECT count(*) FROM hits)
+        FROM hits h LEFT JOIN labels l ON l.interaction_id = h.id
+        LEFT JOIN {LATEST_VERDICTS} v ON v.interaction_id = h.id
+        ORDER BY h.ts DESC, h.id LIMIT ?
+        """,
+        [start, end, limit],
+    ).fetchall()
+    found = [SteeringAttempt(*r[:6]) for r in rows]
+    return found, rows[0][-1] if rows else 0
 
 
 def interaction_counts(store: Store, start: datetime, end: datetime, column: str) -> dict[str, int]:

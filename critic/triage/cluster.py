@@ -197,7 +197,11 @@ def _distinctive(docs: list[list[str]], top: int = 3) -> list[list[str]]:
 
 
 def _words(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").lower()
+    """TEXT lower-cased for naming, without the redactor's placeholders ([EMAIL], [PHONE] …): they name no topic."""
+    return re.sub(r"\s+", " ", _PLACEHOLDER.sub(" ", text or "")).lower()
+
+
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 
 
 def parse_sources(raw: str | None) -> list[str]:

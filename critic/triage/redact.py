@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""PII redaction for everything a report shows: emails, IBANs, card numbers, SSNs, IPs and phone numbers.
+"""PII redaction for everything a report shows: emails, IBANs, card numbers, SSNs, IPs, phone numbers,
+national identifiers, dates of birth and street addresses (critic.triage.identifiers).
 
 Each kind is found by shape and then confirmed where a check exists, so look-alikes stay: an IBAN
 must pass its mod-97 checksum, a card number the Luhn check, an IP address must parse, and a phone
@@ -19,6 +20,7 @@ from typing import Any
 import phonenumbers
 
 from critic.secrets import scrub
+from critic.triage.identifiers import redact_addresses, redact_birth_dates, redact_identifiers
 
 # Regions whose national formats (no +country code) are recognised; international (+NN) numbers
 # are recognised from any region.
@@ -36,11 +38,15 @@ _DIGITS7 = re.compile(r"(?:\d\D{0,3}){7}")  # a cheap test before the phone matc
 
 
 def redact(text: str | None) -> str | None:
-    """TEXT with each email, IBAN, card number, SSN, IP address and phone number replaced by [EMAIL] etc."""
+    """TEXT with each email, IBAN, card number, SSN, IP address, phone number, national identifier, date of birth and
+    street address replaced by [EMAIL], [IBAN], [CARD], [SSN], [IP], [PHONE], [NATIONAL_ID], [DOB], [ADDRESS]."""
     if not text:
         return text
     text = scrub(text) or text  # keys users paste into chats, and ones a gateway echoed
     text = _EMAIL.sub("[EMAIL]", text)
+    text = redact_birth_dates(text)  # before the phones: 12.04.1985 after "geboren am" is a date
+    text = redact_identifiers(text)  # before cards and phones: a checksum names the number
+    text = redact_addresses(text)
     text = _IBAN.sub(lambda m: _iban(m.group()), text)
     text = _CARD.sub(lambda m: "[CARD]" if _luhn(m.group()) or _said(_CARD_WORD, m, 24) else m.group(), text)
     # nine bare digits are an SSN only where the text says so; with separators, always

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,13 +58,13 @@ def build_report(
     if not labelled_count(store):
         raise ConfigError("the store has no labels; run `critic label` before `critic triage`")
     previous = period.previous()
-    members, bad_total = worst_members(store, period, max_clustered)
+    text = redact if redact_pii else (lambda s: s)
+    members, bad_total = worst_members(store, period, max_clustered, text)
     clusters, unclustered, embedded = cluster_members(members)
     beyond = _beyond_sample(store, period, members, bad_total)
     _add_lift(store, period, clusters)
     states = assign_state(store, clusters, period.label, len(members))
-    trend = _previous_counts(store, previous, clusters, max_clustered)
-    text = redact if redact_pii else (lambda s: s)
+    trend = _previous_counts(store, previous, clusters, max_clustered, text)
     daily = sections.daily(store, period)
     report = {
         "period": {
@@ -113,6 +114,7 @@ def build_report(
         "cost": sections.cost(store, period, config),
         "sources": sections.sources(store),
         "review": sections.review(store, period),
+        "security": sections.security(store, period, text),
     }
     _mark_reviewed(report, gold(store))
     # Strings cut short above were redacted before the cut (no half-redacted card number); this pass
@@ -120,17 +122,22 @@ def build_report(
     return redact_tree(report) if redact_pii else report
 
 
-def worst_members(store: Store, period: Period, limit: int) -> tuple[list[Member], int]:
+def worst_members(
+    store: Store, period: Period, limit: int, text: Callable[[str], str | None] = lambda s: s
+) -> tuple[list[Member], int]:
     """(the likely-bad interactions of PERIOD to cluster, worst first; how many are likely bad in all).
 
     Up to LIMIT, that is all of them; beyond, a seeded uniform sample of LIMIT, so each cluster's
     share of the sample estimates its share of the period's bad (taking the top LIMIT instead
     would keep only the strongest-signalled failure mode when thousands tie at P(bad) ≈ 1).
+    Outputs pass through TEXT (the redactor) first: problems are clustered and named from what the report may show.
     """
     rows, total = likely_bad_sample(store, period.start, period.end, limit, CONTEXT_FIELDS)
     found = signatures(store, [r.id for r in rows], period.start, period.end)
     members = [
-        Member(r.id, r.p_bad, r.severity, r.output or "", parse_sources(r.sources_bad), r.context, found[r.id])
+        Member(
+            r.id, r.p_bad, r.severity, text(r.output or "") or "", parse_sources(r.sources_bad), r.context, found[r.id]
+        )
         for r in rows
     ]
     members.sort(key=lambda m: (-m.p_bad, m.severity, m.id))
@@ -156,10 +163,12 @@ def _add_lift(store: Store, period: Period, clusters: list[Cluster]) -> None:
             c.lift[dim] = lift(Counter(m.context.get(dim) or "(none)" for m in c.members), base)
 
 
-def _previous_counts(store: Store, previous: Period, clusters: list[Cluster], limit: int) -> list[int]:
+def _previous_counts(
+    store: Store, previous: Period, clusters: list[Cluster], limit: int, text: Callable[[str], str | None]
+) -> list[int]:
     """For each cluster, how many of last period's likely-bad interactions resemble it (nearest centroid)."""
     counts = [0] * len(clusters)
-    members, _ = worst_members(store, previous, limit)
+    members, _ = worst_members(store, previous, limit, text)
     if not clusters or not members:
         return counts
     vectors = embed([m.output or "(empty output)" for m in members]).vectors

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from critic.config import PRICES, Config, listed_price
 from critic.review.queue import bad_rate
 from critic.scale import LABELS
+from critic.signals.manipulation import reasons
 from critic.store import Store
 from critic.store.review import reviewed_claims
-from critic.store.triage import daily_figures, headline_counts, label_counts, latency_tail, latest_label_run, spend
+from critic.store.triage import (
+    daily_figures,
+    headline_counts,
+    label_counts,
+    latency_tail,
+    latest_label_run,
+    shown_scores,
+    spend,
+    steering_attempts,
+)
 from critic.store.views import LIKELY_BAD_ABOVE
 from critic.triage.period import Period
 
@@ -129,6 +140,37 @@ def review(store: Store, period: Period) -> dict[str, Any]:
             "bad": bad,
             "precision": _round(bad / len(flagged)) if flagged else None,
         },
+    }
+
+
+SECURITY_LISTED = 50  # steering attempts listed in full; the count covers all
+
+
+def security(store: Store, period: Period, text: Callable[[str], str | None]) -> dict[str, Any]:
+    """Outputs that try to steer the judge, listed whatever P(bad) says: each with what gave it away and its
+    shown scores, marked suspect (the judge may have obeyed; critic's own votes ignore them, critic.store.labels).
+    TEXT redacts an output."""
+    found, total = steering_attempts(store, period.start, period.end, SECURITY_LISTED)
+    previous = period.previous()
+    _, before = steering_attempts(store, previous.start, previous.end, 1)
+    scores = shown_scores(store, [a.id for a in found])
+    return {
+        "steering_attempts": total,
+        "previous": before,
+        "listed": len(found),
+        "events": [
+            {
+                "id": a.id,
+                "p_bad": _round(a.p_bad),
+                "verdict": a.verdict,
+                "feature": a.feature,
+                "model": a.model,
+                "caught_by": reasons(a.output),
+                "suspect_scores": {rubric: round(v, 2) for rubric, v in scores.get(a.id, {}).items()},
+                "output": (text(a.output) or "")[:300],  # redacted before the cut
+            }
+            for a in found
+        ],
     }
 
 
