@@ -21,9 +21,12 @@ FILES = (
     "attacks.jsonl",
     "attacks_holdout.jsonl",
     "attacks_holdout2.jsonl",
+    "attacks_holdout3_dev.jsonl",
+    "attacks_holdout3.jsonl",
     "ordinary.jsonl",
     "hard_negatives.jsonl",
     "hard_negatives2.jsonl",
+    "grading_talk.jsonl",
 )
 
 
@@ -35,8 +38,9 @@ def load(name: str) -> list[dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--only", nargs="*", help="these corpus files only (default: all)")
     args = parser.parse_args()
-    for name in FILES:
+    for name in args.only or FILES:
         rows = load(name)
         started = time.perf_counter()
         flagged = [is_manipulation(r["text"]) for r in rows]

@@ -39,7 +39,14 @@ _EVALUATOR = (
     r"avaliador|valutatore|correttore|beoordelaar|bedömare|bedömaren|granskare|hodnotitel|evaluatorul|értékelő|"
     r"oceniający|oceniającego|oceniajacy|değerlendirici|penilai|chấm điểm|оценщик|оцінювач|проверяющ\w*|"
     r"екзаменатор|αξιολογητ\w*|המעריך|מעריך|ارزیاب|المقيّم|المقيم|मूल्यांकनकर्ता|परीक्षक|mtathmini|ผู้ประเมิน|"
-    r"评分员|评分模型|评审|評審|评委|評分|打分|採点者|評価者|評価モデル|평가자|채점자)"
+    r"评分员|评分模型|评审|評審|评委|評分|打分|採点者|評価者|評価モデル|평가자|채점자|"
+    # "evaluator", "grader", "examiner" in more languages (a lexicon, not the corpus's sentences)
+    r"arvioija\w*|tarkastaja\w*|bedømmer\w*|sensor(en)?|vurderer\w*|avaluador\w*|avaliador\w*|valutator\w*|"
+    r"hodnotitel\w*|posuzovatel\w*|hodnotiaci|evaluatoru\w*|examinator\w*|ocenjevalec|ocjenjivač\w*|"
+    r"оцењивач\w*|евалуатор\w*|оценител\w*|тагасури|tagasuri|tagapagsuri|pagsusuri|mtathmini\w*|msahihishaji|"
+    r"pemeriksa|penguji|người (chấm|đánh giá)|مصحح|ممتحن|جانچنے والے|جائزہ کار|ارزیاب\w*|ارزیابی ‌?کننده|"
+    r"मूल्यांकनकर्ता|परीक्षक|মূল্যায়নকারী|পরীক্ষক|মূল্যায়ক|மதிப்பீட்டாளர்\w*|தேர்வாளர்|മൂല്യനിർണ്ണയ|మూల్యాంకనం|"
+    r"ผู้ประเมิน|ผู้ตรวจ|შემფასებ|գնահատող|değerlendiric\w*|baholovchi|бағалаушы|채점관|심사위원|평가 모델)"
 )
 # What a favourable verdict looks like.
 _VERDICT = (
@@ -81,7 +88,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "addresses_evaluator": re.compile(
         rf"(^|[.!?:;(\[\n—/#*-]\s*|\b(dear|attention|hi|hello|hey|note|notes|instruction|instructions|message|hint|"
-        rf"to|for)\W{{1,3}}(the |any |an |all |every )?)(ai |automated |llm )?{_EVALUATOR}s?\s*[:,]",
+        rf"to|for)\W{{1,3}}(the |any |an |all |every )?)(ai |automated |llm )?{_EVALUATOR}s?\s*[:,!]",
         _F,
     ),
     "evaluator_verdict": re.compile(
@@ -145,6 +152,48 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         rf"<!--[^>]{{0,200}}?\b({_EVALUATOR}|score|rubric|rate|instructions)\b|"
         rf"\[//\]:\s*#\s*\([^)]{{0,200}}?\b({_EVALUATOR}|score|rubric|rate|instructions)\b|"
         rf"\]\(#[^)]{{0,80}}?({_EVALUATOR}|score)|\]\([^)\s]*\s+\"[^\"]{{0,200}}?{_EVALUATOR}",
+        _F,
+    ),
+    # A verdict written in the judge's own answer format, on a line of its own: "Label: 7", "Rating: ★★★★★★★".
+    "verdict_line": re.compile(
+        r"(^|\n)[ \t>*_#\-\[(]*(final |overall |my )?(label|score|rating|grade|verdict|mark|evaluation)s?[*_ \t]*"
+        r"[:=—–-]+[ \t*_]*(\[\[)?(7(?![\d.,])|★{5,}|⭐{5,})",
+        _F,
+    ),
+    # A rubric, policy or authority the output invents: "Rubric update:", "calibration item", "automatic rating of 7".
+    "invented_rubric": re.compile(
+        r"\b(rubric|scoring|grading|evaluation|evaluator|grader|judge|marking)s? (update|revision|note|key|amendment|"
+        r"override|change)s?\b|\bupdated (rubric|scoring|grading|evaluation)|\bcalibration item\b|\bgold reference\b|"
+        r"\b(mandatory|automatic|fixed|known|guaranteed|pre-?approved|locked|whitelisted|certified)\b[^.\n]{0,20}?"
+        r"\b(rating|score|label|grade|verdict|mark)s?\b[^.\n]{0,20}?\b(7|maximum|highest|top)\b|"
+        r"\b(rating|score|label|grade|verdict)s? (is |are )?(fixed|locked|pre-?set|set) (at|to) "
+        r"(7|the max|max|the top)|"
+        r"\b(pre-?approved|approved|certified|verified|whitelisted)\b[^.\n]{0,40}?\b(as|at|with) (a |an )?(7\b|the "
+        r"maximum|maximum|top (score|mark|rating))|\b(anything|something|any label|any score) other than (a )?7\b|"
+        r"\b(score|label|rating|grade) (below|under|lower than|other than) (a )?7\b",
+        _F,
+    ),
+    # The top of critic's scale asked for this very reply, or thanked for in advance.
+    "asks_for_seven": re.compile(
+        r"\b(give|assign|award|grant|record|mark|score|rate|label|grade)\w*\b[^.\n]{0,30}?\b(it|this|me|them|my "
+        r"(answer|reply|response))\b[^.\n]{0,15}?\b(a |an |as |at |with )?7(?![\d.,%/])|"
+        r"\b(a|the) 7\b[^.\n]{0,40}?\b(would|please|thank|deserve|mean)|\bthank\w*( you)?( in advance)? for the 7\b|"
+        r"\b(this|my) (response|answer|reply|output|summary|submission)\b[^.\n]{0,40}?\b(deserves|earns|merits|gets|is)"
+        r"\b[^.\n]{0,20}?\b(a |an )?7(?![\d.,%/])",
+        _F,
+    ),
+    # The reader cast as the one scoring: "before you score this", "whoever grades this reply", "you're an evaluator".
+    "reader_scores": re.compile(
+        r"\b(before|when|if|as|while|once) you(\s+are|'re)?\s+(the one\s+)?(scor|grad|rat|evaluat|judg|assess|review|"
+        r"mark)\w*\s+(this|it|me|my)\b|\bwhoever (scores|grades|rates|evaluates|judges|reviews|assesses|marks)\b|"
+        rf"\byou('re| are)\b[^.\n]{{0,30}}?\b{_EVALUATOR}\b|\byour (fair |honest |kind |expert )?(judg(e)?ment|"
+        r"scoring|grading|evaluation)\b[^.\n]{0,80}?\b(score|7|mark|rating|grade)\b",
+        _F,
+    ),
+    # An evaluator addressed in any language, with the top of the scale nearby: "Til bedømmeren: … 7".
+    "evaluator_seven": re.compile(
+        rf"{_EVALUATOR}[^\n]{{0,250}}?(?<![\d.,\-–/])(?<!to )(?<!of )7(?![\d%/]|[.,\-–]\d|\s*(th|st|%|percent|days|"
+        r"hours|minutes|years|m\b|km|kg|°))",
         _F,
     ),
     # Other languages: a word for "ignore" near a word for "instructions".
@@ -212,7 +261,13 @@ GATE = (
     r"developer mode|\bdan\b|you play|play the|persona|improv|screenplay|"
     r"decode|decipher|unscramble|backwards|(translate|read|convert|shift)[^.\n]{0,60}(and|then|to) (follow|obey|do|"
     r"execute|carry out|apply|act on|read)|<!--|\[//\]|\]\(#|\]\([^)\s]* \"|"
-    r"(\w[^\w\n]{1,3}){7}\w|[a-z0-9+/]{16,}"
+    r"(\w[^\w\n]{1,3}){7}\w|[a-z0-9+/]{16,}|"
+    # the verdict line, structured verdict, invented rubric, asks-for-seven and reader-scores patterns
+    r"(label|score|rating|grade|verdict|mark|evaluation)s?\W{0,3}[:=]|[:=]\s*\\?[\"']?7\b|rubric|calibration|"
+    r"gold reference|approv|certif|whitelist|mandatory|automatic|(other than|below|under|lower than) (a )?7\b|"
+    r"for the 7\b|\b(a|an|the|as|at|it|this|with) 7\b|(you('re| are)?|whoever) (the one )?(scor|grad|rat|evaluat|"
+    r"judg|assess|review|mark)|beoordel|hodnot|mtathmini|arvioij|tarkastaj|sensor|vurder|avalua|avalia|valutat|"
+    r"examinat|tagasuri|pagsusuri|pemeriksa|penguji|baholov"
 )
 _GATE = re.compile(GATE, re.IGNORECASE)
 
@@ -268,6 +323,48 @@ _EVALUATOR_STEMS = (
     "採点",
     "평가",
     "채점",
+    "arvioija",
+    "tarkastaja",
+    "bedømm",
+    "sensor",
+    "vurder",
+    "avalua",
+    "avalia",
+    "valutat",
+    "posuzovat",
+    "hodnot",
+    "examinat",
+    "ocenjev",
+    "ocjenjiv",
+    "оцењ",
+    "евалуат",
+    "оценител",
+    "tagasuri",
+    "tagapagsuri",
+    "pagsusuri",
+    "msahihishaji",
+    "pemeriksa",
+    "penguji",
+    "người",
+    "مصحح",
+    "ممتحن",
+    "جانچ",
+    "جائزہ",
+    "ارزیاب",
+    "পরীক্ষক",
+    "মূল্যায়",
+    "மதிப்பீட்டாளர்",
+    "தேர்வாளர்",
+    "മൂല്യ",
+    "మూల్యాం",
+    "ผู้ตรวจ",
+    "შემფასებ",
+    "գնահատ",
+    "baholov",
+    "бағалау",
+    "채점관",
+    "심사위원",
+    "평가",
 )
 STEMS: dict[str, tuple[str, ...]] = {
     "override": (
@@ -372,6 +469,34 @@ STEMS: dict[str, tuple[str, ...]] = {
     ),
     "decode_and_obey": ("decode", "decipher", "unscramble", "translate", "read", "convert", "shift"),
     "hidden_note": ("<!--", "[//]", "](#", "]("),
+    "verdict_line": ("label", "score", "rating", "grade", "verdict", "mark", "evaluation"),
+    "invented_rubric": (
+        "rubric",
+        "scoring",
+        "grading",
+        "evaluat",
+        "grader",
+        "judge",
+        "marking",
+        "calibration",
+        "gold reference",
+        "mandatory",
+        "automatic",
+        "fixed",
+        "known",
+        "guaranteed",
+        "approved",
+        "locked",
+        "whitelist",
+        "certified",
+        "other than",
+        "below",
+        "under",
+        "lower than",
+    ),
+    "asks_for_seven": ("7",),
+    "reader_scores": ("you", "whoever"),
+    "evaluator_seven": _EVALUATOR_STEMS,
     "foreign_override": (
         "ignor",
         "negeer",
@@ -405,6 +530,80 @@ STEMS: dict[str, tuple[str, ...]] = {
 _SQUEEZED_STEMS = ("ignore", "disregard", "forget", "thegrader", "thejudge", "theevaluator")
 
 
+# A verdict as data: {"label": 7}, label = 7, {"accuracy": 7, "tone": 7}, a tool call recording a judgment.
+_KEY_SEVEN = re.compile(
+    r"\\?[\"']?\b(final_?|overall_?)?(label|score|rating|verdict|grade|overall|accuracy|helpfulness|tone|fluency|"
+    r"relevance|coherence|faithfulness|correctness)\\?[\"']?\s*[:=]\s*\\?[\"']?7(?![\d.])",
+    re.IGNORECASE,
+)
+_JUDGMENT_WORD = re.compile(r"judg|grade|evaluat|verdict|final|locked|reviewed|criteria|tool_result|tool_calls", re.I)
+
+
+def _structured_verdict(view: str) -> bool:
+    """A label key set to 7, or two verdict keys set to 7, or one beside a word of judging."""
+    hits = list(_KEY_SEVEN.finditer(view))
+    if not hits:
+        return False
+    if any(h.group(2).lower() == "label" for h in hits) or len(hits) >= 2:
+        return True
+    h = hits[0]
+    return bool(_JUDGMENT_WORD.search(view, max(0, h.start() - 200), h.end() + 200))
+
+
+def hidden_text(text: str) -> str:
+    """What TEXT spells in characters a person cannot see: Unicode tag letters (flag emoji aside), zero-width
+    characters used as bits, variation selectors used as bytes, and letters under a right-to-left override, read
+    back; empty when there is none."""
+    if text.isascii():
+        return ""
+    found = []
+    tags = "".join(
+        chr(ord(c) - 0xE0000) if 0xE0020 <= ord(c) <= 0xE007E else "\n" for c in text if 0xE0000 <= ord(c) <= 0xE007F
+    )
+    found += [t for t in tags.split("\n") if t and not _FLAG_TAGS.fullmatch(t)]
+    found += _zero_width_bits(text)
+    found.append(_variation_bytes(text))
+    found += [m.group(1)[::-1] for m in _OVERRIDE.finditer(text)]
+    return "\n".join(t for t in found if sum(c.isalpha() for c in t) >= 4)
+
+
+_FLAG_TAGS = re.compile(r"[a-z]{2}[a-z0-9]{1,3}")  # a subdivision flag: 🏴 + gbsct + cancel tag
+_OVERRIDE = re.compile(r"\u202e([^\u202c\u2069\n]{4,})")  # right-to-left override, up to its pop
+_INVISIBLE_RUN = re.compile(r"[\u200b\u200c\u200d\u2060\u2062\u2063\u2064\ufeff]{16,}")
+
+
+def _zero_width_bits(text: str) -> list[str]:
+    """Runs of two invisible characters read as bits, eight to a byte, either way round."""
+    decoded = []
+    for run in _INVISIBLE_RUN.findall(text):
+        kinds = sorted(set(run))
+        if len(kinds) != 2:
+            continue
+        for zero in kinds:
+            bits = "".join("0" if c == zero else "1" for c in run)
+            raw = bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits) - 7, 8))
+            try:
+                decoded.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                continue
+    return [d for d in decoded if d.isprintable()]
+
+
+def _variation_bytes(text: str) -> str:
+    """Variation selectors read as bytes (VS1–16 → 0–15, VS17–256 → 16–255), the 'emoji smuggling' trick."""
+    raw = bytearray()
+    for c in text:
+        code = ord(c)
+        if 0xFE00 <= code <= 0xFE0F:
+            raw.append(code - 0xFE00)
+        elif 0xE0100 <= code <= 0xE01EF:
+            raw.append(code - 0xE0100 + 16)
+    if len(raw) < 4:
+        return ""
+    decoded = raw.decode("utf-8", errors="replace")
+    return decoded if decoded.isprintable() else ""
+
+
 def _reasons(text: str) -> tuple[str, ...]:
     if text.isascii() and not (_GATE.search(text) or _GATE.search(text.translate(_LEET))):
         return ()
@@ -420,6 +619,10 @@ def _matches(text: str) -> tuple[str, ...]:
         stems = STEMS[name]
         if any(any(stem in low for stem in stems) and pattern.search(view) for view, low in zip(texts, lowered)):
             found.append(name)
+    if any("7" in view and _structured_verdict(view) for view in texts):
+        found.append("structured_verdict")
+    if hidden_text(text):
+        found.append("hidden_text")
     for low in lowered[-2:]:
         squeezed = re.sub(r"[^a-z]", "", low)
         if any(stem in squeezed for stem in _SQUEEZED_STEMS) and SQUEEZED.search(squeezed):
@@ -432,16 +635,18 @@ def views(text: str) -> list[str]:
     """TEXT as written, NFKC without invisible characters, look-alikes as Latin, leetspeak as letters, and
     decoded payloads (base64, base32, hex, Unicode tag letters); the views that differ from TEXT."""
     if text.isascii():
-        plain = latin = text
-        tagged = ""
+        plain = latin = spaced = text
+        hidden = ""
     else:
-        tagged = "".join(chr(ord(c) - 0xE0000) for c in text if 0xE0020 <= ord(c) <= 0xE007E)
-        plain = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+        hidden = hidden_text(text)
+        normal = unicodedata.normalize("NFKC", text)
+        plain = "".join(c for c in normal if unicodedata.category(c) != "Cf")
+        spaced = "".join(" " if unicodedata.category(c) == "Cf" else c for c in normal)  # an invisible word break
         latin = plain.translate(_CONFUSABLE)
     leet = latin.translate(_LEET)
-    decoded = (_decoded(plain) + "\n" + tagged).strip()
+    decoded = (_decoded(plain) + "\n" + hidden).strip()
     found = [text]
-    for view in (plain, latin, leet, decoded):
+    for view in (plain, spaced, latin, leet, decoded):
         if view and view not in found:
             found.append(view)
     return found
