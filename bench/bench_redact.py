@@ -3,7 +3,8 @@
 
 values.jsonl and keep.jsonl were written blind to the redactor; holdout.jsonl and
 keep_holdout.jsonl were written later by someone who saw neither the redactor nor the first
-files. Run: python bench/bench_redact.py [--show]
+files. national*.jsonl (national identifiers, dates of birth, street addresses) and their
+look-alikes were written blind to the redactor in issue 22. Run: python bench/bench_redact.py [--show]
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from pathlib import Path
 from critic.triage.redact import redact
 
 PII = Path(__file__).resolve().parent.parent / "tests" / "data" / "pii"
+PAIRS = (
+    ("values.jsonl", "keep.jsonl"),
+    ("holdout.jsonl", "keep_holdout.jsonl"),
+    ("national.jsonl", "keep_national.jsonl"),  # issue 22: national ids, dates of birth, addresses
+    ("national_holdout.jsonl", "keep_national_holdout.jsonl"),
+)
 
 
 def load(name: str) -> list[dict[str, str]]:
@@ -27,7 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every miss and every wrongly redacted look-alike")
     args = parser.parse_args()
-    for planted, kept in (("values.jsonl", "keep.jsonl"), ("holdout.jsonl", "keep_holdout.jsonl")):
+    for planted, kept in PAIRS:
         rows, looks = load(planted), load(kept)
         started = time.perf_counter()
         missed = [r for r in rows if r["value"] in (redact(r["text"]) or "")]

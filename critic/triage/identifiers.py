@@ -5,7 +5,7 @@ National identifiers are found by shape and confirmed by their checksum with `py
 maintained library of number formats and check algorithms). Where the checksum is weak (one
 chance in ten or eleven of passing by accident) and the shape is a bare run of digits — a Dutch
 BSN, a Canadian SIN, a German tax ID, a Danish CPR, a Brazilian CPF written without its dots — a
-word naming the identifier must come shortly before it, so order numbers stay. The UK National
+word naming the identifier must stand shortly before or after it, so order numbers stay. The UK National
 Insurance number has no check digit; its letters' rules are checked instead.
 
 A date of birth is a date shortly after a birth word in one of a dozen languages ("born on",
@@ -30,7 +30,16 @@ from stdnum.es import dni, nie
 from stdnum.fr import nir
 from stdnum.in_ import aadhaar, pan
 from stdnum.it import codicefiscale
+from stdnum.be import nn
+from stdnum.ch import ssn as ch_ssn
+from stdnum.cl import rut
+from stdnum.fi import hetu
+from stdnum.ie import pps
+from stdnum.mx import curp
 from stdnum.nl import bsn
+from stdnum.no import fodselsnummer
+from stdnum.pt import nif as pt_nif
+from stdnum.za import idnr as za_idnr
 from stdnum.pl import pesel
 from stdnum.se import personnummer
 
@@ -45,9 +54,10 @@ class Identifier:
     word: re.Pattern[str] | None = None  # must occur in the WORD_WINDOW characters before a candidate
 
 
-WORD_WINDOW = 40
+WORD_WINDOW = 40  # characters before or after a candidate where its word may stand
 # not inside a longer number, code or word (nor a group of a longer grouped number: 7301 2288 4190 5564)
-_B, _E = r"(?<![\w.\-/])(?<!\d[ .\-])", r"(?![\w\-]|[.,/]\w|[ .\-]\d)"
+# (Latin letters only: Chinese or Japanese text runs straight into a number, 身份证号是110105…)
+_B, _E = r"(?<![A-Za-z0-9_.\-/])(?<!\d[ .\-])", r"(?![A-Za-z0-9_\-]|[.,/][A-Za-z0-9]|[ .\-]\d)"
 
 
 def _digits(groups: str) -> re.Pattern[str]:
@@ -56,8 +66,17 @@ def _digits(groups: str) -> re.Pattern[str]:
     return re.compile(_B + r"[ .\-]?".join(rf"\d{{{n}}}" for n in sizes) + _E)
 
 
+# Words that name a personal identification number in general, in any country's text.
+_ID_WORDS = (
+    r"national (id|identity|identification|insurance)\w*( (number|no\.?|card))?",
+    r"(personal|identity|identification|id|citizen|social security|tax|taxpayer) (number|no\.?|code|id)",
+    r"id (number|no\.?)",
+    r"identity card",
+)
+
+
 def _words(*words: str) -> re.Pattern[str]:
-    return re.compile(r"(?i)(?<!\w)(" + "|".join(words) + r")(?!\w)")
+    return re.compile(r"(?i)(?<!\w)(" + "|".join((*words, *_ID_WORDS)) + r")(?!\w)")
 
 
 _NINO_PREFIX = re.compile(r"(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]")
@@ -101,6 +120,16 @@ IDENTIFIERS: tuple[Identifier, ...] = (
     Identifier("Danish CPR", re.compile(_B + r"\d{6}-?\d{4}" + _E), cpr.is_valid, _words("cpr", r"cpr-nr\.?")),
     Identifier("Dutch BSN", _digits("9"), bsn.is_valid, _words("bsn", "burgerservicenummer", "citizen service number")),
     Identifier("Dutch BSN", _digits("4-2-3"), bsn.is_valid, _words("bsn", "burgerservicenummer")),
+    Identifier("Belgian national number", re.compile(_B + r"\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}" + _E), nn.is_valid),
+    Identifier("Belgian national number", _digits("11"), nn.is_valid, _words("rijksregisternummer", "numéro national")),
+    Identifier("Finnish HETU", re.compile(_B + r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Z]" + _E), hetu.is_valid),
+    Identifier("Norwegian fødselsnummer", _digits("11"), fodselsnummer.is_valid, _words(r"fødselsnummer\w*", "fnr")),
+    Identifier("Portuguese NIF", _digits("3-3-3"), pt_nif.is_valid, _words("nif", "contribuinte")),
+    Identifier("Chilean RUT", re.compile(_B + r"\d{1,2}\.\d{3}\.\d{3}-[\dkK]" + _E), rut.is_valid),
+    Identifier("Mexican CURP", re.compile(_B + r"[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z\d]\d" + _E), curp.is_valid),
+    Identifier("Irish PPSN", re.compile(_B + r"\d{7}[A-W][A-IW]?" + _E), pps.is_valid, _words("pps", "ppsn")),
+    Identifier("Swiss AHV number", re.compile(_B + r"756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}" + _E), ch_ssn.is_valid),
+    Identifier("South African ID", _digits("6-4-3"), za_idnr.is_valid, _words("sa id", "south african id")),
     Identifier(
         "Canadian SIN",
         _digits("3-3-3"),
@@ -124,7 +153,8 @@ def _replace(kind: Identifier, match: re.Match[str]) -> str:
 
 
 def _is(kind: Identifier, match: re.Match[str]) -> bool:
-    if kind.word is not None and not kind.word.search(match.string, max(0, match.start() - WORD_WINDOW), match.start()):
+    near = match.string[max(0, match.start() - WORD_WINDOW) : match.end() + WORD_WINDOW]  # "… is my CPF" too
+    if kind.word is not None and not kind.word.search(near):
         return False
     try:
         return bool(kind.valid(match.group()))
@@ -149,7 +179,8 @@ _DATE = (
 _BIRTH = (
     r"born|birth\s*date|date\s+of\s+birth|birthday|d\.?o\.?b\.?|b\.|geboren|geb\.|geburtsdatum|né|née|"
     r"naissance|nacid[oa]|nacimiento|nato|nata|nascita|nascid[oa]|nascimento|geboortedatum|geboren op|"
-    r"urodzon[ya]|data urodzenia|född|fødselsdato|født|syntymäaika|生年月日|出生日期|出生于|생년월일"
+    r"urodzon[ya]|data urodzenia|född|fødselsdato|født|syntymäaika|生年月日|出生日期|出生于|생년월일|"
+    r"date_of_birth|birth_?date|dob\"?"
 )
 _DOB = re.compile(rf"(?i)(?<!\w)(?:{_BIRTH})(?:[^\n\d]{{0,24}}?)({_DATE})(?![\d])")
 
@@ -175,13 +206,13 @@ _ADDRESS = re.compile(
     r"|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours|route)"
     r"\s+(?:(?:de|du|des|la|le|l'|d')\s*)*[\w'’-]+(?:[ -][A-Z][\w'’-]+)*"
     # Hauptstraße 5, Keizersgracht 123, Kerkstraat 12a
-    r"|[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|kade|"
-    r"singel|plein|dijk|steeg)\s+\d{1,4}\s?[a-z]?(?!\w)"
+    r"|[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|kade|singel|"
+    r"plein|dijk|steeg|\s(?:Straße|Strasse|Gasse|Platz|Allee|Weg))\s+\d{1,4}\s?[a-z]?(?:/\d{1,4})?(?!\w)"
     # Calle Mayor 10, Via Roma 12, Piazza Navona 3
     r"|(?:[Cc]alle|C/|[Aa]venida|[Aa]vda\.?|[Pp]laza|[Pp]aseo|[Cc]amino|[Vv]ia|[Vv]iale|[Pp]iazza|[Cc]orso|[Vv]icolo|"
-    r"[Ll]argo|[Rr]ua|[Tt]ravessa)\s+"
+    r"[Ll]argo|[Rr]ua|[Tt]ravessa|[Rr]ue|[Aa]venue|[Bb]oulevard|[Cc]haussée|ul\.|ulica|al\.|[Ss]traat)\s+"
     r"(?:(?:de|del|la|los|las|dei|della|delle|di|do|da|dos)\s+)*[A-ZÁÉÍÓÚ][\w'’-]+(?:\s+[A-ZÁÉÍÓÚ][\w'’-]+){0,3},?"
-    r"\s+(?:n\.?\s?º?\s?)?\d{1,4}(?!\w)"
+    r"\s+(?:n\.?\s?º?\s?)?\d{1,4}(?:/\d{1,4})?(?!\w)"
     r")"
 )
 

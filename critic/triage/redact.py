@@ -144,12 +144,34 @@ def _looks_dialled(number: str, text: str, start: int) -> bool:
     if number.startswith("+"):
         return True
     groups = re.split(r"[ .\-/()]+", number.strip("()"))
-    if "." in number and any(len(g) == 1 for g in groups):
+    if "." in number and (any(len(g) == 1 for g in groups) or _is_date(groups) or not _dotted_phone(number, groups)):
+        return False
+    if _NOT_PHONE_WORD.search(text, max(0, start - 30), start):
         return False
     context = _PHONE_WORD.search(text, max(0, start - 30), start) is not None
     if len(groups) == 1 and not (number.startswith("0") or context):
         return False
     return not (len(groups) == 2 and "-" in number and not number.startswith(("0", "(")) and not context)
+
+
+# "company number 08412736", "order no. 0412 5567": a number named as something else is no phone
+_NOT_PHONE_WORD = re.compile(
+    r"(?i)\b(company|registration|reg\.?|order|invoice|account|customer|reference|ref\.?|tracking|case|ticket|policy|"
+    r"serial|model|part|item|sku|vat|tax|batch|lot)\s*(no\.?|number|nr\.?|#|id)?\s*[:#]?\s*$"
+)
+
+
+def _is_date(groups: list[str]) -> bool:
+    """Dotted groups that read as a date: 03.11.2025, 01.04.25, 2025.04.01."""
+    if len(groups) != 3 or not all(g.isdigit() for g in groups):
+        return False
+    day, month, year = (groups[2], groups[1], groups[0]) if len(groups[0]) == 4 else groups
+    return len(year) in (2, 4) and 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and len(day) <= 2
+
+
+def _dotted_phone(number: str, groups: list[str]) -> bool:
+    """Dots as people write phone numbers: a trunk 0 (06.12.34.56.78), or the US 555.123.4567."""
+    return number.startswith("0") or [len(g) for g in groups] == [3, 3, 4] or len(groups) >= 4
 
 
 def _inside_identifier(text: str, start: int) -> bool:

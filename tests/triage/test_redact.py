@@ -24,15 +24,32 @@ def corpus(name: str) -> list[dict[str, str]]:
     )
 
 
-PLANTED = corpus("values.jsonl") + corpus("holdout.jsonl")
-KEEP = corpus("keep.jsonl") + corpus("keep_holdout.jsonl")
+# national.jsonl and national_holdout.jsonl: national identifiers, dates of birth, street addresses (issue 22)
+PLANTED = corpus("values.jsonl") + corpus("holdout.jsonl") + corpus("national.jsonl") + corpus("national_holdout.jsonl")
+KEEP = (
+    corpus("keep.jsonl")
+    + corpus("keep_holdout.jsonl")
+    + corpus("keep_national.jsonl")
+    + corpus("keep_national_holdout.jsonl")
+)
+# Leaks measured and left (bench/RESULTS.md, PII redaction): strict, so a fix says to move them back.
+KNOWN_LEAKS = {
+    "nath-no-fnr-end": "a bare 11-digit fødselsnummer with its word over 40 characters before it",
+    "nath-addr-br-rua-comma": "a Brazilian street with a comma before its number",
+}
+
+
+def _planted(item: dict[str, str]) -> object:
+    if item["id"] in KNOWN_LEAKS:
+        return pytest.param(item, marks=pytest.mark.xfail(strict=True, reason=KNOWN_LEAKS[item["id"]]))
+    return item
 
 
 def test_corpora_are_large_enough() -> None:
     assert len(PLANTED) >= 40 and len({p["kind"] for p in PLANTED}) >= 6 and len(KEEP) >= 30
 
 
-@pytest.mark.parametrize("item", PLANTED, ids=lambda p: p["id"])
+@pytest.mark.parametrize("item", [_planted(p) for p in PLANTED], ids=lambda p: p["id"])
 def test_planted_pii_is_redacted(item: dict[str, str]) -> None:
     clean = redact(item["text"])
     assert clean is not None and item["value"] not in clean and "[" in clean
@@ -41,6 +58,21 @@ def test_planted_pii_is_redacted(item: dict[str, str]) -> None:
 @pytest.mark.parametrize("item", KEEP, ids=lambda p: p["id"])
 def test_look_alikes_are_kept(item: dict[str, str]) -> None:
     assert redact(item["text"]) == item["text"]
+
+
+def test_dotted_dates_and_named_numbers_are_not_phones() -> None:
+    assert (
+        redact("Der neue Tarif gilt ab 01.04.2025 für alle Kunden.")
+        == "Der neue Tarif gilt ab 01.04.2025 für alle Kunden."
+    )
+    assert redact("company number 08412736") == "company number 08412736"
+    assert redact("geboren am 12.04.1985 in Köln") == "geboren am [DOB] in Köln"
+
+
+def test_national_ids_need_their_checksum() -> None:
+    assert redact("Steuer-ID 36574261809") == "Steuer-ID [NATIONAL_ID]"
+    assert redact("Steuer-ID 36574261808") == "Steuer-ID 36574261808"  # the check digit is wrong
+    assert redact("order 123456782 shipped") == "order 123456782 shipped"  # a valid BSN with no word for it
 
 
 def test_checksums_decide_between_pii_and_look_alikes() -> None:
@@ -69,9 +101,16 @@ def test_markdown_escaping_neutralizes_links_html_and_mentions() -> None:
 
 
 def test_no_planted_value_reaches_any_report_file(tmp_path: Path) -> None:
-    """Planted in outputs, inputs, ids, feature names and metadata of likely-bad interactions."""
+    """Planted in outputs, inputs, ids, feature names and metadata of likely-bad interactions.
+
+    Bare values are planted too (a feature name, a metadata note): those need no context to be recognised, so
+    national identifiers that need their word, dates of birth and addresses are planted with their sentence only.
+    """
     rows = []
     for n, item in enumerate(PLANTED):
+        if item["id"] in KNOWN_LEAKS:
+            continue
+        alone = item["value"] if redact(item["value"]) != item["value"] else item["text"]
         ident = f"pii-{n}" if n % 5 else f"user-{n}@example.org-{n}"
         rows.append(
             {
@@ -79,8 +118,8 @@ def test_no_planted_value_reaches_any_report_file(tmp_path: Path) -> None:
                 "ts": f"2026-11-{17 + n % 5}T10:00:00Z",
                 "input": f"My details: {item['text']}",
                 "output": "I'm sorry, but I can't help with that. " + item["text"] + " " + "x" * (n * 7 % 300),
-                "feature": f"support {item['value']}" if n % 7 == 0 else "support",
-                "metadata": {"note": item["value"]},
+                "feature": f"support {alone}" if n % 7 == 0 else "support",
+                "metadata": {"note": alone},
                 "events": [{"kind": "thumb_down"}],
             }
         )
@@ -99,5 +138,6 @@ def test_no_planted_value_reaches_any_report_file(tmp_path: Path) -> None:
     assert set(files) == {"report.html", "report.md", "report.json"}
     shown = json.loads(files["report.json"])
     assert len(shown["worst"]) >= len(PLANTED) * 0.9  # the planted outputs are in the report, redacted
-    leaks = [(name, p["value"]) for name, text in files.items() for p in PLANTED if p["value"] in text]
+    planted = [p for p in PLANTED if p["id"] not in KNOWN_LEAKS]
+    leaks = [(name, p["value"]) for name, text in files.items() for p in planted if p["value"] in text]
     assert leaks == []

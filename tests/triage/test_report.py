@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from critic import embed as embed_module
+from critic.combine.label import run_label
 from critic.config import Config
 from critic.errors import ConfigError
-from critic.store import Store
+from critic.ingest import ingest_files
+from critic.store import Store, Window
 from critic.triage.period import span_period, week_period
 from critic.triage.render import render_html, render_md
 from critic.triage.report import build_report, dumps
@@ -150,3 +153,27 @@ def test_with_a_noisy_judge_failure_modes_are_problems_named_by_signature(
         hits = sum(planted.get(i) == mode for i in best["interaction_ids"])
         assert hits / len(best["interaction_ids"]) >= 0.6 and hits / total >= 0.6, (mode, hits, total, best["name"])
         assert best["name"].startswith(name) and best["topics"], best["name"]
+
+
+def test_problems_are_named_from_redacted_text(labelled_store: Store, tmp_path: Path) -> None:
+    """An email in many bad replies must not name a problem by its fragments (priya, okonkwo, examplecorp)."""
+    rows = [
+        {
+            "id": f"mail-{k}",
+            "ts": "2026-11-18T10:00:00Z",
+            "input": "Who do I write to?",
+            "output": f"I'm sorry, I can't help with that. Write to priya.okonkwo@examplecorp.com about case {k}.",
+            "events": [{"kind": "thumb_down"}, {"kind": "regenerate"}],
+        }
+        for k in range(30)
+    ]
+    path = tmp_path / "mail.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ingest_files(labelled_store, [str(path)], Config())
+    run_label(labelled_store, Config(), Window())
+    report = build_report(labelled_store, Config(), WEEK)
+    named = " ".join(c["name"] + " " + " ".join(t["name"] for t in c.get("topics", [])) for c in report["clusters"])
+    assert any("mail-" in i for c in report["clusters"] for i in c["interaction_ids"])
+    assert not {"priya", "okonkwo", "examplecorp"} & set(named.split()), named
+    raw = build_report(labelled_store, Config(), WEEK, redact_pii=False)  # the same report unredacted does say it
+    assert {"priya", "okonkwo", "examplecorp"} & set(" ".join(c["name"] for c in raw["clusters"]).split())
