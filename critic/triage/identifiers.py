@@ -21,27 +21,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from stdnum.be import nn
 from stdnum.br import cpf
 from stdnum.ca import sin
+from stdnum.ch import ssn as ch_ssn
+from stdnum.cl import rut
 from stdnum.cn import ric
 from stdnum.de import idnr
 from stdnum.dk import cpr
 from stdnum.es import dni, nie
+from stdnum.fi import hetu
 from stdnum.fr import nir
+from stdnum.ie import pps
 from stdnum.in_ import aadhaar, pan
 from stdnum.it import codicefiscale
-from stdnum.be import nn
-from stdnum.ch import ssn as ch_ssn
-from stdnum.cl import rut
-from stdnum.fi import hetu
-from stdnum.ie import pps
 from stdnum.mx import curp
 from stdnum.nl import bsn
 from stdnum.no import fodselsnummer
-from stdnum.pt import nif as pt_nif
-from stdnum.za import idnr as za_idnr
 from stdnum.pl import pesel
+from stdnum.pt import nif as pt_nif
 from stdnum.se import personnummer
+from stdnum.za import idnr as za_idnr
 
 
 @dataclass(frozen=True)
