@@ -103,12 +103,13 @@ def cascade(student: np.ndarray, spread: np.ndarray, human: np.ndarray, docs: np
 
 
 def hh() -> None:
-    student, found = train_students.helpfulness_student(SHARED)
-    print(
-        f"\nHH-RLHF helpful pairs: held-out pairwise accuracy {found['held_out_pairwise_accuracy']:.3f} "
-        f"on {found['pairs']} pairs ({found['conversations']} conversations, 5 folds grouped by conversation); "
-        "chance 0.5"
-    )
+    for rubric in train_students.PREFERENCES:
+        student, found = train_students.preference_student(SHARED, rubric)
+        print(
+            f"\nHH-RLHF pairs for {rubric}: held-out pairwise accuracy {found['held_out_pairwise_accuracy']:.3f} "
+            f"on {found['pairs']} pairs ({found['conversations']} conversations, 5 folds grouped by conversation); "
+            "chance 0.5"
+        )
 
 
 def oasst() -> None:

@@ -6,11 +6,13 @@
   1,600 summaries of 100 CNN/DailyMail articles (article as input). Held out: 5-fold
   cross-validation grouped by document, G-Eval's per-document protocol (correlate each
   document's 16 summaries, average). SummEval annotations: MIT (Fabbri et al. 2021).
+- accuracy: SummEval's consistency (factual consistency with the article), as faithfulness.
 - helpfulness: HH-RLHF helpful-online + helpful-rejection-sampled test pairs (the conversation
   before the last reply as input). A Bradley–Terry model — logistic regression on the feature
   differences of the chosen and rejected reply — gives each reply a pointwise score, mapped onto
   the 1–7 scale (4 at the mean reply, 1.2 labels per standard deviation). Held out: pairwise
   accuracy, 5 folds grouped by conversation. HH-RLHF: MIT (Anthropic 2022).
+- tone: HH-RLHF harmless-base test pairs (the less harmful reply is preferred), the same way.
 
 Deterministic: the same data gives byte-identical files. The figures go to bench/RESULTS.md.
 """
@@ -33,8 +35,30 @@ from critic.agreement import grouped  # noqa: E402
 from critic.judge.backends.student import features  # noqa: E402
 from critic.judge.backends.student.model import Student, train  # noqa: E402
 
-SUMMEVAL = {"coherence": "coherence", "consistency": "faithfulness", "fluency": "fluency", "relevance": "relevance"}
+# (SummEval dimension, rubric): accuracy and faithfulness both learn factual consistency with the source
+SUMMEVAL = (
+    ("coherence", "coherence"),
+    ("consistency", "faithfulness"),
+    ("consistency", "accuracy"),
+    ("fluency", "fluency"),
+    ("relevance", "relevance"),
+)
 HH_FILES = ("helpful-online-test.jsonl.gz", "helpful-rejection-sampled-test.jsonl.gz")
+# rubric → (HH-RLHF files, teacher, source): students learned from preference pairs
+PREFERENCES = {
+    "helpfulness": (
+        HH_FILES,
+        "human:HH-RLHF helpful preference pairs",
+        "HH-RLHF helpful-online + helpful-rejection-sampled test pairs (Bai et al. 2022, MIT), "
+        "Bradley-Terry on feature differences",
+    ),
+    "tone": (
+        ("harmless-base-test.jsonl.gz",),
+        "human:HH-RLHF harmless preference pairs",
+        "HH-RLHF harmless-base test pairs (Bai et al. 2022, MIT; the less harmful reply preferred), "
+        "Bradley-Terry on feature differences",
+    ),
+}
 BT_LABELS_PER_SD = 1.2
 FOLDS = 5
 
@@ -49,7 +73,7 @@ def summeval_rows(shared: Path) -> tuple[list[dict[str, str]], dict[str, np.ndar
     fields = [{"input": docs[r["doc_id"]], "output": r["summary"]} for r in rows]
     targets = {
         rubric: 1 + 6 * (np.array([r["expert_mean_scores"][dim] for r in rows], float) - 1) / 4
-        for dim, rubric in SUMMEVAL.items()
+        for dim, rubric in SUMMEVAL
     }
     return fields, targets, np.array([r["doc_id"] for r in rows])
 
@@ -81,10 +105,10 @@ def summeval_students(shared: Path) -> tuple[list[Student], list[dict[str, objec
     return students, figures
 
 
-def hh_pairs(shared: Path) -> list[tuple[str, str, str]]:
+def hh_pairs(shared: Path, files: tuple[str, ...] = HH_FILES) -> list[tuple[str, str, str]]:
     """(conversation before the last reply, chosen reply, rejected reply) where only the last reply differs."""
     pairs = []
-    for name in HH_FILES:
+    for name in files:
         with gzip.open(shared / "hh_rlhf" / name, "rt", encoding="utf-8") as f:
             for line in f:
                 row = json.loads(line)
@@ -104,10 +128,12 @@ def bradley_terry(diff: np.ndarray) -> np.ndarray:
     return np.asarray(LogisticRegression(C=1.0, fit_intercept=False, max_iter=1000).fit(x, y).coef_[0])
 
 
-def helpfulness_student(shared: Path) -> tuple[Student, dict[str, object]]:
+def preference_student(shared: Path, rubric: str) -> tuple[Student, dict[str, object]]:
+    """A student for RUBRIC from HH-RLHF preference pairs (PREFERENCES), with its held-out pairwise accuracy."""
     from sklearn.model_selection import GroupKFold
 
-    pairs = hh_pairs(shared)
+    files, teacher, source = PREFERENCES[rubric]
+    pairs = hh_pairs(shared, files)
     chosen = features.featurize_many([{"input": p, "output": c} for p, c, _ in pairs])
     rejected = features.featurize_many([{"input": p, "output": r} for p, _, r in pairs])
     both = np.vstack([chosen, rejected])
@@ -122,15 +148,15 @@ def helpfulness_student(shared: Path) -> tuple[Student, dict[str, object]]:
     w = bradley_terry(diff)
     k = BT_LABELS_PER_SD / float(np.std(((both - mean) / scale) @ w))
     found = {
-        "rubric": "helpfulness",
+        "rubric": rubric,
         "pairs": len(pairs),
         "conversations": len(set(groups.tolist())),
         "held_out_pairwise_accuracy": float(right.mean()),
     }
     student = Student(
-        "builtin-helpfulness",
-        "helpfulness",
-        "human:HH-RLHF helpful preference pairs",
+        f"builtin-{rubric}",
+        rubric,
+        teacher,
         list(features.NAMES),
         mean.tolist(),
         scale.tolist(),
@@ -140,12 +166,7 @@ def helpfulness_student(shared: Path) -> tuple[Student, dict[str, object]]:
         1.5,
         n=len(pairs),
     )
-    return _with_cv(
-        student,
-        found,
-        "HH-RLHF helpful-online + helpful-rejection-sampled test pairs "
-        "(Bai et al. 2022, MIT), Bradley-Terry on feature differences",
-    ), found
+    return _with_cv(student, found, source), found
 
 
 def _with_cv(student: Student, found: dict[str, object], source: str) -> Student:
@@ -162,10 +183,13 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     students, figures = summeval_students(args.shared)
-    helpful, found = helpfulness_student(args.shared)
-    for student in [*students, helpful]:
+    for rubric in PREFERENCES:
+        student, found = preference_student(args.shared, rubric)
+        students.append(student)
+        figures.append(found)
+    for student in students:
         (args.out / f"{student.rubric}.json").write_text(json.dumps(json.loads(student.to_json()), indent=1) + "\n")
-    for f in [*figures, found]:
+    for f in figures:
         print(json.dumps(f))
 
 

@@ -263,9 +263,9 @@ def test_pytest_plugin_fixture_passes_and_fails_readably(
 
 @pytest.mark.slow
 def test_embedded_judge_fails_the_worse_candidate_and_passes_the_same(db_path: Path, tmp_path: Path) -> None:
-    """The shipped judge, no key: accuracy (scored with the input as material) catches the worse outputs."""
+    """The shipped judge, no key: accuracy (its shipped student, the input as material) catches the worse outputs."""
     files = {}
-    for name in ("inputs", "baseline", "candidate_worse", "candidate_same"):  # 12 items keep it near a minute
+    for name in ("inputs", "baseline", "candidate_worse", "candidate_same"):  # 12 items keep it short
         lines = (GOLDEN / f"{name}.jsonl").read_text().splitlines()[:12]
         files[name] = tmp_path / f"{name}.jsonl"
         files[name].write_text("\n".join(lines) + "\n")

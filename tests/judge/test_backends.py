@@ -129,11 +129,9 @@ def test_parse_label_is_strict(text: str, label: int | None) -> None:
     assert parse_label(text) == label
 
 
-def test_one_judge_identity_local_aliases_store_and_query_as_local(
-    sample_store: Store, runner: CliRunner, db_path: Path
-) -> None:
-    """`local:gemma-3-270m` is `local`: a judgment stored by one is found by the other, so nothing is re-judged."""
-    assert canonical_spec("local:gemma-3-270m") == canonical_spec(None) == "local"
+def test_local_and_gemma_are_two_judges(sample_store: Store, runner: CliRunner, db_path: Path) -> None:
+    """`local` scores tone with its student, `local:gemma-3-270m` with the likelihood: stored apart, never mixed."""
+    assert canonical_spec(None) == "local" and canonical_spec("local:gemma-3-270m") == "local:gemma-3-270m"
     tone = resolve_rubric("tone")
     sample_store.con.execute(
         "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, created_at) "
@@ -141,12 +139,14 @@ def test_one_judge_identity_local_aliases_store_and_query_as_local(
         [tone.version],
     )
     sample_store.close()
+    calls = {}
     for spec in ("local", "local:gemma-3-270m"):
         result = runner.invoke(
             cli, ["eval", "--db", str(db_path), "--rubric", "tone", "--judge", spec, "--dry-run", "--format", "json"]
         )
         assert result.exit_code == 0, result.output
-        assert json.loads(result.stdout)["calls"] == 0
+        calls[spec] = json.loads(result.stdout)["calls"]
+    assert calls["local"] == 0 and calls["local:gemma-3-270m"] > 0
 
 
 def test_judge_spec_falls_back_to_environment_then_config(monkeypatch: pytest.MonkeyPatch) -> None:

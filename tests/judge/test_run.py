@@ -232,10 +232,21 @@ def test_missing_key_fails_before_any_call(sample_store: Store, db_path: Path, m
     assert result.exit_code == 1 and "OPENAI_API_KEY" in result.stderr
 
 
+def test_the_default_judge_scores_every_builtin_rubric_with_its_student(sample_store: Store, db_path: Path) -> None:
+    """No key, no Gemma: accuracy and tone have shipped students too (bench/RESULTS.md, *Shipped students*)."""
+    sample_store.close()
+    rubrics = [a for r in ("accuracy", "tone", "helpfulness") for a in ("--rubric", r)]
+    result = eval_json(db_path, *rubrics, "--sample", "20", "--seed", "1")
+    assert result["errors"] == 0 and result["unparseable"] == 0
+    with Store.open(db_path) as store:
+        rows = store.con.execute("SELECT rubric, judge, method, count(*) FROM judgments GROUP BY ALL").fetchall()
+    assert {(r, j, m) for r, j, m, _ in rows} == {(r, "local", "student") for r in ("accuracy", "tone", "helpfulness")}
+
+
 @pytest.mark.slow
 def test_embedded_judge_scores_real_interactions(sample_store: Store, db_path: Path) -> None:
     sample_store.close()
-    result = eval_json(db_path, "--rubric", "tone", "--sample", "6", "--seed", "1")
+    result = eval_json(db_path, "--rubric", "tone", "--judge", "local:gemma-3-270m", "--sample", "6", "--seed", "1")
     assert result["judged"] + result["cached"] == 6 and result["errors"] == 0 and result["unparseable"] == 0
     with Store.open(db_path) as store:
         rows = store.con.execute("SELECT label, expected, probs, method FROM judgments").fetchall()

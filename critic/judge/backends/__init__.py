@@ -77,7 +77,8 @@ def resolve_judge(
 def canonical_spec(spec: str | None = None, config: Config | None = None, store: Store | None = None) -> str:
     """The name judgments by SPEC are stored under, without building a client.
 
-    'local:gemma-3-270m' → 'local'; 'student:NAME' → 'student:NAME@VERSION' of its latest version (needs STORE).
+    'local' and 'local:gemma-3-270m' as given; 'student:NAME' → 'student:NAME@VERSION' of its latest version (needs
+    STORE).
     A name no backend claims is returned as given: judgments may be stored under it (imported, or by a backend
     critic no longer has), and a filter by it finds them.
     """

