@@ -70,7 +70,8 @@ def speed(name: str, rows: list[dict[str, str]]) -> None:
         judge.score(request)
     took = time.perf_counter() - started
     print(
-        f"speed on {name}: {len(requests)} judgments ({len(rows)} interactions × {len(rubrics)} rubrics) in {took:.1f} s "
+        f"speed on {name}: {len(requests)} judgments ({len(rows)} interactions × {len(rubrics)} rubrics) "
+        f"in {took:.1f} s "
         f"= {len(requests) / took:.0f} judgments/s, {len(rows) / took:.0f} interactions/s "
         f"(features {featurized:.1f} s; sentence model load {loaded:.1f} s, before the clock)"
     )
