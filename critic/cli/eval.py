@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from critic.config import Config
     from critic.judge.backends.base import Judge
     from critic.judge.run import RunResult, WorkItem
+    from critic.rubrics import Rubric
     from critic.store import Store
 
 DEFAULT_RUBRICS = ("accuracy", "helpfulness", "tone")
@@ -148,6 +149,8 @@ def eval_cmd(
             why = judge.unsupported(rubric)
             if why:
                 raise CriticError(f"{why}; pick its rubric with --rubric or another --judge")
+        for line in local_trust(spec, chosen):
+            info(f"local judge: {line}")
         batch, cascade = None, None
         if cascade_spec:
             from critic.judge.cascade import Plan, run_cascade
@@ -277,6 +280,15 @@ def explain_cmd(
     click.echo(scrub(text))
 
 
+def local_trust(spec: str, chosen: list[Rubric]) -> list[str]:
+    """For the embedded judge, one line per rubric: what scores it and how far it agrees with people; else none."""
+    if spec.partition(":")[0] != "local":
+        return []
+    from critic.judge.backends.local import trust
+
+    return [trust(r.name, likelihood_only=spec != "local") for r in chosen]
+
+
 @click.group("rubrics")
 def rubrics_group() -> None:
     """List, show and validate rubrics."""
@@ -292,6 +304,7 @@ def rubrics_list(fmt: str) -> None:
     """
     from critic.config import load_config
     from critic.data import resource
+    from critic.judge.backends.local import trust
     from critic.rubrics import available_rubrics
 
     rows = [
@@ -301,6 +314,7 @@ def rubrics_list(fmt: str) -> None:
             "reads": ",".join(r.reads),
             "path": r.path,  # as local.shipped_student
             "local": "student" if resource("students", f"{r.name}.json").is_file() else "likelihood",
+            "local_trust": trust(r.name),
         }
         for r in available_rubrics(load_config().rubric_paths).values()
     ]
@@ -308,9 +322,7 @@ def rubrics_list(fmt: str) -> None:
         rows,
         fmt,
         lambda rs: "\n".join(
-            f"{r['name']:<14} {r['version']}  reads {r['reads']:<34} local judge: "
-            f"{'shipped student' if r['local'] == 'student' else 'likelihood only'}"
-            for r in rs
+            f"{r['name']:<14} {r['version']}  reads {r['reads']:<34}\n    local judge: {r['local_trust']}" for r in rs
         ),
     )
 

@@ -291,6 +291,14 @@ def daily_figures(store: Store, start: datetime, end: datetime) -> list[tuple[An
     ).fetchall()
 
 
+def shown_judges(store: Store, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+    """(rubric, judge, interactions) of the shown judgments of [START, END): each rubric's primary judge."""
+    return store.con.execute(
+        f"SELECT rubric, judge, count(*) FROM {shown_judgments(IN_PERIOD)} GROUP BY ALL ORDER BY 1",
+        [start, end],
+    ).fetchall()
+
+
 def label_counts(store: Store, start: datetime, end: datetime) -> list[tuple[str, int | None, int]]:
     """(rubric, label, judged interactions) of the shown judgments of [START, END), sorted."""
     return store.con.execute(

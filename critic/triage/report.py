@@ -109,6 +109,7 @@ def build_report(
             worst_interactions(store, period.start, period.end, top), clusters, [s.key for s in states], text
         ),
         "daily": daily,
+        "judges": sections.judges(store, period),
         "scores": sections.score_histogram(store, period),
         "latency": sections.latency(store, period, daily),
         "cost": sections.cost(store, period, config),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from critic.config import PRICES, Config, listed_price
+from critic.judge.backends.local import trust
 from critic.review.queue import bad_rate
 from critic.scale import LABELS
 from critic.signals.manipulation import reasons
@@ -17,6 +18,7 @@ from critic.store.triage import (
     label_counts,
     latency_tail,
     latest_label_run,
+    shown_judges,
     shown_scores,
     spend,
     steering_attempts,
@@ -60,6 +62,20 @@ def daily(store: Store, period: Period) -> list[dict[str, Any]]:
             "p99_ms": _round(c, 1),
         }
         for d, n, s, p, a, b, c in rows
+    ]
+
+
+def judges(store: Store, period: Period) -> list[dict[str, Any]]:
+    """Per rubric: the judge whose scores the report shows, how many it judged, and for the embedded judge how far
+    it agrees with people (so nobody mistakes a rough estimate for a verdict)."""
+    return [
+        {
+            "rubric": rubric,
+            "judge": judge,
+            "judged": n,
+            "trust": trust(rubric, likelihood_only=judge != "local") if judge.partition(":")[0] == "local" else None,
+        }
+        for rubric, judge, n in shown_judges(store, period.start, period.end)
     ]
 
 

@@ -177,3 +177,16 @@ def test_problems_are_named_from_redacted_text(labelled_store: Store, tmp_path: 
     assert not {"priya", "okonkwo", "examplecorp"} & set(named.split()), named
     raw = build_report(labelled_store, Config(), WEEK, redact_pii=False)  # the same report unredacted does say it
     assert {"priya", "okonkwo", "examplecorp"} & set(" ".join(c["name"] for c in raw["clusters"]).split())
+
+
+def test_the_report_says_which_judge_scored_and_how_far_to_trust_it(labelled_store: Store) -> None:
+    labelled_store.con.execute(
+        "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, expected, status, created_at) "
+        "SELECT id, 'tone', 'v1', 'local', 4.0, 'ok', now() FROM interactions WHERE ts >= ? AND ts < ? LIMIT 40",
+        [WEEK.start, WEEK.end],
+    )
+    report = build_report(labelled_store, Config(), WEEK)
+    (tone,) = [j for j in report["judges"] if j["rubric"] == "tone"]
+    assert tone["judge"] == "local" and tone["judged"] == 40
+    assert "shipped student" in tone["trust"] and "held-out" in tone["trust"] and "not a verdict" in tone["trust"]
+    assert "held-out" in render_md(report) and "not a verdict" in render_html(report)

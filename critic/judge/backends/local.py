@@ -174,7 +174,7 @@ def trust(rubric: str, *, likelihood_only: bool = False) -> str:
             "pairs (chance 50%)"
         )
     else:
-        figure = f"per-document Spearman {cv['per_doc_spearman']:.2f} with people on {cv['n']:,} held-out items"
+        figure = f"per-document Spearman {cv['per_doc_spearman']:.2f} with people on {cv['n']:,} held-out summaries"
     data = str(cv.get("source", "")).split(":")[0].split(" (")[0]
     return f"{rubric}: shipped student, {figure} ({data}; {RESULTS_ROW}); a rough estimate, not a verdict"
 

@@ -19,7 +19,9 @@ import numpy as np
 from critic.signals.patterns import ENGLISH, FOREIGN, REFUSAL
 from critic.signals.patterns import NUMBER as NUMBER_PATTERN
 
-VERSION = "f2"  # part of a student's version: changing a feature changes every student trained on it
+VERSION = (
+    "f3"  # part of a student's version: changing a feature changes every student trained on it (f3: 128 word pieces)
+)
 NAMES = (
     "log_chars",
     "log_words",
