@@ -149,17 +149,18 @@ def eval_cmd(
             why = judge.unsupported(rubric)
             if why:
                 raise CriticError(f"{why}; pick its rubric with --rubric or another --judge")
-        for line in local_trust(spec, chosen):
-            info(f"local judge: {line}")
-        batch, cascade = None, None
+        batch, cascade, student = None, None, None
         if cascade_spec:
-            from critic.judge.cascade import Plan, run_cascade
-
             student = open_judge(cascade_spec, None, config, store)
             for rubric in chosen:
                 why = student.unsupported(rubric)
                 if why:
                     raise CriticError(f"{why}; pick its rubric with --rubric or another --cascade student")
+        for line in local_trust(spec, chosen):  # once every check passed: the run starts
+            info(f"local judge: {line}")
+        if student is not None:
+            from critic.judge.cascade import Plan, run_cascade
+
             cascade = run_cascade(
                 store,
                 student,

@@ -289,3 +289,11 @@ def test_adaptive_limit_halves_once_per_burst_and_climbs_back() -> None:
     after_burst, recovered = asyncio.run(scenario())
     assert after_burst == 32
     assert recovered == 64
+
+
+def test_eval_with_the_local_judge_says_how_far_to_trust_it(sample_store: Store, db_path: Path) -> None:
+    sample_store.close()
+    result = CliRunner().invoke(cli, ["eval", "--db", str(db_path), "--rubric", "tone", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("local judge: tone")]
+    assert "shipped student" in line and "held-out" in line and "HH-RLHF harmless" in line and "not a verdict" in line

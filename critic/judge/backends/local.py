@@ -156,7 +156,7 @@ def shipped_student(rubric: str) -> Student | None:
     return Student.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-RESULTS_ROW = "bench/RESULTS.md, *Shipped students*"
+RESULTS_ROW = "bench/RESULTS.md, *The no-key judge*"
 
 
 def trust(rubric: str, *, likelihood_only: bool = False) -> str:
@@ -164,8 +164,9 @@ def trust(rubric: str, *, likelihood_only: bool = False) -> str:
     student = None if likelihood_only else shipped_student(rubric)
     if student is None:
         return (
-            f"{rubric}: Gemma 3 270M likelihood, not measured on this rubric (ρ 0.21 with SummEval consistency, "
-            f"about 0 on fluency and on HH-RLHF pairs); a rough estimate, not a verdict ({RESULTS_ROW})"
+            f"{rubric}: Gemma 3 270M likelihood, not measured on this rubric (per-document ρ 0.21 with SummEval "
+            f"consistency, 0.00 with fluency; 0.50 and 0.43 on HH-RLHF helpful and harmless pairs, chance 0.50); "
+            f"a rough estimate, not a verdict ({RESULTS_ROW})"
         )
     cv = student.cv
     if "held_out_pairwise_accuracy" in cv:
@@ -175,7 +176,7 @@ def trust(rubric: str, *, likelihood_only: bool = False) -> str:
         )
     else:
         figure = f"per-document Spearman {cv['per_doc_spearman']:.2f} with people on {cv['n']:,} held-out summaries"
-    data = str(cv.get("source", "")).split(":")[0].split(" (")[0]
+    data = student.teacher.removeprefix("human:")  # what people judged: "HH-RLHF harmless preference pairs"
     return f"{rubric}: shipped student, {figure} ({data}; {RESULTS_ROW}); a rough estimate, not a verdict"
 
 
