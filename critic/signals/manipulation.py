@@ -26,6 +26,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from critic.signals import steering
+
 _F = re.IGNORECASE | re.MULTILINE
 
 # Who scores the output: an output has no business addressing it.
@@ -623,6 +625,8 @@ def _matches(text: str) -> tuple[str, ...]:
         found.append("structured_verdict")
     if hidden_text(text):
         found.append("hidden_text")
+    if not found and steering.flags(text):  # the learned half (critic.signals.steering), where no rule fired
+        found.append("learned")
     for low in lowered[-2:]:
         squeezed = re.sub(r"[^a-z]", "", low)
         if any(stem in squeezed for stem in _SQUEEZED_STEMS) and SQUEEZED.search(squeezed):
