@@ -76,7 +76,7 @@ _ID_WORDS = (
 
 
 def _words(*words: str) -> re.Pattern[str]:
-    return re.compile(r"(?i)(?<!\w)(" + "|".join((*words, *_ID_WORDS)) + r")(?!\w)")
+    return re.compile(r"(?i)(?<![^\W_])(" + "|".join((*words, *_ID_WORDS)) + r")(?![^\W_])")  # aadhaar_no= too
 
 
 _NINO_PREFIX = re.compile(r"(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]")
@@ -105,9 +105,13 @@ IDENTIFIERS: tuple[Identifier, ...] = (
     ),
     Identifier("Brazilian CPF", re.compile(_B + r"\d{3}\.\d{3}\.\d{3}-\d{2}" + _E), cpf.is_valid),
     Identifier("Brazilian CPF", _digits("11"), cpf.is_valid, _words("cpf")),
-    Identifier("Indian Aadhaar", _digits("4-4-4"), aadhaar.is_valid, None),
+    Identifier("Indian Aadhaar", re.compile(_B + r"\d{4}([ -])\d{4}\1\d{4}" + _E), aadhaar.is_valid),
+    Identifier("Indian Aadhaar", re.compile(_B + r"\d{12}" + _E), aadhaar.is_valid, _words("aadhaar", "aadhar", "uid")),
     Identifier("Polish PESEL", _digits("11"), pesel.is_valid, _words("pesel")),
-    Identifier("Swedish personnummer", re.compile(_B + r"(?:\d{2})?\d{6}[-+]\d{4}" + _E), personnummer.is_valid),
+    Identifier("Swedish personnummer", re.compile(_B + r"\d{6}[-+]\d{4}" + _E), personnummer.is_valid),
+    Identifier(
+        "Swedish personnummer", re.compile(_B + r"\d{8}[-+]\d{4}" + _E), personnummer.is_valid, _words("personnummer")
+    ),
     Identifier(
         "Swedish personnummer", re.compile(_B + r"(?:\d{2})?\d{10}" + _E), personnummer.is_valid, _words("personnummer")
     ),
@@ -178,11 +182,11 @@ _DATE = (
 )
 _BIRTH = (
     r"born|birth\s*date|date\s+of\s+birth|birthday|d\.?o\.?b\.?|b\.|geboren|geb\.|geburtsdatum|né|née|"
-    r"naissance|nacid[oa]|nacimiento|nato|nata|nascita|nascid[oa]|nascimento|geboortedatum|geboren op|"
+    r"naissance|nacid[oa]|nacimiento|nat[oa] (?:il|a|l'|nel)|nascita|nascid[oa]|nascimento|geboortedatum|geboren op|"
     r"urodzon[ya]|data urodzenia|född|fødselsdato|født|syntymäaika|生年月日|出生日期|出生于|생년월일|"
     r"date_of_birth|birth_?date|dob\"?"
 )
-_DOB = re.compile(rf"(?i)(?<!\w)(?:{_BIRTH})(?:[^\n\d]{{0,24}}?)({_DATE})(?![\d])")
+_DOB = re.compile(rf"(?i)(?<!\w)(?:{_BIRTH})(?!\w)(?:[^\n\d]{{0,24}}?)({_DATE})(?![\d])")
 
 
 def redact_birth_dates(text: str) -> str:
@@ -201,17 +205,19 @@ _ADDRESS = re.compile(
     r"(?<![\w-])(?:(?i:apt|apartment|unit|suite|flat)\.?\s*#?\w{1,5},?\s+)?"
     r"(?:"
     # 221B Baker Street, 1600 Pennsylvania Avenue NW
-    rf"\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'’.-]*\s+){{1,4}}(?i:{_EN_STREET})(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?(?![\w])"
+    rf"(?!(?:19|20)\d\d\b)\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][\w'’.-]*\s+){{1,4}}(?i:{_EN_STREET})"
+    r"(?:\s+(?:NW|NE|SW|SE|N|S|E|W))?(?![\w])"
     # 12 rue de la Paix, 5 avenue des Champs-Élysées
     r"|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|cours|route)"
-    r"\s+(?:(?:de|du|des|la|le|l'|d')\s*)*[\w'’-]+(?:[ -][A-Z][\w'’-]+)*"
+    r"\s+(?:(?:de|du|des|la|le|l'|d')\s*)*[A-ZÀ-Ý][\w'’-]+(?:[ -][A-Z][\w'’-]+)*"
     # Hauptstraße 5, Keizersgracht 123, Kerkstraat 12a
-    r"|[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|straat|laan|gracht|kade|singel|"
-    r"plein|dijk|steeg|\s(?:Straße|Strasse|Gasse|Platz|Allee|Weg))\s+\d{1,4}\s?[a-z]?(?:/\d{1,4})?(?!\w)"
+    r"|\b[A-ZÄÖÜ][a-zäöüß-]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|straat|laan|gracht|kade|"
+    r"singel|plein|dijk|steeg|\s(?:Straße|Strasse|Gasse|Platz|Allee|Weg))\s+\d{1,4}\s?[a-z]?(?:/\d{1,4})?(?!\w)"
     # Calle Mayor 10, Via Roma 12, Piazza Navona 3
-    r"|(?:[Cc]alle|C/|[Aa]venida|[Aa]vda\.?|[Pp]laza|[Pp]aseo|[Cc]amino|[Vv]ia|[Vv]iale|[Pp]iazza|[Cc]orso|[Vv]icolo|"
-    r"[Ll]argo|[Rr]ua|[Tt]ravessa|[Rr]ue|[Aa]venue|[Bb]oulevard|[Cc]haussée|ul\.|ulica|al\.|[Ss]traat)\s+"
-    r"(?:(?:de|del|la|los|las|dei|della|delle|di|do|da|dos)\s+)*[A-ZÁÉÍÓÚ][\w'’-]+(?:\s+[A-ZÁÉÍÓÚ][\w'’-]+){0,3},?"
+    r"|\b(?:[Cc]alle|C/|[Aa]venida|[Aa]vda\.?|[Pp]laza|[Pp]aseo|[Cc]amino|Via|Viale|[Pp]iazza|Corso|[Vv]icolo|"
+    r"Largo|[Rr]ua|[Tt]ravessa|Rue|Avenue|Boulevard|Chaussée|ul\.|ulica|(?<!et )al\.|Straat)\s+"
+    r"(?:(?:de|del|la|los|las|dei|della|delle|di|do|da|dos|das)\s+)*[A-ZÁÉÍÓÚŁŚŻŹ][\w'’-]+"
+    r"(?:\s+[A-ZÁÉÍÓÚ][\w'’-]+){0,3},?"
     r"\s+(?:n\.?\s?º?\s?)?\d{1,4}(?:/\d{1,4})?(?!\w)"
     r")"
 )

@@ -155,9 +155,11 @@ def _looks_dialled(number: str, text: str, start: int) -> bool:
 
 
 # "company number 08412736", "order no. 0412 5567": a number named as something else is no phone
+# ("Customer: (415) 555-2671" is a phone: a generic noun counts only with its "number", "no." or "#")
 _NOT_PHONE_WORD = re.compile(
-    r"(?i)\b(company|registration|reg\.?|order|invoice|account|customer|reference|ref\.?|tracking|case|ticket|policy|"
-    r"serial|model|part|item|sku|vat|tax|batch|lot)\s*(no\.?|number|nr\.?|#|id)?\s*[:#]?\s*$"
+    r"(?i)\b((company|registration|reg\.?|account|customer|reference|ref\.?|tracking|case|ticket|policy|model|part|"
+    r"item|vat|tax|batch|lot)\s*(no\.?|number|nr\.?|#|id)|(order|invoice|serial|sku)\s*(no\.?|number|nr\.?|#|id)?)"
+    r"\s*[:#]?\s*$"
 )
 
 

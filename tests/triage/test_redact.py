@@ -35,7 +35,6 @@ KEEP = (
 # Leaks measured and left (bench/RESULTS.md, PII redaction): strict, so a fix says to move them back.
 KNOWN_LEAKS = {
     "nath-no-fnr-end": "a bare 11-digit fødselsnummer with its word over 40 characters before it",
-    "nath-addr-br-rua-comma": "a Brazilian street with a comma before its number",
 }
 
 
@@ -66,7 +65,28 @@ def test_dotted_dates_and_named_numbers_are_not_phones() -> None:
         == "Der neue Tarif gilt ab 01.04.2025 für alle Kunden."
     )
     assert redact("company number 08412736") == "company number 08412736"
+    for said in ("Customer: (415) 555-2671", "Account: 020 7946 0958", "Reference: 07700 900123"):
+        assert "[PHONE]" in (redact(said) or ""), said  # a noun alone does not make a phone something else
     assert redact("geboren am 12.04.1985 in Köln") == "geboren am [DOB] in Köln"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "During 2023, revenue grew",
+        "Bring 2 cups of water",
+        "Run it via Python 3",
+        "Vaswani et al. NeurIPS 2017",
+        "Define 2 route handlers",
+        "In 2019 Supreme Court justices ruled",
+        "The NATO summit began on 11 July 2023",
+        "Borneo trip starts 03/04/2025",
+        "Your AWS account ID is 300000000001.",
+        "Release 20240115-0001",
+    ],
+)
+def test_words_that_only_look_like_addresses_birth_dates_or_ids_stay(text: str) -> None:
+    assert redact(text) == text
 
 
 def test_national_ids_need_their_checksum() -> None:
