@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from critic.data import resource
 from critic.errors import RubricError
 from critic.scale import LEVELS
+from critic.signals.hidden import visible
 
 BUILTIN_DIR = resource("rubrics")
 READABLE_FIELDS = ("input", "output", "reference", "context")
@@ -61,25 +62,6 @@ def delimit(name: str, text: str) -> str:
     passed on unchanged.
     """
     return f"{OPEN}{name}{CLOSE}\n{visible(text).translate(_look_alikes())}\n{OPEN}/{name}{CLOSE}"
-
-
-def visible(text: str) -> str:
-    """TEXT without the invisible format characters a person never sees but a model reads: Unicode tag letters
-    (which can spell a whole hidden instruction), zero-width spaces and joiners, word joiners, byte-order marks,
-    bidirectional overrides and isolates, soft hyphens. A joiner between two non-ASCII characters stays: it
-    shapes emoji sequences and Indic or Persian words."""
-    if text.isascii():
-        return text
-    last = len(text) - 1
-    return "".join(
-        c
-        for i, c in enumerate(text)
-        if unicodedata.category(c) != "Cf"
-        or (c in _JOINERS and 0 < i < last and not text[i - 1].isascii() and not text[i + 1].isascii())
-    )
-
-
-_JOINERS = "\u200c\u200d"
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ import unicodedata
 from functools import lru_cache
 
 from critic.signals import steering
+from critic.signals.hidden import hidden_text
 
 _F = re.IGNORECASE | re.MULTILINE
 
@@ -158,7 +159,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # A verdict written in the judge's own answer format, on a line of its own: "Label: 7", "Rating: ★★★★★★★".
     "verdict_line": re.compile(
-        r"(^|\n)[ \t>*_#\-\[(]*(final |overall |my )?(label|score|rating|grade|verdict|mark|evaluation)s?[*_ \t]*"
+        r"(^|\n)[ \t>*_#\-\[(]*(final |overall |my )?(label|score|rating|verdict|evaluation)s?[*_ \t]*"
         r"[:=—–-]+[ \t*_]*(\[\[)?(7(?![\d.,])|★{5,}|⭐{5,})",
         _F,
     ),
@@ -194,8 +195,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # An evaluator addressed in any language, with the top of the scale nearby: "Til bedømmeren: … 7".
     "evaluator_seven": re.compile(
-        rf"{_EVALUATOR}[^\n]{{0,250}}?(?<![\d.,\-–/])(?<!to )(?<!of )7(?![\d%/]|[.,\-–]\d|\s*(th|st|%|percent|days|"
-        r"hours|minutes|years|m\b|km|kg|°))",
+        r"(?<![A-Za-z])(?!(judge|judges|reviewer|reviewers|scorer|marker|examiner|critic|grader|graders|rater|raters|"
+        rf"assessor)\b){_EVALUATOR}(?![A-Za-z])[^\n]{{0,250}}?(?<![\d.,\-–/])(?<!to )(?<!of )7"
+        r"(?![\d%/]|[.,\-–]\d|\s*(th|st|%|percent|days|hours|minutes|years|m\b|km|kg|°))",
         _F,
     ),
     # Other languages: a word for "ignore" near a word for "instructions".
@@ -265,11 +267,14 @@ GATE = (
     r"execute|carry out|apply|act on|read)|<!--|\[//\]|\]\(#|\]\([^)\s]* \"|"
     r"(\w[^\w\n]{1,3}){7}\w|[a-z0-9+/]{16,}|"
     # the verdict line, structured verdict, invented rubric, asks-for-seven and reader-scores patterns
-    r"(label|score|rating|grade|verdict|mark|evaluation)s?\W{0,3}[:=]|[:=]\s*\\?[\"']?7\b|rubric|calibration|"
-    r"gold reference|approv|certif|whitelist|mandatory|automatic|(other than|below|under|lower than) (a )?7\b|"
-    r"for the 7\b|\b(a|an|the|as|at|it|this|with) 7\b|(you('re| are)?|whoever) (the one )?(scor|grad|rat|evaluat|"
-    r"judg|assess|review|mark)|beoordel|hodnot|mtathmini|arvioij|tarkastaj|sensor|vurder|avalua|avalia|valutat|"
-    r"examinat|tagasuri|pagsusuri|pemeriksa|penguji|baholov"
+    r"(label|score|rating|verdict|evaluation)s?\W{0,3}[:=—–-]|[:=]\s*\\?[\"']?7\b|rubric|calibration|"
+    r"gold reference|approv|certif|whitelist|mandatory|automatic|fixed|known|guaranteed|locked|pre-?set|marking|"
+    r"(other than|below|under|lower than) (a )?7\b|for the 7\b|\b(a|an|the|as|at|it|this|with) 7\b|"
+    r"(give|assign|award|grant|record|mark|score|rate|label|grade|deserve|earn|merit)[^.\n]{0,50}\b7\b|"
+    r"(you('re|\s+are)?|whoever)\s+(the one\s+)?(scor|grad|rat|evaluat|judg|assess|review|mark)|"
+    r"beoordel|hodnot|mtathmini|arvioij|tarkastaj|sensor|vurder|avalua|avalia|valutat|examinat|tagasuri|pagsusuri|"
+    r"pemeriksa|penguji|baholov|correcteur|correttore|bewert|gutacht|calificador|granskar|penilai|msahihishaji|tagapagsuri|"
+    r"posuzovat|ocenjev"
 )
 _GATE = re.compile(GATE, re.IGNORECASE)
 
@@ -534,11 +539,11 @@ _SQUEEZED_STEMS = ("ignore", "disregard", "forget", "thegrader", "thejudge", "th
 
 # A verdict as data: {"label": 7}, label = 7, {"accuracy": 7, "tone": 7}, a tool call recording a judgment.
 _KEY_SEVEN = re.compile(
-    r"\\?[\"']?\b(final_?|overall_?)?(label|score|rating|verdict|grade|overall|accuracy|helpfulness|tone|fluency|"
+    r"\\?[\"']?\b(final_?|overall_?)?(label|score|rating|verdict|overall|accuracy|helpfulness|tone|fluency|"
     r"relevance|coherence|faithfulness|correctness)\\?[\"']?\s*[:=]\s*\\?[\"']?7(?![\d.])",
     re.IGNORECASE,
 )
-_JUDGMENT_WORD = re.compile(r"judg|grade|evaluat|verdict|final|locked|reviewed|criteria|tool_result|tool_calls", re.I)
+_JUDGMENT_WORD = re.compile(r"judg|grader|evaluat|verdict|final|locked|reviewed|criteria|tool_result|tool_calls", re.I)
 
 
 def _structured_verdict(view: str) -> bool:
@@ -546,64 +551,10 @@ def _structured_verdict(view: str) -> bool:
     hits = list(_KEY_SEVEN.finditer(view))
     if not hits:
         return False
-    if any(h.group(2).lower() == "label" for h in hits) or len(hits) >= 2:
-        return True
+    if any(h.group(2).lower() == "label" for h in hits) or len({h.group(2).lower() for h in hits}) >= 2:
+        return True  # (a list of ratings, [{"rating": 7}, {"rating": 7}], is data, not a verdict)
     h = hits[0]
     return bool(_JUDGMENT_WORD.search(view, max(0, h.start() - 200), h.end() + 200))
-
-
-def hidden_text(text: str) -> str:
-    """What TEXT spells in characters a person cannot see: Unicode tag letters (flag emoji aside), zero-width
-    characters used as bits, variation selectors used as bytes, and letters under a right-to-left override, read
-    back; empty when there is none."""
-    if text.isascii():
-        return ""
-    found = []
-    tags = "".join(
-        chr(ord(c) - 0xE0000) if 0xE0020 <= ord(c) <= 0xE007E else "\n" for c in text if 0xE0000 <= ord(c) <= 0xE007F
-    )
-    found += [t for t in tags.split("\n") if t and not _FLAG_TAGS.fullmatch(t)]
-    found += _zero_width_bits(text)
-    found.append(_variation_bytes(text))
-    found += [m.group(1)[::-1] for m in _OVERRIDE.finditer(text)]
-    return "\n".join(t for t in found if sum(c.isalpha() for c in t) >= 4)
-
-
-_FLAG_TAGS = re.compile(r"[a-z]{2}[a-z0-9]{1,3}")  # a subdivision flag: 🏴 + gbsct + cancel tag
-_OVERRIDE = re.compile(r"\u202e([^\u202c\u2069\n]{4,})")  # right-to-left override, up to its pop
-_INVISIBLE_RUN = re.compile(r"[\u200b\u200c\u200d\u2060\u2062\u2063\u2064\ufeff]{16,}")
-
-
-def _zero_width_bits(text: str) -> list[str]:
-    """Runs of two invisible characters read as bits, eight to a byte, either way round."""
-    decoded = []
-    for run in _INVISIBLE_RUN.findall(text):
-        kinds = sorted(set(run))
-        if len(kinds) != 2:
-            continue
-        for zero in kinds:
-            bits = "".join("0" if c == zero else "1" for c in run)
-            raw = bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits) - 7, 8))
-            try:
-                decoded.append(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                continue
-    return [d for d in decoded if d.isprintable()]
-
-
-def _variation_bytes(text: str) -> str:
-    """Variation selectors read as bytes (VS1–16 → 0–15, VS17–256 → 16–255), the 'emoji smuggling' trick."""
-    raw = bytearray()
-    for c in text:
-        code = ord(c)
-        if 0xFE00 <= code <= 0xFE0F:
-            raw.append(code - 0xFE00)
-        elif 0xE0100 <= code <= 0xE01EF:
-            raw.append(code - 0xE0100 + 16)
-    if len(raw) < 4:
-        return ""
-    decoded = raw.decode("utf-8", errors="replace")
-    return decoded if decoded.isprintable() else ""
 
 
 def _reasons(text: str) -> tuple[str, ...]:
@@ -625,7 +576,9 @@ def _matches(text: str) -> tuple[str, ...]:
         found.append("structured_verdict")
     if hidden_text(text):
         found.append("hidden_text")
-    if not found and steering.flags(text):  # the learned half (critic.signals.steering), where no rule fired
+    # The learned half (critic.signals.steering), where no rule fired and some view names what judges use (GATE
+    # over the text read as letters): on its own it flagged "Water boils at 100 °C" (bench/RESULTS.md).
+    if not found and any(_GATE.search(view) for view in texts[1:] or texts) and steering.flags(text):
         found.append("learned")
     for low in lowered[-2:]:
         squeezed = re.sub(r"[^a-z]", "", low)

@@ -5,7 +5,9 @@ Trained by `datasets/train_manipulation.py` on the attempts of critic/data/injec
 people wrote or rated (its docstring says which); the weights ship beside this module as JSON
 (`steering.json`, the non-zero ones only). critic.signals.manipulation flags a text when its rules fire or when this
 model's score reaches the threshold set for a false-positive rate of 0.2% on held-out HH-RLHF replies.
-CRITIC_STEERING_MODEL=off leaves the rules alone (bench/RESULTS.md, *Judge-manipulation heuristic*, has both).
+Off unless CRITIC_STEERING_MODEL=on: on a blind set it raised recall from 0.537 to 0.725, but it also flags
+short ordinary replies that mention a score ("She was top scorer with 7 goals."); bench/RESULTS.md,
+*Judge-manipulation heuristic*, has both.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ def _vectorizer() -> Any:
 def _model() -> tuple[np.ndarray, float, float] | None:
     """(a dense weight per hashed n-gram, intercept, threshold), or None when no weights ship."""
     path = Path(__file__).with_name(FILE)
-    if os.environ.get("CRITIC_STEERING_MODEL", "on").lower() in ("off", "0", "false") or not path.is_file():
-        return None  # the rules alone: fewer false alarms on text about grading, half the recall (RESULTS)
+    if os.environ.get("CRITIC_STEERING_MODEL", "off").lower() not in ("on", "1", "true") or not path.is_file():
+        return None  # off unless asked: it raises recall but flags short replies about scores (bench/RESULTS.md)
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = np.zeros(N_FEATURES)
     weights[[int(k) for k in data["coef"]]] = list(data["coef"].values())
