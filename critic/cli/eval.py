@@ -283,11 +283,9 @@ def explain_cmd(
 
 def local_trust(spec: str, chosen: list[Rubric]) -> list[str]:
     """For the embedded judge, one line per rubric: what scores it and how far it agrees with people; else none."""
-    if spec.partition(":")[0] != "local":
-        return []
-    from critic.judge.backends.local import trust
+    from critic.judge.backends.local import trust_for
 
-    return [trust(r.name, likelihood_only=spec != "local") for r in chosen]
+    return [line for r in chosen if (line := trust_for(spec, r.name))]
 
 
 @click.group("rubrics")

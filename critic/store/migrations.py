@@ -264,6 +264,17 @@ def m011_review(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m012_gemma_is_its_own_judge(con: duckdb.DuckDBPyConnection) -> None:
+    """`local` scored accuracy and tone with Gemma's likelihood until they got shipped students; those judgments
+    are Gemma's, now stored as `local:gemma-3-270m`, so `local` judges them anew with the students."""
+    con.execute(
+        """
+        UPDATE judgments SET judge = 'local:gemma-3-270m'
+        WHERE judge = 'local' AND method = 'likelihood' AND rubric IN ('accuracy', 'tone')
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_judgment_prompt_hash,
@@ -276,6 +287,7 @@ MIGRATIONS: list[Migration] = [
     m009_students,
     m010_calls_as_logged,
     m011_review,
+    m012_gemma_is_its_own_judge,
 ]
 
 

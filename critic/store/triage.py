@@ -178,7 +178,7 @@ def steering_attempts(store: Store, start: datetime, end: datetime, limit: int) 
     manipulation = BY_NAME["manipulation"].sql
     rows = store.con.execute(
         f"""
-        WITH hits AS (
+        WITH hits AS MATERIALIZED (  -- the detector runs once per row, not once per use of the CTE
             SELECT i.id, i.ts, i.feature, i.model, i.output FROM interactions i
             WHERE i.ts >= ? AND i.ts < ? AND i.output IS NOT NULL AND {manipulation} > 0)
         SELECT h.id, l.p_bad, v.verdict, h.feature, h.model, h.output, (SELECT count(*) FROM hits)

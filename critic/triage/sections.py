@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from critic.config import PRICES, Config, listed_price
-from critic.judge.backends.local import trust
+from critic.judge.backends.local import trust_for
 from critic.review.queue import bad_rate
 from critic.scale import LABELS
+from critic.signals.hidden import hidden_text, visible
 from critic.signals.manipulation import reasons
 from critic.store import Store
 from critic.store.review import reviewed_claims
@@ -73,7 +74,7 @@ def judges(store: Store, period: Period) -> list[dict[str, Any]]:
             "rubric": rubric,
             "judge": judge,
             "judged": n,
-            "trust": trust(rubric, likelihood_only=judge != "local") if judge.partition(":")[0] == "local" else None,
+            "trust": trust_for(judge, rubric),
         }
         for rubric, judge, n in shown_judges(store, period.start, period.end)
     ]
@@ -183,7 +184,9 @@ def security(store: Store, period: Period, text: Callable[[str], str | None]) ->
                 "model": a.model,
                 "caught_by": reasons(a.output),
                 "suspect_scores": {rubric: round(v, 2) for rubric, v in scores.get(a.id, {}).items()},
-                "output": (text(a.output) or "")[:300],  # redacted before the cut
+                # what a person sees, then what the invisible characters spell; redacted before the cut
+                "output": (text(visible(a.output)) or "")[:300],
+                "hidden": (text(hidden_text(a.output)) or "")[:300],
             }
             for a in found
         ],

@@ -99,3 +99,31 @@ def test_a_bad_lock_timeout_is_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("CRITIC_LOCK_TIMEOUT", "abc")
     with pytest.raises(ConfigError, match="CRITIC_LOCK_TIMEOUT='abc'"):
         Store.open(tmp_path / "s.duckdb")
+
+
+def test_judgments_gemma_made_as_local_move_to_their_own_judge(db_path: Path) -> None:
+    """Before accuracy and tone had students, `local` scored them with Gemma: those rows become Gemma's."""
+    from critic.store.migrations import apply_migrations, m012_gemma_is_its_own_judge
+
+    con = duckdb.connect(str(db_path))
+    apply_migrations(con)
+    rows = [
+        ("i1", "tone", "local", "likelihood"),
+        ("i1", "helpfulness", "local", "student"),
+        ("i1", "my_rubric", "local", "likelihood"),
+        ("i2", "accuracy", "local", "likelihood"),
+    ]
+    for iid, rubric, judge, method in rows:
+        con.execute(
+            "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, method, status, created_at) "
+            "VALUES (?, ?, 'v1', ?, ?, 'ok', now())",
+            [iid, rubric, judge, method],
+        )
+    m012_gemma_is_its_own_judge(con)
+    moved = con.execute("SELECT rubric, judge FROM judgments ORDER BY rubric").fetchall()
+    assert moved == [
+        ("accuracy", "local:gemma-3-270m"),
+        ("helpfulness", "local"),
+        ("my_rubric", "local"),  # rubrics of your own are still Gemma's under `local`
+        ("tone", "local:gemma-3-270m"),
+    ]

@@ -180,6 +180,13 @@ def trust(rubric: str, *, likelihood_only: bool = False) -> str:
     return f"{rubric}: shipped student, {figure} ({data}; {RESULTS_ROW}); a rough estimate, not a verdict"
 
 
+def trust_for(judge: str, rubric: str) -> str | None:
+    """trust() for a stored judge name: the embedded judge's line ('local', 'local:gemma-3-270m'), else None."""
+    if judge.partition(":")[0] != "local":
+        return None
+    return trust(rubric, likelihood_only=judge != "local")
+
+
 def canonical(model: str | None) -> str:
     """'local' (each rubric's shipped student, else Gemma's likelihood) or 'local:gemma-3-270m' (Gemma's likelihood
     on every rubric): two judges, stored apart."""
