@@ -192,3 +192,11 @@ def test_look_alike_delimiters_cannot_close_the_block() -> None:
     body = rendered.split("\n")[1]
     assert not any(c in body for c in "〚〛［］【】⟦⟧") and "[kept] {kept} (kept)" in body
     assert rendered.count("⟦") == 2 and rendered.count("⟧") == 2
+
+
+def test_every_pattern_has_its_stems() -> None:
+    from critic.signals.manipulation import PATTERNS
+    from critic.signals.stems import STEMS
+
+    assert set(STEMS) == set(PATTERNS)
+    assert all(stem == stem.lower() for stems in STEMS.values() for stem in stems)
