@@ -29,6 +29,27 @@ OASST = ROOT / "datasets" / "oasst"
 DATA = Path(__file__).resolve().parent / "data"  # small slices of public datasets, with provenance (README)
 
 
+def golden_check(
+    candidate: str, judge: str, base_url: str, *, baseline: str | None = None, rubric: str = "tone"
+) -> list[str]:
+    """`critic check` arguments for a candidate of the shipped golden set (BASELINE: the golden baseline)."""
+    return [
+        "check",
+        "--baseline",
+        baseline or str(GOLDEN / "baseline.jsonl"),
+        "--candidate",
+        str(GOLDEN / candidate),
+        "--golden",
+        str(GOLDEN / "inputs.jsonl"),
+        "--rubric",
+        rubric,
+        "--judge",
+        judge,
+        "--base-url",
+        base_url,
+    ]
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "critic.duckdb"

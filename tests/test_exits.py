@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from critic.cli import cli
-from tests.conftest import GOLDEN
+from tests.conftest import golden_check
 from tests.fakes.provider import ProviderServer
 
 KEY = "sk-proj-revoked0123456789abcdef"
@@ -51,22 +51,5 @@ def test_audit_with_every_call_failing_exits_1(runner: CliRunner, revoked: Provi
 
 
 def test_check_with_every_call_failing_exits_1(runner: CliRunner, revoked: ProviderServer) -> None:
-    result = runner.invoke(
-        cli,
-        [
-            "check",
-            "--baseline",
-            str(GOLDEN / "baseline.jsonl"),
-            "--candidate",
-            str(GOLDEN / "candidate_worse.jsonl"),
-            "--golden",
-            str(GOLDEN / "inputs.jsonl"),
-            "--rubric",
-            "tone",
-            "--judge",
-            "openai:m",
-            "--base-url",
-            revoked.url,
-        ],
-    )
+    result = runner.invoke(cli, golden_check("candidate_worse.jsonl", "openai:m", revoked.url))
     _fails_cleanly(result, revoked)

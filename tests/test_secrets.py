@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from critic.cli import cli
 from critic.secrets import scrub
 from critic.store import Store
-from tests.conftest import GOLDEN
+from tests.conftest import golden_check
 from tests.fakes.provider import ECHOES, ProviderServer
 
 OPENAI_KEY = "sk-proj-CANARY0openai0123456789abcdef"
@@ -112,21 +112,7 @@ def test_no_key_reaches_store_output_or_reports(
             == 1
         )
         server.faults_queue = list(ECHOES) * 6
-        run(
-            "check",
-            "--baseline",
-            str(GOLDEN / "baseline.jsonl"),
-            "--candidate",
-            str(GOLDEN / "candidate_worse.jsonl"),
-            "--golden",
-            str(GOLDEN / "inputs.jsonl"),
-            "--rubric",
-            "tone",
-            "--judge",
-            "openai:gpt-4.1-mini",
-            "--base-url",
-            server.url,
-        )
+        run(*golden_check("candidate_worse.jsonl", "openai:gpt-4.1-mini", server.url))
     assert run("label") == 0
     assert run("triage", "--out", str(tmp_path / "report")) == 0
 

@@ -308,7 +308,7 @@ def _reasons(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _matches(text: str) -> tuple[str, ...]:
-    texts = views(text)
+    texts, hidden = _views(text)
     lowered = [view.lower() for view in texts]
     found = []
     for name, pattern in PATTERNS.items():
@@ -317,23 +317,28 @@ def _matches(text: str) -> tuple[str, ...]:
             found.append(name)
     if any("7" in view and _structured_verdict(view) for view in texts):
         found.append("structured_verdict")
-    if hidden_text(text):
+    if hidden:
         found.append("hidden_text")
-    # The learned half (critic.signals.steering), where no rule fired and some view names what judges use (GATE
-    # over the text read as letters): on its own it flagged "Water boils at 100 °C" (bench/RESULTS.md).
-    if not found and any(_GATE.search(view) for view in texts[1:] or texts) and steering.flags(text):
-        found.append("learned")
     for low in lowered[-2:]:
         squeezed = re.sub(r"[^a-z]", "", low)
         if any(stem in squeezed for stem in SQUEEZED_STEMS) and SQUEEZED.search(squeezed):
             found.append("squeezed")
             break
+    # The learned half (critic.signals.steering), when switched on, where no rule fired and some view names what
+    # judges use (GATE over the text read as letters): on its own it flagged "Water boils at 100 °C" (RESULTS).
+    if not found and steering.enabled() and any(_GATE.search(v) for v in texts[1:] or texts) and steering.flags(text):
+        found.append("learned")
     return tuple(found)
 
 
 def views(text: str) -> list[str]:
     """TEXT as written, NFKC without invisible characters, look-alikes as Latin, leetspeak as letters, and
-    decoded payloads (base64, base32, hex, Unicode tag letters); the views that differ from TEXT."""
+    decoded payloads (base64, base32, hex, text hidden in invisible characters); the views that differ from TEXT."""
+    return _views(text)[0]
+
+
+def _views(text: str) -> tuple[list[str], str]:
+    """(views(TEXT), what TEXT's invisible characters spell: critic.signals.hidden.hidden_text)."""
     if text.isascii():
         plain = latin = spaced = text
         hidden = ""
@@ -349,7 +354,7 @@ def views(text: str) -> list[str]:
     for view in (plain, spaced, latin, leet, decoded):
         if view and view not in found:
             found.append(view)
-    return found
+    return found, hidden
 
 
 def _decoded(text: str) -> str:

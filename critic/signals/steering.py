@@ -64,6 +64,11 @@ def score(text: str) -> float:
     return float(row.data @ weights[row.indices] + intercept)
 
 
+def enabled() -> bool:
+    """The learned half is switched on (CRITIC_STEERING_MODEL=on) and its weights ship."""
+    return _model() is not None
+
+
 def flags(text: str) -> bool:
     """The model's score reaches its shipped threshold."""
     model = _model()

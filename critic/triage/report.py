@@ -95,7 +95,7 @@ def build_report(
                 "p_bad": round(m.p_bad, 4),
                 "signature": m.signature,
                 "sources": m.sources,
-                "output": (text(m.output) or "")[:300],
+                "output": m.output[:300],  # redacted already (worst_members)
             }
             for m in unclustered
         ],

@@ -14,31 +14,14 @@ from click.testing import CliRunner
 from critic.check.gate import Thresholds, decide
 from critic.cli import cli
 from critic.store import Store
-from tests.conftest import GOLDEN
+from tests.conftest import GOLDEN, golden_check
 from tests.fakes.provider import ProviderServer
 
 
 def check(db: Path, provider: ProviderServer, candidate: str, *extra: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(
         cli,
-        [
-            "check",
-            "--baseline",
-            str(GOLDEN / "baseline.jsonl"),
-            "--candidate",
-            str(GOLDEN / candidate),
-            "--golden",
-            str(GOLDEN / "inputs.jsonl"),
-            "--rubric",
-            "tone",
-            "--judge",
-            "openai:gpt-4.1-mini",
-            "--base-url",
-            provider.url,
-            "--db",
-            str(db),
-            *extra,
-        ],
+        [*golden_check(candidate, "openai:gpt-4.1-mini", provider.url), "--db", str(db), *extra],
         env={"OPENAI_API_KEY": "sk-test"},
     )
     return result.exit_code, result.stdout, result.stderr
@@ -71,19 +54,7 @@ def test_baseline_can_be_an_earlier_check_run(db_path: Path, provider: ProviderS
     result = CliRunner().invoke(
         cli,
         [
-            "check",
-            "--baseline",
-            run_id,
-            "--candidate",
-            str(GOLDEN / "candidate_worse.jsonl"),
-            "--golden",
-            str(GOLDEN / "inputs.jsonl"),
-            "--rubric",
-            "tone",
-            "--judge",
-            "openai:gpt-4.1-mini",
-            "--base-url",
-            provider.url,
+            *golden_check("candidate_worse.jsonl", "openai:gpt-4.1-mini", provider.url, baseline=run_id),
             "--db",
             str(db_path),
         ],
