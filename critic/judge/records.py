@@ -31,7 +31,7 @@ class JudgeReply:
     input_tokens: int = 0
     output_tokens: int = 0
     latency_ms: float = 0.0
-    method: str = "label"  # "logprobs" | "label" | "likelihood"
+    method: str = "label"  # "logprobs" | "label" | "likelihood" | "student" | "student@HASH" (the revision)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from critic.config import Config
 from critic.errors import JudgeError
-from critic.judge.backends import cost_usd, price
+from critic.judge.backends import cost_usd, price, revision
 from critic.judge.backends.base import Judge, PermanentError, TransientError
 from critic.judge.records import JudgeReply, JudgeRequest, verdict
 from critic.rubrics import Rubric
@@ -102,8 +102,8 @@ class Work(list[WorkItem]):
 def select_work(
     store: Store, rubrics: list[Rubric], judge_spec: str, selection: Selection, *, finished: bool = False
 ) -> Work:
-    """Every selected interaction × rubric without a finished judgment by this judge and rubric version
-    (FINISHED: all)."""
+    """Every selected interaction × rubric without a finished judgment by this judge and rubric version, made by
+    what scores the rubric now where the judge ships it (a retrained student re-judges; FINISHED: all)."""
     rows = items_to_judge(
         store,
         selection.table,
@@ -112,16 +112,19 @@ def select_work(
         limit=selection.sample or selection.limit,
         seed=selection.seed if selection.sample else None,
     )
-    done = set() if finished else finished_judgments(store, judge_spec, [r.version for r in rubrics])
+    done = {} if finished else finished_judgments(store, judge_spec, [r.version for r in rubrics])
+    revisions = {r.name: revision(judge_spec, r.name) for r in rubrics}
     work = Work()
     for iid, fields in rows:
         for rubric in rubrics:
-            if (iid, rubric.name, rubric.version) in done:
+            current = revisions[rubric.name]
+            method = done.get((iid, rubric.name, rubric.version))
+            if method is not None and (not current or method == current):
                 work.already_judged += 1
                 continue
             prompt = rubric.render(fields)
-            key = hashlib.sha256(json.dumps([judge_spec, SAMPLING, prompt]).encode()).hexdigest()
-            work.append(WorkItem(iid, rubric, JudgeRequest(prompt, rubric, fields), key))
+            key = hashlib.sha256(json.dumps([judge_spec, SAMPLING, prompt, *([current] if current else [])]).encode())
+            work.append(WorkItem(iid, rubric, JudgeRequest(prompt, rubric, fields), key.hexdigest()))
     return work
 
 

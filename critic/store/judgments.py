@@ -75,14 +75,15 @@ def items_to_judge(
     return [(row[0], dict(zip(FIELDS, row[1:]))) for row in store.con.execute(sql, args).fetchall()]
 
 
-def finished_judgments(store: Store, judge: str, versions: list[str]) -> set[tuple[str, str, str]]:
-    """(interaction id, rubric, rubric version) of JUDGE's ok or unparseable judgments at any of VERSIONS."""
+def finished_judgments(store: Store, judge: str, versions: list[str]) -> dict[tuple[str, str, str], str]:
+    """{(interaction id, rubric, rubric version): method} of JUDGE's ok or unparseable judgments at any of
+    VERSIONS."""
     rows = store.con.execute(
-        f"SELECT interaction_id, rubric, rubric_version FROM judgments WHERE judge = ? AND {_FINISHED} "
+        f"SELECT interaction_id, rubric, rubric_version, method FROM judgments WHERE judge = ? AND {_FINISHED} "
         "AND list_contains(?, rubric_version)",
         [judge, versions],
     ).fetchall()
-    return {(a, b, c) for a, b, c in rows}
+    return {(a, b, c): d for a, b, c, d in rows}
 
 
 def judged_prompts(store: Store, judge: str, hashes: list[str]) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from critic.cli import cli
 from critic.config import Config
 from critic.errors import JudgeError
-from critic.judge.backends import BACKENDS, canonical_spec, judge_spec, resolve_judge
+from critic.judge.backends import BACKENDS, canonical_spec, judge_spec, resolve_judge, revision
 from critic.judge.backends.base import PermanentError, TransientError
 from critic.judge.records import JudgeReply, JudgeRequest, parse_label, verdict
 from critic.rubrics import builtin_rubrics, resolve_rubric
@@ -134,9 +134,9 @@ def test_local_and_gemma_are_two_judges(sample_store: Store, runner: CliRunner, 
     assert canonical_spec(None) == "local" and canonical_spec("local:gemma-3-270m") == "local:gemma-3-270m"
     tone = resolve_rubric("tone")
     sample_store.con.execute(
-        "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, created_at) "
-        "SELECT id, 'tone', ?, 'local', 4, 4.0, 'ok', now() FROM interactions",
-        [tone.version],
+        "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, label, expected, status, method, "
+        "created_at) SELECT id, 'tone', ?, 'local', 4, 4.0, 'ok', ?, now() FROM interactions",
+        [tone.version, revision("local", "tone")],
     )
     sample_store.close()
     calls = {}

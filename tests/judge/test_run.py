@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from critic.cli import cli
+from critic.judge.backends import revision
 from critic.store import Store
 from tests.fakes.provider import ProviderServer
 
@@ -240,7 +241,8 @@ def test_the_default_judge_scores_every_builtin_rubric_with_its_student(sample_s
     assert result["errors"] == 0 and result["unparseable"] == 0
     with Store.open(db_path) as store:
         rows = store.con.execute("SELECT rubric, judge, method, count(*) FROM judgments GROUP BY ALL").fetchall()
-    assert {(r, j, m) for r, j, m, _ in rows} == {(r, "local", "student") for r in ("accuracy", "tone", "helpfulness")}
+    students = {(r, "local", revision("local", r)) for r in ("accuracy", "tone", "helpfulness")}
+    assert {(r, j, m) for r, j, m, _ in rows} == students and all(m.startswith("student@") for _, _, m in students)
 
 
 @pytest.mark.slow
@@ -297,3 +299,24 @@ def test_eval_with_the_local_judge_says_how_far_to_trust_it(sample_store: Store,
     assert result.exit_code == 0, result.output
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("local judge: tone")]
     assert "shipped student" in line and "held-out" in line and "HH-RLHF harmless" in line and "not a verdict" in line
+
+
+def test_a_retrained_shipped_student_re_judges_what_the_old_one_scored(sample_store: Store, db_path: Path) -> None:
+    """A critic upgrade that ships new student weights must not serve the old student's labels as cached."""
+    sample_store.close()
+    args = ["eval", "--db", str(db_path), "--rubric", "tone", "--limit", "3", "--format", "json"]
+    first = json.loads(CliRunner().invoke(cli, args).stdout)
+    assert first["judged"] == 3
+    again = json.loads(CliRunner().invoke(cli, args).stdout)
+    assert again["judged"] == 0 and again["already_judged"] == 3
+    with Store.open(db_path) as store:
+        (method,) = store.con.execute("SELECT DISTINCT method FROM judgments WHERE judge = 'local'").fetchone()
+        assert method == revision("local", "tone") and method.startswith("student@")
+        store.con.execute(  # one judgment as a critic with an older student stored it
+            "UPDATE judgments SET method = 'student', prompt_hash = 'older' WHERE interaction_id = "
+            "(SELECT min(interaction_id) FROM judgments WHERE judge = 'local')"
+        )
+    after = json.loads(CliRunner().invoke(cli, args).stdout)
+    assert after["judged"] == 1 and after["already_judged"] == 2
+    with Store.open(db_path) as store:
+        assert store.con.execute("SELECT count(*) FROM judgments WHERE method = 'student'").fetchone() == (0,)

@@ -90,6 +90,14 @@ def canonical_spec(spec: str | None = None, config: Config | None = None, store:
     return backend.canonical(model or None, store) if model or backend.model_optional else name
 
 
+def revision(spec: str, rubric: str) -> str:
+    """The revision of what scores RUBRIC under the canonical judge SPEC ('' for a judge that cannot say)."""
+    provider, _, model = spec.partition(":")
+    if provider not in BACKENDS:
+        return ""
+    return backend_class(provider).revision(model or None, rubric)
+
+
 def price(spec: str, config: Config) -> tuple[float, float] | None:
     """(input, output) USD per million tokens for a judge SPEC: 0 for a backend that runs here, else its list
     price (critic.config.PRICES, or [prices] in critic.toml), or None if unknown."""

@@ -52,6 +52,12 @@ class Judge(ABC):
         """The one name judgments by this backend and MODEL are stored under (no client is built)."""
         return f"{cls.provider}:{model}"
 
+    @classmethod
+    def revision(cls, model: str | None, rubric: str) -> str:
+        """What scores RUBRIC under this backend and MODEL, where the backend ships it ('' where it cannot say):
+        a judgment stored with another revision (its `method`) is stale, and a re-run judges it again."""
+        return ""
+
     @abstractmethod
     async def judge(self, request: JudgeRequest) -> JudgeReply:
         """Ask the judge for one label; raise TransientError or PermanentError on failure."""

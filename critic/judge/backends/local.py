@@ -26,6 +26,7 @@ probabilities. Weak, but real; point critic at a real judge for decisions.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import os
 import shutil
@@ -156,6 +157,13 @@ def shipped_student(rubric: str) -> Student | None:
     return Student.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+@cache
+def student_revision(rubric: str) -> str | None:
+    """'student@' and the first 12 hex digits of the shipped student's file, or None where none is shipped."""
+    path = resource("students", f"{rubric}.json")
+    return f"student@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}" if path.is_file() else None
+
+
 RESULTS_ROW = "bench/RESULTS.md, *The no-key judge*"
 
 
@@ -210,6 +218,12 @@ class LocalJudge(Judge):
     def canonical(cls, model: str | None, store: Store | None = None) -> str:
         return canonical(model)
 
+    @classmethod
+    def revision(cls, model: str | None, rubric: str) -> str:
+        """'student@HASH' of the shipped student that scores RUBRIC, else 'likelihood' (Gemma's, pinned weights):
+        a critic upgrade that ships a retrained student re-judges what the old one scored."""
+        return (None if model == MODEL_NAME else student_revision(rubric)) or "likelihood"
+
     def __init__(self, model: str | None = None, *, base_url: str | None = None, timeout_s: float = 60.0) -> None:
         self.spec = canonical(model)
         self.model = MODEL_NAME
@@ -235,7 +249,7 @@ class LocalJudge(Judge):
                 input_tokens=0,
                 output_tokens=0,
                 latency_ms=(time.perf_counter() - started) * 1000,
-                method="student",
+                method=self.revision(None, request.rubric.name),
             )
         tokenizer, _ = _load()
         output = str(request.fields.get("output") or "")
