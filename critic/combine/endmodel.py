@@ -2,14 +2,20 @@
 
 The LabelModel only sees votes, so a judge's 3s and 4s are thrown away and its output has few
 distinct values. Here a logistic regression learns from the LabelModel's probabilistic labels
-(each row twice: as bad with weight P(bad), as good with weight 1 − P(bad); a reviewed row, its verdict, weighted
-GOLD_WEIGHT times (critic.combine.label))
+(each row twice: as bad with weight P(bad), as good with weight 1 − P(bad))
 over features that keep their scale — each (rubric, judge)'s expected score and low-label
 mass (missing: its own indicator, not a fake middle score), counts of each event kind, latency
 relative to the feature's median, output length, and the text signals of critic.signals.
 It is cross-fitted: no row is scored by a model that saw its own soft label. Each prediction
 comes with the three features that pushed it up most (`drivers`), for the report and
 `critic label --explain`.
+
+People's verdicts (`critic review`) then correct it (`correct_with_gold`): a second logistic regression,
+fitted on the reviewed rows alone with the end model's logit as its offset, learns how far each feature should
+move that logit. The queue chooses what to review by P(bad) and the sources' votes, so given those, the
+verdicts are an unbiased sample, and the correction holds on the unreviewed rest; weighing verdicts into the end
+model itself fitted it to the queue's biased picture instead, and the queue lost to random reviewing
+(bench/RESULTS.md, *People's verdicts as gold*).
 """
 
 from __future__ import annotations
@@ -88,10 +94,8 @@ def fit_end_model(
     *,
     seed: int = 0,
     folds: int = FOLDS,
-    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[list[str]], EndModel]:
-    """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT;
-    WEIGHTS, when given, weigh each row's target (a person's verdict counts more than a label model's guess)."""
+    """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT."""
     names = [c for c in frame.columns if frame[c].std() > 0]
     why = _cannot_fit(frame, names, soft)
     if why:
@@ -107,21 +111,15 @@ def fit_end_model(
         train = np.flatnonzero(fold != k)
         if len(train) > MAX_TRAIN:
             train = rng.choice(train, MAX_TRAIN, replace=False)
-        model = _fit(z[train], soft[train], None if weights is None else weights[train])
+        model = _fit(z[train], soft[train])
         test = fold == k
         out[test] = model.predict_proba(z[test])[:, 1]
         coefs.append(model.coef_[0])
     coef = np.mean(coefs, axis=0)
     drivers = _drivers(z * coef, names, present=_present(frame[names]))
-    gold = 0 if weights is None else int((weights != 1).sum())
-    targets = (
-        f"and {gold} people's verdicts (each weighing {weights.max():g} rows)"
-        if gold and weights is not None
-        else "(no gold labels)"
-    )
     note = (
-        f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets "
-        f"{targets}, cross-fitted in {folds} folds"
+        f"logistic regression over {len(names)} features, trained on the label model's P(bad) as soft targets, "
+        f"cross-fitted in {folds} folds"
     )
     return out, drivers, EndModel("logistic", names, folds, note, dict(zip(names, map(float, coef))))
 
@@ -137,13 +135,71 @@ def _cannot_fit(frame: pd.DataFrame, names: list[str], soft: np.ndarray) -> str 
     return None
 
 
-def _fit(z: np.ndarray, soft: np.ndarray, weights: np.ndarray | None = None) -> Any:
+def correct_with_gold(
+    frame: pd.DataFrame, probs: np.ndarray, bad: np.ndarray, *, seed: int = 0
+) -> tuple[np.ndarray, str | None]:
+    """(P(bad) corrected by people's verdicts, what was done or None) for the end model's PROBS; BAD is 1 where a
+    person called the row bad, 0 fine, -1 unreviewed.
+
+    A logistic regression fitted on the reviewed rows with the end model's logit as its offset: it learns only an
+    intercept and how far each standardized feature of FRAME should move that logit (L2, C=GOLD_C), so the end
+    model's ranking stands except where people disagreed with it — even when every verdict lies in one band of
+    P(bad). Unreviewed rows get the correction fitted on every verdict; a reviewed row, the one fitted on the
+    other folds of verdicts, so `critic label`'s figures on gold stay out of sample. Fewer than MIN_GOLD verdicts,
+    or verdicts of one kind: PROBS unchanged.
+    """
+    reviewed = np.flatnonzero(bad >= 0)
+    y = bad[reviewed].astype(float)
+    if len(reviewed) < MIN_GOLD or y.min() == y.max():
+        return probs, None
+    x = frame.to_numpy(float)
+    std = x.std(axis=0)
+    varies = std > 0
+    z = (x[:, varies] - x[:, varies].mean(axis=0)) / std[varies]
+    clipped = np.clip(probs, 1e-6, 1 - 1e-6)
+    offset = np.log(clipped / (1 - clipped))
+    out = _expit(offset + _correction(offset[reviewed], z[reviewed], y) @ np.c_[np.ones(len(z)), z].T)
+    fold = np.random.default_rng(seed).permutation(len(reviewed)) % min(FOLDS, len(reviewed))
+    for k in range(fold.max() + 1):
+        rest, own = reviewed[fold != k], reviewed[fold == k]
+        theta = _correction(offset[rest], z[rest], y[fold != k])
+        out[own] = _expit(offset[own] + np.c_[np.ones(len(own)), z[own]] @ theta)
+    note = (
+        f"corrected by {len(reviewed)} people's verdicts (a logistic regression on the reviewed rows with the end "
+        f"model's logit as offset, C {GOLD_C:g}; cross-fitted on the reviewed rows)"
+    )
+    return out, note
+
+
+MIN_GOLD = 10  # verdicts before they correct P(bad)
+GOLD_C = 0.1  # the correction's inverse L2 strength (bench/RESULTS.md, *People's verdicts as gold*)
+
+
+def _correction(offset: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """[intercept, weights] of logit P(bad) = OFFSET + intercept + Z · weights, fitted to Y with L2 on the weights."""
+    from scipy.optimize import minimize
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        eta = offset + theta[0] + z @ theta[1:]
+        residual = _expit(eta) - y
+        value = float(np.sum(np.logaddexp(0, eta) - y * eta) + theta[1:] @ theta[1:] / (2 * GOLD_C))
+        return value, np.r_[residual.sum(), z.T @ residual + theta[1:] / GOLD_C]
+
+    found: np.ndarray = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B").x
+    return found
+
+
+def _expit(eta: np.ndarray) -> np.ndarray:
+    result: np.ndarray = 0.5 * (1 + np.tanh(eta / 2))  # 1 / (1 + e^-eta) without overflow
+    return result
+
+
+def _fit(z: np.ndarray, soft: np.ndarray) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     x = np.vstack([z, z])
     y = np.r_[np.ones(len(z)), np.zeros(len(z))]
-    row = np.ones(len(z)) if weights is None else weights
-    w = np.r_[soft * row, (1 - soft) * row]
+    w = np.r_[soft, 1 - soft]
     model = LogisticRegression(C=C, max_iter=300)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on near-separable folds

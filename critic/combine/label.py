@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from critic.combine.endmodel import EndModel, features, fit_end_model
+from critic.combine.endmodel import EndModel, correct_with_gold, features, fit_end_model
 from critic.combine.sources import (
     ABSTAIN,
     BAD,
@@ -345,11 +345,11 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     if model == "none" or not ids:
         return LabelResult(len(ids), stats, model, note)
     dropped = [f for j in contradicted for f in evidence_features(names[j], frame.columns)]
-    targets = feedback_targets(names, matrix, votes)
-    if verdict is not None:  # a person's verdict is the end model's target there (cross-fitted: not its own)
-        targets = np.where(verdict != ABSTAIN, verdict, targets).astype(float)
-    weights = None if verdict is None else np.where(verdict != ABSTAIN, GOLD_WEIGHT, 1.0)
-    probs, drivers, end = fit_end_model(frame.drop(columns=dropped), targets, weights=weights)
+    kept = frame.drop(columns=dropped)
+    probs, drivers, end = fit_end_model(kept, feedback_targets(names, matrix, votes))
+    if verdict is not None and end.kind != "none":  # people's verdicts correct it (cross-fitted on the reviewed)
+        probs, corrected = correct_with_gold(kept, probs, verdict)  # BAD 1, GOOD 0, ABSTAIN -1
+        end.note += f"; {corrected}" if corrected else ""
     for s in stats:
         found: list[float] = sorted((end.weights[f] for f in evidence_features(s.name, end.weights)), key=abs)
         s.end_weight = round(found[-1], 4) if found else None
@@ -435,7 +435,6 @@ def explain_label(store: Store, interaction_id: str) -> dict[str, Any]:
     }
 
 
-GOLD_WEIGHT = 100.0  # a verdict's weight as the end model's target, against the label model's guess (bench_review)
 MIN_AUDIT = 20  # reviewed audit verdicts before their bad share replaces the majority vote's as the class prior
 PRECISION_AT = 10
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from critic.combine.endmodel import MIN_ROWS, fit_end_model
+from critic.combine.endmodel import MIN_GOLD, MIN_ROWS, correct_with_gold, fit_end_model
 from critic.combine.label import label_matrix
 from critic.combine.sources import ABSTAIN, BAD
 from critic.config import Config
@@ -33,6 +33,47 @@ def test_continuous_evidence_beats_the_votes_it_was_trained_on() -> None:
     assert model.weights["score:tone@j"] < 0 < model.weights["events:thumb_down"]
     worst = int(np.argmax(p))
     assert drivers[worst] and set(drivers[worst]) <= {"score:tone@j", "events:thumb_down"}
+
+
+def _blind_spot(n: int = 3000) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Failures of two kinds; the soft labels see only the first (a judge's low score), not the second (a signal
+    no source votes on)."""
+    rng = np.random.default_rng(1)
+    judged, unseen = rng.random(n) < 0.06, rng.random(n) < 0.06
+    score = np.where(judged, 2.5, 5.0) + rng.normal(0, 1.0, n)
+    signal = np.where(unseen, 1.0, 0.0) + rng.normal(0, 0.3, n)
+    soft = np.clip(0.05 + 0.8 * (score < 3.5), 0, 1)
+    return pd.DataFrame({"score:tone@j": score, "signal": signal}), soft, (judged | unseen).astype(int)
+
+
+def test_verdicts_teach_what_the_soft_labels_missed() -> None:
+    """A hundred verdicts chosen where the model is unsure correct P(bad) on the rows nobody reviewed."""
+    frame, soft, y = _blind_spot()
+    probs, _, _ = fit_end_model(frame, soft)
+    unsure = np.argsort(np.abs(probs - np.median(probs)))[:100]
+    bad = np.full(len(y), -1)
+    bad[unsure] = y[unsure]
+    corrected, note = correct_with_gold(frame, probs, bad)
+    rest = bad < 0
+    assert roc_auc_score(y[rest], corrected[rest]) > roc_auc_score(y[rest], probs[rest]) + 0.05
+    assert note is not None and "corrected by 100 people's verdicts" in note
+
+
+def test_a_verdict_never_scores_its_own_row_and_too_few_change_nothing() -> None:
+    frame, soft, y = _blind_spot()
+    probs, _, _ = fit_end_model(frame, soft)
+    bad = np.full(len(y), -1)
+    chosen = np.r_[np.flatnonzero(y == 1)[:30], np.flatnonzero(y == 0)[:70]]
+    bad[chosen] = y[chosen]
+    corrected, _ = correct_with_gold(frame, probs, bad)
+    flipped = bad.copy()
+    flipped[chosen[0]] = 1 - flipped[chosen[0]]  # the row's own verdict: its cross-fitted figure must not move
+    assert correct_with_gold(frame, probs, flipped)[0][chosen[0]] == corrected[chosen[0]]
+    few = np.full(len(y), -1)
+    few[chosen[: MIN_GOLD - 1]] = y[chosen[: MIN_GOLD - 1]]
+    assert correct_with_gold(frame, probs, few) == (probs, None)
+    one_kind = np.where(np.arange(len(y)) < 50, 0, -1)
+    assert correct_with_gold(frame, probs, one_kind)[1] is None
 
 
 def test_too_few_rows_keep_the_label_model_and_say_why() -> None:
