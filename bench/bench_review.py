@@ -10,7 +10,9 @@ planted failures marks interactions in rounds of 25, each followed by `critic la
 1. chosen by `critic review queue` (its default shares: worst, informative, audit) or uniformly at random;
    prints ROC AUC of P(bad) for "planted failure" on the interactions nobody reviewed, after 0, 25, 50,
    100 and 200 verdicts, both ways side by side;
-2. the audit estimate: for each of COVERAGE_SEEDS draws of the last week's audit sample (50 interactions,
+2. the ceiling: the end model fitted to the planted truth of every interaction (cross-fitted), the most its
+   features can rank with no reviewer budget at all;
+3. the audit estimate: for each of COVERAGE_SEEDS draws of the last week's audit sample (50 interactions,
    the queue's own draw under another seed), whether its Wilson 95% interval covers the week's true share
    of planted failures.
 """
@@ -33,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_endmodel import judge_all, truth
-from critic.combine.label import run_label
+from critic.combine.endmodel import features, fit_end_model
+from critic.combine.label import label_matrix, run_label
 from critic.config import Config
 from critic.ingest import ingest_files
 from critic.review.queue import bad_rate, build_queue, parse_shares
@@ -54,6 +57,14 @@ def unreviewed_auc(store: Store, planted: dict[str, str]) -> float:
     rows = [r for r in result.rows if r["id"] not in reviewed]
     y = [bool(planted.get(r["id"])) for r in rows]
     return float(roc_auc_score(y, [r["p_bad"] for r in rows]))
+
+
+def ceiling(store: Store, planted: dict[str, str]) -> float:
+    """ROC AUC of the end model trained on the truth of every interaction (cross-fitted, as `critic label` fits)."""
+    ids, _, _, _ = label_matrix(store, Config(), Window())
+    y = np.array([bool(planted.get(i)) for i in ids], float)
+    probs, _, _ = fit_end_model(features(store).reindex(ids), y)
+    return float(roc_auc_score(y, probs))
 
 
 def review(store: Store, ids: list[str], planted: dict[str, str]) -> None:
@@ -133,9 +144,10 @@ def one_seed(seed: int, n: int, shares: dict[str, float], work: Path) -> tuple[P
         ingest_files(store, [str(fresh / "interactions.jsonl"), str(fresh / "events.jsonl")], Config())
         seconds = judge_all(store, fresh, seed)
         run_label(store, Config(), Window())
+        best = ceiling(store, planted)
     print(
         f"fresh traffic seed {seed}: {n} interactions, {sum(map(bool, planted.values()))} planted failures; "
-        f"judged in {seconds:.0f} s",
+        f"judged in {seconds:.0f} s; ceiling (end model on the truth of all {n}) {best:.3f}",
         flush=True,
     )
     return base, planted, curve(base, work, planted, "queue", seed, shares), curve(base, work, planted, "random", seed)
