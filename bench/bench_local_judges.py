@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,30 +54,39 @@ def sample_chats(n: int) -> list[dict[str, str]]:
 
 
 def speed(name: str, rows: list[dict[str, str]]) -> None:
+    """Judgments/s with the sentence model in fp32 and in bf16 ($CRITIC_EMBED_PRECISION), side by side, and how far
+    the two precisions' expected labels part."""
     rubrics = [resolve_rubric(r) for r in RUBRICS]
     requests = [
         JudgeRequest(rubric=r, fields={k: row.get(k) for k in ("input", "output", "context", "reference")}, prompt="")
         for row in rows
         for r in rubrics
     ]
-    started = time.perf_counter()
-    from critic.embed import sentence_vectors
+    from critic.embed import precision, sentence_vectors
 
+    started = time.perf_counter()
     sentence_vectors(["warm up"])
     loaded = time.perf_counter() - started
-    judge = LocalJudge()
-    started = time.perf_counter()
-    judge.prepare(requests)
-    featurized = time.perf_counter() - started
-    for request in requests:
-        judge.score(request)
-    took = time.perf_counter() - started
-    print(
-        f"speed on {name}: {len(requests)} judgments ({len(rows)} interactions × {len(rubrics)} rubrics) "
-        f"in {took:.1f} s "
-        f"= {len(requests) / took:.0f} judgments/s, {len(rows) / took:.0f} interactions/s "
-        f"(features {featurized:.1f} s; sentence model load {loaded:.1f} s, before the clock)"
-    )
+    print(f"sentence model load {loaded:.1f} s, before the clock; auto precision here: {precision()}")
+    expected = {}
+    for chosen in ("fp32", "bf16"):
+        os.environ["CRITIC_EMBED_PRECISION"] = chosen
+        sentence_vectors(["warm up"])
+        judge = LocalJudge()
+        started = time.perf_counter()
+        judge.prepare(requests)
+        featurized = time.perf_counter() - started
+        replies = [judge.score(request) for request in requests]
+        took = time.perf_counter() - started
+        expected[chosen] = np.array([sum(int(k) * p for k, p in (r.probs or {}).items()) for r in replies])
+        print(
+            f"speed on {name}, {chosen}: {len(requests)} judgments ({len(rows)} interactions × {len(rubrics)} "
+            f"rubrics) in {took:.1f} s = {len(requests) / took:.0f} judgments/s, {len(rows) / took:.0f} "
+            f"interactions/s (features {featurized:.1f} s)"
+        )
+    os.environ.pop("CRITIC_EMBED_PRECISION")
+    gap = np.abs(expected["fp32"] - expected["bf16"])
+    print(f"  bf16 against fp32: expected label differs by {gap.max():.4f} at most, {gap.mean():.5f} on average")
 
 
 def trust(pairs_per_rubric: int) -> None:

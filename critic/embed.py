@@ -10,11 +10,15 @@ with the hub switched off; nothing is downloaded, ever.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
+from critic.errors import ConfigError
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 
@@ -32,7 +36,8 @@ def embed(texts: list[str]) -> Embeddings:
     """Embed TEXTS with the shipped sentence model; fall back to TF-IDF when it cannot load."""
     model, problem = _sentence_model()
     if model is not None:
-        vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        with _precision():
+            vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         return Embeddings(np.asarray(vectors, dtype=np.float32), MODEL_NAME)
     return Embeddings(_tfidf(texts), "tf-idf", f"{MODEL_NAME} unavailable ({problem}); clustered on TF-IDF instead")
 
@@ -44,10 +49,41 @@ def sentence_vectors(texts: list[str]) -> np.ndarray | None:
         return None
     full, model.max_seq_length = model.max_seq_length, MAX_TOKENS  # the students' features only; triage reads 256
     try:
-        vectors = model.encode(texts, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
+        with _precision():
+            vectors = model.encode(texts, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
     finally:
         model.max_seq_length = full
     return np.asarray(vectors, dtype=np.float32)
+
+
+def precision() -> str:
+    """'bf16' or 'fp32': how the sentence model multiplies here ($CRITIC_EMBED_PRECISION: auto, bf16 or fp32).
+
+    auto is bf16 where the CPU multiplies bf16 natively (AVX512-BF16 or AMX), fp32 elsewhere: on such a CPU
+    2.8× faster, vectors within cosine 0.9999 of fp32's (bench/RESULTS.md, *The no-key judge*); on one
+    without, bf16 is emulated and slower.
+    """
+    chosen = os.environ.get("CRITIC_EMBED_PRECISION", "auto").lower()
+    if chosen not in ("auto", "bf16", "fp32"):
+        raise ConfigError(f"CRITIC_EMBED_PRECISION={chosen!r}: use auto, bf16 or fp32")
+    return chosen if chosen != "auto" else ("bf16" if _native_bf16() else "fp32")
+
+
+def _native_bf16() -> bool:
+    import torch
+
+    try:  # private helpers (torch 2.x); any failure means: do not assume native bf16
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@contextmanager
+def _precision() -> Iterator[None]:
+    import torch
+
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision() == "bf16"):
+        yield
 
 
 # For the students' features, a text's first 128 word pieces (the model reads 256, as triage's clustering still does):
