@@ -3,7 +3,8 @@
 
 - worst: the highest P(bad) — the cases the weekly report leads with;
 - informative: where the label model is least sure (P(bad) near 0.5), its sources disagree (some vote bad,
-  some good), or the end model and the votes part ways — the verdicts that move the model most;
+  some good), or the end model and the votes part ways — the verdicts that move the model most; spread over
+  the most informative eight times as many, so that no two picks are near-copies of each other;
 - audit: a uniform sample of the period's interactions, drawn as a prefix of a permutation seeded by the
   period, so the share of bad traffic it finds is an unbiased estimate with an honest interval.
 
@@ -19,9 +20,12 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
+
 from critic.errors import ConfigError
 from critic.review import DEFAULT_SHARES, REASONS
-from critic.store import Store
+from critic.store import Store, Window
+from critic.store.labels import choose_for_label
 from critic.store.review import audit_verdicts, period_ids, queue_candidates, reviewed, write_queue
 
 Z95 = 1.959964
@@ -67,7 +71,9 @@ def build_queue(
     candidates = {i: (p, v, b, g) for i, p, v, b, g in queue_candidates(store, start, end) if i not in audit}
     worst = sorted(candidates, key=lambda i: (-candidates[i][0], i))[: counts["worst"]]
     rest = [i for i in candidates if i not in set(worst)]
-    informative = sorted(rest, key=lambda i: (-_information(*candidates[i]), i))[: counts["informative"]]
+    ranked = sorted(rest, key=lambda i: (-_information(*candidates[i]), i))
+    pool = ranked[: POOL_PER_ITEM * counts["informative"]]
+    informative = _spread(store, Window(start.isoformat(), end.isoformat()), pool, counts["informative"])
     p_bad = {i: c[0] for i, c in candidates.items()}
     picked = {
         "worst": [QueueItem(i, "worst", p_bad[i]) for i in worst],
@@ -113,6 +119,29 @@ def _information(p_bad: float, p_votes: float, n_bad: int, n_good: int) -> float
     unsure = 1 - abs(2 * p_bad - 1)
     disagree = 2 * min(n_bad, n_good) / max(n_bad + n_good, 1)
     return unsure + disagree + abs(p_bad - p_votes)
+
+
+POOL_PER_ITEM = 8  # informative picks are spread over the 8×k most informative (bench/RESULTS.md, *People's verdicts*)
+
+
+def _spread(store: Store, window: Window, pool: list[str], k: int) -> list[str]:
+    """K of POOL (most informative first), each next one the farthest from those already chosen in the end model's
+    feature space (standardized over WINDOW's interactions): ten verdicts on near-copies teach what one does."""
+    if len(pool) <= k:
+        return pool
+    from critic.combine.endmodel import features
+
+    choose_for_label(store, window)
+    frame = features(store)
+    frame = frame.loc[:, frame.std() > 0]
+    z = ((frame - frame.mean()) / frame.std()).reindex(pool).fillna(0.0).to_numpy(float)
+    chosen = [0]
+    distance = np.linalg.norm(z - z[0], axis=1)
+    while len(chosen) < k:
+        far = int(np.argmax(distance))
+        chosen.append(far)
+        distance = np.minimum(distance, np.linalg.norm(z - z[far], axis=1))
+    return [pool[j] for j in chosen]
 
 
 def _interleave(lists: list[list[QueueItem]]) -> list[QueueItem]:

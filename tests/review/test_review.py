@@ -54,6 +54,32 @@ def test_nothing_reviewed_is_queued_again_and_the_audit_draw_is_stable(labelled_
     assert again[: len(still)] == still  # one permutation per period: the unreviewed part of the draw comes first
 
 
+def test_informative_picks_are_spread_not_near_copies(labelled_store: Store) -> None:
+    """The queue's informative picks come from the 8×k most informative, spread in the end model's feature space."""
+    from critic.combine.endmodel import features
+    from critic.review.queue import POOL_PER_ITEM, _information, _spread
+    from critic.store import Window
+    from critic.store.review import queue_candidates
+
+    week = last_full_week(labelled_store)
+    candidates = {i: c for i, *c in queue_candidates(labelled_store, week.start, week.end)}
+    ranked = sorted(candidates, key=lambda i: (-_information(*candidates[i]), i))
+    window = Window(week.start.isoformat(), week.end.isoformat())
+    pool = ranked[: POOL_PER_ITEM * 10]
+    assert _spread(labelled_store, window, pool[:10], 10) == pool[:10]  # nothing to choose from: as ranked
+    picked = _spread(labelled_store, window, pool, 10)
+    assert picked[0] == ranked[0] and len(set(picked)) == 10 and set(picked) <= set(pool)
+    frame = features(labelled_store)  # the week's, as _spread left them
+    z = ((frame - frame.mean()) / frame.std().replace(0, 1)).fillna(0.0)
+
+    def closest(ids: list[str]) -> float:
+        v = z.loc[ids].to_numpy(float)
+        d = np.linalg.norm(v[:, None] - v[None], axis=2)
+        return float(d[~np.eye(len(ids), dtype=bool)].min())
+
+    assert closest(picked) > closest(ranked[:10])  # the top ten by information alone hold near-copies
+
+
 def test_shares_parse_and_fail_clearly() -> None:
     assert parse_shares("worst=1") == {"worst": 1.0, "informative": 0.0, "audit": 0.0}
     assert sum(_counts(7, parse_shares(None)).values()) == 7
