@@ -12,10 +12,10 @@ comes with the three features that pushed it up most (`drivers`), for the report
 
 People's verdicts (`critic review`) then correct it (`correct_with_gold`): a second logistic regression,
 fitted on the reviewed rows alone with the end model's logit as its offset, learns how far each feature should
-move that logit. The queue chooses what to review by P(bad) and the sources' votes, so given those, the
-verdicts are an unbiased sample, and the correction holds on the unreviewed rest; weighing verdicts into the end
-model itself fitted it to the queue's biased picture instead, and the queue lost to random reviewing
-(bench/RESULTS.md, *People's verdicts as gold*).
+move that logit. The queue chooses what to review by P(bad), the sources' votes and these features, so given
+those, the verdicts are an unbiased sample, and the correction holds on the unreviewed rest; weighing verdicts
+into the end model itself fitted it to the queue's biased picture instead, and the queue lost to random
+reviewing (bench/RESULTS.md, *People's verdicts as gold*).
 """
 
 from __future__ import annotations
@@ -162,6 +162,9 @@ def correct_with_gold(
     fold = np.random.default_rng(seed).permutation(len(reviewed)) % min(FOLDS, len(reviewed))
     for k in range(fold.max() + 1):
         rest, own = reviewed[fold != k], reviewed[fold == k]
+        if y[fold != k].min() == y[fold != k].max():  # the other folds hold one kind of verdict: nothing to learn
+            out[own] = probs[own]
+            continue
         theta = _correction(offset[rest], z[rest], y[fold != k])
         out[own] = _expit(offset[own] + np.c_[np.ones(len(own)), z[own]] @ theta)
     note = (

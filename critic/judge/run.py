@@ -117,9 +117,8 @@ def select_work(
     work = Work()
     for iid, fields in rows:
         for rubric in rubrics:
-            current = revisions[rubric.name]
-            method = done.get((iid, rubric.name, rubric.version))
-            if method is not None and (not current or method == current):
+            current, judged = revisions[rubric.name], (iid, rubric.name, rubric.version)
+            if judged in done and (not current or done[judged] in (None, current)):  # unparseable: no method
                 work.already_judged += 1
                 continue
             prompt = rubric.render(fields)

@@ -121,12 +121,16 @@ def _information(p_bad: float, p_votes: float, n_bad: int, n_good: int) -> float
     return unsure + disagree + abs(p_bad - p_votes)
 
 
-POOL_PER_ITEM = 8  # informative picks are spread over the 8×k most informative (bench/RESULTS.md, *People's verdicts*)
+POOL_PER_ITEM = 8  # spread over the 8×k most informative (bench/RESULTS.md, *People's verdicts as gold*)
 
 
 def _spread(store: Store, window: Window, pool: list[str], k: int) -> list[str]:
-    """K of POOL (most informative first), each next one the farthest from those already chosen in the end model's
-    feature space (standardized over WINDOW's interactions): ten verdicts on near-copies teach what one does."""
+    """K of POOL (most informative first), each next one the farthest from those already chosen in the space of the
+    end model's features (every one the label run computes, standardized over WINDOW's interactions): ten verdicts
+    on near-copies teach what one does. Once only copies of chosen ones are left, the rest by information.
+
+    Recomputes the window's text signals (critic.store.labels.choose_for_label replaces the connection's label
+    tables: `critic label` builds its own again)."""
     if len(pool) <= k:
         return pool
     from critic.combine.endmodel import features
@@ -137,11 +141,14 @@ def _spread(store: Store, window: Window, pool: list[str], k: int) -> list[str]:
     z = ((frame - frame.mean()) / frame.std()).reindex(pool).fillna(0.0).to_numpy(float)
     chosen = [0]
     distance = np.linalg.norm(z - z[0], axis=1)
-    while len(chosen) < k:
+    distance[0] = -np.inf
+    while len(chosen) < k and distance.max() > 0:
         far = int(np.argmax(distance))
         chosen.append(far)
         distance = np.minimum(distance, np.linalg.norm(z - z[far], axis=1))
-    return [pool[j] for j in chosen]
+        distance[chosen] = -np.inf
+    picked = [pool[j] for j in chosen]
+    return picked + [i for i in pool if i not in set(picked)][: k - len(picked)]  # copies only: by information
 
 
 def _interleave(lists: list[list[QueueItem]]) -> list[QueueItem]:

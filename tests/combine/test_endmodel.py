@@ -70,7 +70,9 @@ def test_a_verdict_never_scores_its_own_row_and_too_few_change_nothing() -> None
     flipped[chosen[0]] = 1 - flipped[chosen[0]]  # the row's own verdict: its cross-fitted figure must not move
     assert correct_with_gold(frame, probs, flipped)[0][chosen[0]] == corrected[chosen[0]]
     few = np.full(len(y), -1)
-    few[chosen[: MIN_GOLD - 1]] = y[chosen[: MIN_GOLD - 1]]
+    both = np.r_[chosen[:5], chosen[-(MIN_GOLD - 6) :]]  # both kinds, one verdict short of MIN_GOLD
+    assert len(both) == MIN_GOLD - 1 and set(y[both]) == {0, 1}
+    few[both] = y[both]
     assert correct_with_gold(frame, probs, few) == (probs, None)
     one_kind = np.where(np.arange(len(y)) < 50, 0, -1)
     assert correct_with_gold(frame, probs, one_kind)[1] is None
@@ -138,3 +140,13 @@ def test_drivers_name_only_evidence_the_interaction_has(judged_sample: Store) ->
     assert any(d.startswith("events:") for _, d in named)  # events do drive some
     assert all((i, d) in events for i, d in named if d.startswith("events:"))
     assert all((i, d) in fired for i, d in named if d in SIGNALS and d != "failed")
+
+
+def test_a_fold_whose_others_saw_one_kind_keeps_the_end_models_figure() -> None:
+    frame, soft, y = _blind_spot()
+    probs, _, _ = fit_end_model(frame, soft)
+    bad = np.full(len(y), -1)
+    chosen = np.r_[np.flatnonzero(y == 1)[:1], np.flatnonzero(y == 0)[:9]]  # one bad among ten
+    bad[chosen] = y[chosen]
+    corrected, note = correct_with_gold(frame, probs, bad)
+    assert note is not None and corrected[chosen[0]] == probs[chosen[0]]

@@ -16,6 +16,8 @@ from click.testing import CliRunner
 
 from critic.cli import cli
 from critic.judge.backends import revision
+from critic.judge.run import Selection, select_work
+from critic.rubrics import resolve_rubric
 from critic.store import Store
 from tests.fakes.provider import ProviderServer
 
@@ -320,3 +322,17 @@ def test_a_retrained_shipped_student_re_judges_what_the_old_one_scored(sample_st
     assert after["judged"] == 1 and after["already_judged"] == 2
     with Store.open(db_path) as store:
         assert store.con.execute("SELECT count(*) FROM judgments WHERE method = 'student'").fetchone() == (0,)
+
+
+def test_an_unparseable_judgment_is_finished_for_every_judge(sample_store: Store) -> None:
+    """An unparseable reply has no method: it must not count as another revision's and be paid for again."""
+    tone = resolve_rubric("tone")
+    (iid,) = sample_store.con.execute("SELECT min(id) FROM interactions WHERE has_content").fetchone()
+    for judge in ("openai:gpt-4.1-mini", "local"):
+        sample_store.con.execute(
+            "INSERT INTO judgments (interaction_id, rubric, rubric_version, judge, status, method, created_at) "
+            "VALUES (?, 'tone', ?, ?, 'unparseable', NULL, now())",
+            [iid, tone.version, judge],
+        )
+        work = select_work(sample_store, [tone], judge, Selection(ids=(iid,)))
+        assert list(work) == [] and work.already_judged == 1, judge

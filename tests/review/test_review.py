@@ -80,6 +80,22 @@ def test_informative_picks_are_spread_not_near_copies(labelled_store: Store) -> 
     assert closest(picked) > closest(ranked[:10])  # the top ten by information alone hold near-copies
 
 
+def test_the_spread_never_repeats_an_interaction(labelled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Identical feature rows (canned replies): each interaction once, then the rest of the pool by information."""
+    import pandas as pd
+
+    from critic.combine import endmodel
+    from critic.review.queue import _spread
+    from critic.store import Window
+
+    rows = {"a": (1.0, 0.0), "b": (1.0, 0.0), "c": (1.0, 0.0), "d": (5.0, 1.0), "e": (5.0, 1.0), "f": (3.0, 0.0)}
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["score:tone@j", "refusal"])
+    monkeypatch.setattr(endmodel, "features", lambda store: frame)
+    window = Window("2000-01-01", "2000-01-02")
+    assert _spread(labelled_store, window, ["a", "b", "d", "c", "e"], 4) == ["a", "d", "b", "c"]
+    assert _spread(labelled_store, window, ["a", "b", "c", "d"], 2) == ["a", "d"]
+
+
 def test_shares_parse_and_fail_clearly() -> None:
     assert parse_shares("worst=1") == {"worst": 1.0, "informative": 0.0, "audit": 0.0}
     assert sum(_counts(7, parse_shares(None)).values()) == 7
