@@ -135,11 +135,19 @@ def _cannot_fit(frame: pd.DataFrame, names: list[str], soft: np.ndarray) -> str 
     return None
 
 
-def correct_with_gold(
-    frame: pd.DataFrame, probs: np.ndarray, bad: np.ndarray, *, seed: int = 0
-) -> tuple[np.ndarray, str | None]:
-    """(P(bad) corrected by people's verdicts, what was done or None) for the end model's PROBS; BAD is 1 where a
-    person called the row bad, 0 fine, -1 unreviewed.
+@dataclass
+class Correction:
+    """What people's verdicts did to P(bad): the corrected figures, a note (None: nothing was corrected), and per
+    row the feature through which the verdicts raised it most (None where no feature raised it by RAISED_LOGIT)."""
+
+    probs: np.ndarray
+    note: str | None = None
+    raised_by: list[str | None] = field(default_factory=list)
+
+
+def correct_with_gold(frame: pd.DataFrame, probs: np.ndarray, bad: np.ndarray, *, seed: int = 0) -> Correction:
+    """P(bad) corrected by people's verdicts, for the end model's PROBS; BAD is 1 where a person called the row bad,
+    0 fine, -1 unreviewed.
 
     A logistic regression fitted on the reviewed rows with the end model's logit as its offset: it learns only an
     intercept and how far each standardized feature of FRAME should move that logit (L2, C=GOLD_C), so the end
@@ -151,30 +159,34 @@ def correct_with_gold(
     reviewed = np.flatnonzero(bad >= 0)
     y = bad[reviewed].astype(float)
     if len(reviewed) < MIN_GOLD or y.min() == y.max():
-        return probs, None
-    x = frame.to_numpy(float)
-    std = x.std(axis=0)
-    varies = std > 0
-    z = (x[:, varies] - x[:, varies].mean(axis=0)) / std[varies]
+        return Correction(probs)
+    names = [c for c in frame.columns if frame[c].std() > 0]
+    x = frame[names].to_numpy(float)
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
     clipped = np.clip(probs, 1e-6, 1 - 1e-6)
     offset = np.log(clipped / (1 - clipped))
-    out = _expit(offset + _correction(offset[reviewed], z[reviewed], y) @ np.c_[np.ones(len(z)), z].T)
+    theta = _correction(offset[reviewed], z[reviewed], y)
+    out = _expit(offset + theta[0] + z @ theta[1:])
     fold = np.random.default_rng(seed).permutation(len(reviewed)) % min(FOLDS, len(reviewed))
     for k in range(fold.max() + 1):
         rest, own = reviewed[fold != k], reviewed[fold == k]
         if y[fold != k].min() == y[fold != k].max():  # the other folds hold one kind of verdict: nothing to learn
             out[own] = probs[own]
             continue
-        theta = _correction(offset[rest], z[rest], y[fold != k])
-        out[own] = _expit(offset[own] + np.c_[np.ones(len(own)), z[own]] @ theta)
+        other = _correction(offset[rest], z[rest], y[fold != k])
+        out[own] = _expit(offset[own] + other[0] + z[own] @ other[1:])
+    pushed = z * theta[1:]
+    strongest = pushed.argmax(axis=1) if names else np.zeros(len(z), dtype=int)
+    raised = pushed.max(axis=1, initial=0.0) >= RAISED_LOGIT
     note = (
         f"corrected by {len(reviewed)} people's verdicts (a logistic regression on the reviewed rows with the end "
         f"model's logit as offset, C {GOLD_C:g}; cross-fitted on the reviewed rows)"
     )
-    return out, note
+    return Correction(out, note, [names[j] if r else None for j, r in zip(strongest, raised)])
 
 
 MIN_GOLD = 10  # verdicts before they correct P(bad)
+RAISED_LOGIT = 1.0  # a feature whose correction raises the log-odds this much (odds ×2.7) is named a driver
 GOLD_C = 0.1  # the correction's inverse L2 strength (bench/RESULTS.md, *People's verdicts as gold*)
 
 

@@ -348,8 +348,12 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
     kept = frame.drop(columns=dropped)
     probs, drivers, end = fit_end_model(kept, feedback_targets(names, matrix, votes))
     if verdict is not None and end.kind != "none":  # people's verdicts correct it (cross-fitted on the reviewed)
-        probs, corrected = correct_with_gold(kept, probs, verdict)  # BAD 1, GOOD 0, ABSTAIN -1
-        end.note += f"; {corrected}" if corrected else ""
+        corrected = correct_with_gold(kept, probs, verdict)  # BAD 1, GOOD 0, ABSTAIN -1
+        probs, end.note = corrected.probs, end.note + (f"; {corrected.note}" if corrected.note else "")
+        drivers = [
+            [f"people's verdicts: {feature}", *d[:2]] if feature else d
+            for feature, d in zip(corrected.raised_by or [None] * len(drivers), drivers)
+        ]
     for s in stats:
         found: list[float] = sorted((end.weights[f] for f in evidence_features(s.name, end.weights)), key=abs)
         s.end_weight = round(found[-1], 4) if found else None

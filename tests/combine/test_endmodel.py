@@ -53,10 +53,15 @@ def test_verdicts_teach_what_the_soft_labels_missed() -> None:
     unsure = np.argsort(np.abs(probs - np.median(probs)))[:100]
     bad = np.full(len(y), -1)
     bad[unsure] = y[unsure]
-    corrected, note = correct_with_gold(frame, probs, bad)
+    corrected = correct_with_gold(frame, probs, bad)
     rest = bad < 0
-    assert roc_auc_score(y[rest], corrected[rest]) > roc_auc_score(y[rest], probs[rest]) + 0.05
-    assert note is not None and "corrected by 100 people's verdicts" in note
+    assert roc_auc_score(y[rest], corrected.probs[rest]) > roc_auc_score(y[rest], probs[rest]) + 0.05
+    assert corrected.note is not None and "corrected by 100 people's verdicts" in corrected.note
+    # the failures the soft labels missed are raised through the signal they show, and named so
+    unseen = rest & (y == 1) & (frame["score:tone@j"].to_numpy() > 4.0)
+    named = np.array([f == "signal" for f in corrected.raised_by])
+    assert named[unseen].mean() > 0.3 and unseen[named].mean() > 0.8  # many of them, and few others
+    assert {f for f in corrected.raised_by if f} == {"signal"}
 
 
 def test_a_verdict_never_scores_its_own_row_and_too_few_change_nothing() -> None:
@@ -65,17 +70,18 @@ def test_a_verdict_never_scores_its_own_row_and_too_few_change_nothing() -> None
     bad = np.full(len(y), -1)
     chosen = np.r_[np.flatnonzero(y == 1)[:30], np.flatnonzero(y == 0)[:70]]
     bad[chosen] = y[chosen]
-    corrected, _ = correct_with_gold(frame, probs, bad)
+    corrected = correct_with_gold(frame, probs, bad).probs
     flipped = bad.copy()
     flipped[chosen[0]] = 1 - flipped[chosen[0]]  # the row's own verdict: its cross-fitted figure must not move
-    assert correct_with_gold(frame, probs, flipped)[0][chosen[0]] == corrected[chosen[0]]
+    assert correct_with_gold(frame, probs, flipped).probs[chosen[0]] == corrected[chosen[0]]
     few = np.full(len(y), -1)
     both = np.r_[chosen[:5], chosen[-(MIN_GOLD - 6) :]]  # both kinds, one verdict short of MIN_GOLD
     assert len(both) == MIN_GOLD - 1 and set(y[both]) == {0, 1}
     few[both] = y[both]
-    assert correct_with_gold(frame, probs, few) == (probs, None)
+    untouched = correct_with_gold(frame, probs, few)
+    assert untouched.note is None and untouched.probs is probs and untouched.raised_by == []
     one_kind = np.where(np.arange(len(y)) < 50, 0, -1)
-    assert correct_with_gold(frame, probs, one_kind)[1] is None
+    assert correct_with_gold(frame, probs, one_kind).note is None
 
 
 def test_too_few_rows_keep_the_label_model_and_say_why() -> None:
@@ -148,5 +154,5 @@ def test_a_fold_whose_others_saw_one_kind_keeps_the_end_models_figure() -> None:
     bad = np.full(len(y), -1)
     chosen = np.r_[np.flatnonzero(y == 1)[:1], np.flatnonzero(y == 0)[:9]]  # one bad among ten
     bad[chosen] = y[chosen]
-    corrected, note = correct_with_gold(frame, probs, bad)
-    assert note is not None and corrected[chosen[0]] == probs[chosen[0]]
+    corrected = correct_with_gold(frame, probs, bad)
+    assert corrected.note is not None and corrected.probs[chosen[0]] == probs[chosen[0]]
