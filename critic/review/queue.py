@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from critic.combine.endmodel import features
 from critic.errors import ConfigError
 from critic.review import DEFAULT_SHARES, REASONS
 from critic.store import Store, Window
@@ -133,8 +134,6 @@ def _spread(store: Store, window: Window, pool: list[str], k: int) -> list[str]:
     tables: `critic label` builds its own again)."""
     if len(pool) <= k:
         return pool
-    from critic.combine.endmodel import features
-
     choose_for_label(store, window)
     frame = features(store)
     frame = frame.loc[:, frame.std() > 0]
@@ -148,7 +147,9 @@ def _spread(store: Store, window: Window, pool: list[str], k: int) -> list[str]:
         distance = np.minimum(distance, np.linalg.norm(z - z[far], axis=1))
         distance[chosen] = -np.inf
     picked = [pool[j] for j in chosen]
-    return picked + [i for i in pool if i not in set(picked)][: k - len(picked)]  # copies only: by information
+    taken = set(chosen)
+    left = [i for j, i in enumerate(pool) if j not in taken]  # copies of those picked: by information
+    return picked + left[: k - len(picked)]
 
 
 def _interleave(lists: list[list[QueueItem]]) -> list[QueueItem]:

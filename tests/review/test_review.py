@@ -84,13 +84,13 @@ def test_the_spread_never_repeats_an_interaction(labelled_store: Store, monkeypa
     """Identical feature rows (canned replies): each interaction once, then the rest of the pool by information."""
     import pandas as pd
 
-    from critic.combine import endmodel
+    from critic.review import queue
     from critic.review.queue import _spread
     from critic.store import Window
 
     rows = {"a": (1.0, 0.0), "b": (1.0, 0.0), "c": (1.0, 0.0), "d": (5.0, 1.0), "e": (5.0, 1.0), "f": (3.0, 0.0)}
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=["score:tone@j", "refusal"])
-    monkeypatch.setattr(endmodel, "features", lambda store: frame)
+    monkeypatch.setattr(queue, "features", lambda store: frame)
     window = Window("2000-01-01", "2000-01-02")
     assert _spread(labelled_store, window, ["a", "b", "d", "c", "e"], 4) == ["a", "d", "b", "c"]
     assert _spread(labelled_store, window, ["a", "b", "c", "d"], 2) == ["a", "d"]
