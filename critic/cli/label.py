@@ -76,6 +76,7 @@ def label_cmd(db: str, since: str | None, until: str | None, out: str | None, ex
                 "votes_good",
                 "faulty",
                 "gold_accuracy",
+                "gold_votes",
                 "agreement",
                 "trusted",
                 "distrusted_because",
@@ -103,10 +104,17 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def _explain_text(d: dict[str, Any]) -> str:
+    reviewed = [x.removeprefix("reviewed: ") for x in d["drivers"] if x.startswith("reviewed: ")]
+    why = (
+        f"  a person reviewed it: {reviewed[0]} (critic review export shows who, when, the mode and the note)"
+        if reviewed
+        else f"  pushed up by: {', '.join(d['drivers']) or 'nothing stands out'}"
+    )
     return "\n".join(
         [
-            f"{d['id']}: P(bad) {d['p_bad']:.3f} (end model); {d['p_bad_votes']:.3f} from the votes alone",
-            f"  pushed up by: {', '.join(d['drivers']) or 'nothing stands out'}",
+            f"{d['id']}: P(bad) {d['p_bad']:.3f} ({'the verdict' if reviewed else 'end model'}); "
+            f"{d['p_bad_votes']:.3f} from the votes alone",
+            why,
             f"  voted bad: {', '.join(d['sources_bad']) or 'none'}; "
             f"voted good: {', '.join(d['sources_good']) or 'none'}",
         ]
@@ -141,7 +149,7 @@ def _label_text(r: LabelResult) -> str:
         end = "-" if s.end_weight is None else f"{s.end_weight:+.2f}"
         extra = (
             (f"  faulty {s.faulty}" if s.faulty else "")
-            + (f"  gold accuracy {s.gold_accuracy:.3f}" if s.gold_accuracy is not None else "")
+            + (f"  gold accuracy {s.gold_accuracy:.3f} (of {s.gold_votes})" if s.gold_accuracy is not None else "")
             + (f"  NOT TRUSTED: {s.distrusted_because}" if not s.trusted else "")
         )
         lines.append(

@@ -9,6 +9,7 @@ import click
 
 from critic.cli._common import TIME, db_option, emit, format_option, info
 from critic.cli.triage import period_of
+from critic.errors import ConfigError
 
 
 @click.group("review")
@@ -45,19 +46,34 @@ def queue_cmd(
     from critic.review.queue import build_queue, parse_shares
     from critic.store import Store
 
+    try:
+        chosen = parse_shares(shares)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"--shares {shares!r}: "), param_hint="--shares") from None
+    from critic.store.review import period_ids
+
     with Store.open(db) as store:
         period = period_of(store, week, since, until)
-        items = build_queue(store, period.start, period.end, period.label, n, parse_shares(shares))
+        items = build_queue(store, period.start, period.end, period.label, n, chosen)
+        logged = bool(items) or bool(period_ids(store, period.start, period.end))
     rows = [{"interaction_id": q.interaction_id, "reason": q.reason, "p_bad": q.p_bad} for q in items]
     emit(
         rows,
         fmt,
         lambda rs: (
             "\n".join(
-                f"{r['interaction_id']:<28} {r['reason']:<12} {'' if r['p_bad'] is None else format(r['p_bad'], '.2f')}"
-                for r in rs
+                [f"{'interaction':<28} {'why':<12} P(bad)"] * bool(rs)
+                + [
+                    f"{r['interaction_id']:<28} {r['reason']:<12} "
+                    + ("" if r["p_bad"] is None else format(r["p_bad"], ".2f"))
+                    for r in rs
+                ]
             )
-            or f"nothing to queue in {period.label}: everything is reviewed, or nothing is labelled (critic label)"
+            or (
+                f"nothing to queue in {period.label}: everything is reviewed, or nothing is labelled (critic label)"
+                if logged
+                else f"no interactions logged in {period.label}; pick another --week (or --since/--until)"
+            )
         ),
     )
 
@@ -96,13 +112,13 @@ def serve_cmd(db: str, port: int, host: str, reviewer: str | None) -> None:
 @review_group.command("mark")
 @db_option
 @click.argument("interaction_id")
-@click.option("--bad", "verdict", flag_value="bad", help="The interaction went badly.")
-@click.option("--ok", "verdict", flag_value="ok", help="It was fine.")
+@click.option("--bad", is_flag=True, help="The interaction went badly.")
+@click.option("--ok", is_flag=True, help="It was fine.")
 @click.option("--mode", help="The failure mode (a report signature, or your own words).")
 @click.option("--note", help="A note.")
 @click.option("--reviewer", envvar="CRITIC_REVIEWER", help="Your name on the verdict [default: the login name].")
 def mark_cmd(
-    db: str, interaction_id: str, verdict: str | None, mode: str | None, note: str | None, reviewer: str | None
+    db: str, interaction_id: str, bad: bool, ok: bool, mode: str | None, note: str | None, reviewer: str | None
 ) -> None:
     """Record a verdict on one interaction.
 
@@ -112,10 +128,12 @@ def mark_cmd(
     from critic.review.verdicts import mark, reviewer_name
     from critic.store import Store
 
-    if verdict is None:
-        raise click.UsageError("give --bad or --ok")
+    if bad == ok:
+        raise click.UsageError("give one of --bad or --ok" if bad else "give --bad or --ok")
     with Store.open(db) as store:
-        row = mark(store, interaction_id, verdict, reviewer=reviewer_name(reviewer), mode=mode, note=note)
+        row = mark(
+            store, interaction_id, "bad" if bad else "ok", reviewer=reviewer_name(reviewer), mode=mode, note=note
+        )
     click.echo(f"{row['interaction_id']}: {row['verdict']} by {row['reviewer']}")
 
 
@@ -124,7 +142,8 @@ def mark_cmd(
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--reviewer", envvar="CRITIC_REVIEWER", help="Reviewer for lines that name none [default: login].")
 def import_cmd(db: str, file: str, reviewer: str | None) -> None:
-    """Record verdicts from a JSONL file: {interaction_id, verdict: bad|ok, mode?, reviewer?, note?} per line.
+    """Record verdicts from a JSONL file: {interaction_id, verdict: bad|ok, mode?, reviewer?, note?} per line
+    (what `critic review export` writes, too).
 
     All or nothing: a bad line is reported as FILE:LINE and nothing is written.
 
@@ -169,8 +188,10 @@ def export_cmd(db: str, out: str | None, golden: str | None, fmt: str) -> None:
     if golden:
         Path(golden).write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
     if agreement["items"]:
+        kappa = agreement["kappa"]
         info(
-            f"{agreement['items']} interactions reviewed twice: agreement {agreement['agreement']:.0%}, "
-            f"Cohen's κ {agreement['kappa']}"
+            f"{agreement['items']} interaction{'s' if agreement['items'] != 1 else ''} reviewed twice: agreement "
+            f"{agreement['agreement']:.0%}, Cohen's κ "
+            + (f"{kappa:.2f}" if kappa is not None else "undefined (every verdict of one kind: nothing to correct for)")
         )
     info(f"{len(rows)} verdicts" + (f"; golden set of {len(gold)} written to {golden}" if golden else ""))

@@ -50,6 +50,7 @@ class SourceStats:
     votes_good: int
     faulty: int = 0
     gold_accuracy: float | None = None
+    gold_votes: int = 0  # its votes on reviewed (or metadata.gold) rows: what gold_accuracy rests on
     agreement: float | None = None  # share of its votes the other sources' majority agreed with
     trusted: bool = True
     distrusted_because: str | None = None
@@ -351,7 +352,7 @@ def run_label(store: Store, config: Config, window: Window) -> LabelResult:
         corrected = correct_with_gold(kept, probs, verdict)  # BAD 1, GOOD 0, ABSTAIN -1
         probs, end.note = corrected.probs, end.note + (f"; {corrected.note}" if corrected.note else "")
         drivers = [
-            [f"people's verdicts: {feature}", *d[:2]] if feature else d
+            [f"people's verdicts: {feature}", *[x for x in d if x != feature][:2]] if feature else d
             for feature, d in zip(corrected.raised_by or [None] * len(drivers), drivers)
         ]
     for s in stats:
@@ -493,11 +494,13 @@ def _source_stats(
         warnings.simplefilter("ignore", FutureWarning)
         coverage, overlaps, conflicts = analysis.lf_coverages(), analysis.lf_overlaps(), analysis.lf_conflicts()
     accuracy: list[float | None] = [None] * len(names)
-    if gold is not None:
+    on_gold = [0] * len(names)
+    if gold is not None:  # computed here: Snorkel's lf_empirical_accuracies reports 0 for a source with no vote
         rows = gold != ABSTAIN
-        with np.errstate(invalid="ignore"):  # a source that never voted on a gold row has no accuracy
-            found = LFAnalysis(matrix[rows]).lf_empirical_accuracies(gold[rows])
-        accuracy = [None if np.isnan(a) else round(float(a), 4) for a in found]
+        voted = matrix[rows] != ABSTAIN
+        on_gold = [int(n) for n in voted.sum(axis=0)]
+        right = ((matrix[rows] == gold[rows][:, None]) & voted).sum(axis=0)
+        accuracy = [round(float(r) / n, 4) if n else None for r, n in zip(right, on_gold)]
     return [
         SourceStats(
             name=name,
@@ -509,6 +512,7 @@ def _source_stats(
             votes_good=int((matrix[:, j] == GOOD).sum()),
             faulty=faults.get(name, 0),
             gold_accuracy=accuracy[j],
+            gold_votes=on_gold[j],
         )
         for j, name in enumerate(names)
     ]

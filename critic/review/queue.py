@@ -27,7 +27,7 @@ from critic.errors import ConfigError
 from critic.review import DEFAULT_SHARES, REASONS
 from critic.store import Store, Window
 from critic.store.labels import choose_for_label
-from critic.store.review import audit_verdicts, period_ids, queue_candidates, reviewed, write_queue
+from critic.store.review import audit_verdicts, exchanges, period_ids, queue_candidates, reviewed, write_queue
 
 Z95 = 1.959964
 
@@ -69,13 +69,15 @@ def build_queue(
     counts = _counts(n, shares)
     done = reviewed(store)
     audit, drawn_reviewed = _audit(store, start, end, period, counts["audit"], done)
-    candidates = {i: (p, v, b, g) for i, p, v, b, g in queue_candidates(store, start, end) if i not in audit}
+    labelled = {i: (p, v, b, g) for i, p, v, b, g in queue_candidates(store, start, end)}
+    candidates = {i: c for i, c in labelled.items() if i not in audit}
     worst = sorted(candidates, key=lambda i: (-candidates[i][0], i))[: counts["worst"]]
     rest = [i for i in candidates if i not in set(worst)]
     ranked = sorted(rest, key=lambda i: (-_information(*candidates[i]), i))
-    pool = ranked[: POOL_PER_ITEM * counts["informative"]]
+    wanted = POOL_PER_ITEM * counts["informative"]
+    pool = _distinct(store, ranked[: 3 * wanted])[:wanted]  # an exchange logged twice is reviewed once
     informative = _spread(store, Window(start.isoformat(), end.isoformat()), pool, counts["informative"])
-    p_bad = {i: c[0] for i, c in candidates.items()}
+    p_bad = {i: c[0] for i, c in labelled.items()}
     picked = {
         "worst": [QueueItem(i, "worst", p_bad[i]) for i in worst],
         "informative": [QueueItem(i, "informative", p_bad[i]) for i in informative],
@@ -120,6 +122,18 @@ def _information(p_bad: float, p_votes: float, n_bad: int, n_good: int) -> float
     unsure = 1 - abs(2 * p_bad - 1)
     disagree = 2 * min(n_bad, n_good) / max(n_bad + n_good, 1)
     return unsure + disagree + abs(p_bad - p_votes)
+
+
+def _distinct(store: Store, ids: list[str]) -> list[str]:
+    """IDS without the same exchange (input and output) twice: the first of each, in order."""
+    digest = exchanges(store, ids)
+    seen: set[str] = set()
+    out = []
+    for i in ids:
+        if digest.get(i, i) not in seen:
+            seen.add(digest.get(i, i))
+            out.append(i)
+    return out
 
 
 POOL_PER_ITEM = 8  # spread over the 8×k most informative (bench/RESULTS.md, *People's verdicts as gold*)

@@ -18,6 +18,7 @@ from critic.store import Store
 from critic.store.review import review_item, unknown_interactions, verdicts, write_verdicts
 
 FIELDS = ("interaction_id", "verdict", "mode", "reviewer", "note")
+EXPORTED = ("reason", "source", "created_at")  # what `critic review export` adds; an import keeps them
 
 
 def reviewer_name(given: str | None = None) -> str:
@@ -48,14 +49,17 @@ def mark(
 
 
 def import_verdicts(store: Store, path: str, reviewer: str) -> int:
-    """Record every verdict in the JSONL file PATH ({interaction_id, verdict = bad|ok, mode?, reviewer?, note?}),
-    all or none: a malformed line or an unknown interaction fails with FILE:LINE and nothing is written."""
+    """Record every verdict in the JSONL file PATH ({interaction_id, verdict = bad|ok, mode?, reviewer?, note?}, and
+    what `critic review export` adds: reason?, source?, created_at?), all or none: a malformed line or an unknown
+    interaction fails with FILE:LINE and nothing is written."""
     rows, lines = [], []
     for lineno, record in jsonl.records(path):
-        unknown = sorted(set(record) - set(FIELDS))
+        unknown = sorted(set(record) - set(FIELDS) - set(EXPORTED))
         if unknown:
-            raise InputError(path, lineno, f"unknown field {unknown[0]!r}; a verdict has {', '.join(FIELDS)}")
-        for name in FIELDS:
+            raise InputError(
+                path, lineno, f"unknown field {unknown[0]!r}; a verdict has {', '.join(FIELDS + EXPORTED)}"
+            )
+        for name in FIELDS + EXPORTED:
             value = record.get(name)
             if value is not None and not isinstance(value, str):
                 raise InputError(path, lineno, f"field {name!r} must be a string")
@@ -63,16 +67,15 @@ def import_verdicts(store: Store, path: str, reviewer: str) -> int:
             raise InputError(path, lineno, "each line needs an 'interaction_id'")
         if record.get("verdict") not in VERDICTS:
             raise InputError(path, lineno, f"'verdict' must be bad or ok, not {record.get('verdict')!r}")
-        rows.append(
-            _row(
-                record["interaction_id"],
-                record["verdict"],
-                record.get("reviewer") or reviewer,
-                record.get("mode"),
-                record.get("note"),
-                "import",
-            )
+        row = _row(
+            record["interaction_id"],
+            record["verdict"],
+            record.get("reviewer") or reviewer,
+            record.get("mode"),
+            record.get("note"),
+            record.get("source") or "import",
         )
+        rows.append(row | {"reason": record.get("reason"), "created_at": _when(record, path, lineno, row)})
         lines.append(lineno)
     missing = set(unknown_interactions(store, [r["interaction_id"] for r in rows]))
     for row, lineno in zip(rows, lines):
@@ -80,6 +83,19 @@ def import_verdicts(store: Store, path: str, reviewer: str) -> int:
             raise InputError(path, lineno, f"no interaction {row['interaction_id']!r} in {store.path}; ingest it first")
     write_verdicts(store, rows)
     return len(rows)
+
+
+def _when(record: dict[str, Any], path: str, lineno: int, row: dict[str, Any]) -> datetime:
+    """The verdict's time: the record's created_at (ISO 8601, UTC where no zone is given), else ROW's (now)."""
+    if not record.get("created_at"):
+        return row["created_at"]
+    try:
+        found = datetime.fromisoformat(record["created_at"].replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            path, lineno, f"'created_at' {record['created_at']!r} is not an ISO 8601 time, e.g. 2026-11-23T10:00:00Z"
+        ) from None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 def export_verdicts(store: Store) -> list[dict[str, Any]]:

@@ -156,6 +156,14 @@ def period_ids(store: Store, start: datetime, end: datetime) -> list[str]:
     return [r[0] for r in rows.fetchall()]
 
 
+def exchanges(store: Store, ids: list[str]) -> dict[str, str]:
+    """{id: a digest of its input and output}: two ids with one digest are the same exchange logged twice."""
+    rows = store.con.execute(
+        "SELECT id, md5(coalesce(input, '') || chr(31) || output) FROM interactions WHERE list_contains(?, id)", [ids]
+    )
+    return dict(rows.fetchall())
+
+
 def reviewed(store: Store) -> set[str]:
     """The ids of every interaction somebody reviewed."""
     return {r[0] for r in store.con.execute("SELECT DISTINCT interaction_id FROM verdicts").fetchall()}

@@ -40,6 +40,7 @@ def test_the_queue_says_why_and_splits_by_share(labelled_store: Store) -> None:
     assert np.mean(informative) < np.mean([abs(p - 0.5) for p in worst])  # nearer 0.5 than the worst
     assert [i for i, _, _ in pending(labelled_store)] == [q.interaction_id for q in items]  # kept, in queue order
     assert reasons[:3] == ["worst", "informative", "audit"]  # interleaved: stopping early still audits
+    assert all(q.p_bad is not None for q in items)  # an audit pick shows its P(bad) too
 
 
 def test_nothing_reviewed_is_queued_again_and_the_audit_draw_is_stable(labelled_store: Store) -> None:
@@ -78,6 +79,23 @@ def test_informative_picks_are_spread_not_near_copies(labelled_store: Store) -> 
         return float(d[~np.eye(len(ids), dtype=bool)].min())
 
     assert closest(picked) > closest(ranked[:10])  # the top ten by information alone hold near-copies
+
+
+def test_the_informative_picks_hold_no_exchange_twice(labelled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample logs canned exchanges more than once; a reviewer sees each at most once among the informative,
+    however far apart their other features (latency, events) put them."""
+    import pandas as pd
+
+    from critic.review import queue
+    from critic.store.review import exchanges, period_ids
+
+    week = last_full_week(labelled_store)
+    ids = period_ids(labelled_store, week.start, week.end)
+    scattered = pd.DataFrame(np.random.default_rng(0).normal(size=(len(ids), 3)), index=ids)
+    monkeypatch.setattr(queue, "features", lambda store: scattered)
+    _, items = _queue(labelled_store, 40, "informative=1")
+    digests = exchanges(labelled_store, [q.interaction_id for q in items])
+    assert len(items) == 40 and len(set(digests.values())) == 40
 
 
 def test_the_spread_never_repeats_an_interaction(labelled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,6 +188,22 @@ def test_verdicts_are_gold_in_label(labelled_store: Store, planted: dict[str, st
     assert "reviewed audit sample" in result.note  # 30 audit verdicts: the class prior comes from them
     drivers = {r["id"]: json.loads(r["drivers"]) for r in result.rows}
     assert all(drivers[i] == [f"reviewed: {'bad' if v == 'bad' else 'fine'}"] for i, v in verdicts.items())
+    for source in result.sources:  # an accuracy on gold rests on the source's votes there, or there is none
+        assert (source.gold_accuracy is None) == (source.gold_votes == 0), source
+    assert any(s.gold_votes for s in result.sources)
+    for line in (d for d in drivers.values() if d and d[0].startswith("people's verdicts: ")):
+        assert len(line) == len(set(line)) and line[0].removeprefix("people's verdicts: ") not in line[1:]
+
+
+def test_a_source_that_never_voted_on_gold_has_no_gold_accuracy() -> None:
+    """Snorkel's lf_empirical_accuracies reports 0 there; critic reports none, and how many votes a figure rests on."""
+    from critic.combine.label import _source_stats
+
+    matrix = np.array([[1, -1], [0, -1], [1, 1], [0, 0]])
+    gold = np.array([1, 1, -1, -1])  # the first two rows reviewed: bad, bad
+    first, second = _source_stats(["a", "b"], matrix, None, {}, gold)
+    assert (first.gold_accuracy, first.gold_votes) == (0.5, 2)
+    assert (second.gold_accuracy, second.gold_votes) == (None, 0)
 
 
 def test_review_cli_round_trip(labelled_store: Store, runner: CliRunner, tmp_path: Path) -> None:
@@ -185,6 +219,8 @@ def test_review_cli_round_trip(labelled_store: Store, runner: CliRunner, tmp_pat
     )
     assert marked.exit_code == 0 and f"{first}: bad by ana" in marked.output
     assert runner.invoke(cli, ["review", "mark", first, "--db", db]).exit_code == 2  # neither --bad nor --ok
+    both = runner.invoke(cli, ["review", "mark", first, "--bad", "--ok", "--db", db])
+    assert both.exit_code == 2 and "one of --bad or --ok" in both.output
     missing = runner.invoke(cli, ["review", "mark", "ghost", "--ok", "--db", db])
     assert missing.exit_code == 1 and "no interaction 'ghost'" in missing.output
     golden = tmp_path / "golden.jsonl"
@@ -196,6 +232,16 @@ def test_review_cli_round_trip(labelled_store: Store, runner: CliRunner, tmp_pat
     assert item["id"] == first and item["verdict"] == "bad" and item["output"]
     again = runner.invoke(cli, ["review", "queue", "--db", db, "--n", "5", "--format", "json"])
     assert first not in {r["interaction_id"] for r in json.loads(again.output)}
+    exported_file = tmp_path / "verdicts.jsonl"
+    exported_file.write_text(exported.stdout)  # what export writes, import reads back: reviewer, reason, time kept
+    imported = runner.invoke(cli, ["review", "import", str(exported_file), "--db", db, "--reviewer", "someone"])
+    assert imported.exit_code == 0, imported.output
+    reexported = json.loads(runner.invoke(cli, ["review", "export", "--db", db]).stdout.splitlines()[0])
+    assert reexported == line
+    bogus = runner.invoke(cli, ["review", "queue", "--db", db, "--shares", "worst=abc"])
+    assert bogus.exit_code == 2 and "--shares" in bogus.output
+    empty = runner.invoke(cli, ["review", "queue", "--db", db, "--week", "2031-W10"])
+    assert empty.exit_code == 0 and "no interactions logged in 2031-W10" in empty.output
 
 
 def test_the_report_shows_verdicts_drops_fine_cases_and_estimates_the_bad_rate(labelled_store: Store) -> None:
