@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -107,6 +108,56 @@ def serve_cmd(db: str, port: int, host: str, reviewer: str | None) -> None:
             pass
         finally:
             server.server_close()
+
+
+@review_group.command("show")
+@db_option
+@click.argument("interaction_id")
+@format_option("text", "json")
+def show_cmd(db: str, interaction_id: str, fmt: str) -> None:
+    """Show one interaction as the review page does: the conversation, the reply, the context, each judge's score,
+    the user's signals, why critic flagged it, and the verdicts so far.
+
+    \b
+    Example: critic review show chat-0042
+    """
+    from critic.review.page import shown
+    from critic.store import Store
+    from critic.store.review import pending, review_item
+
+    with Store.open(db) as store:
+        item = review_item(store, interaction_id)
+        if item is None:
+            raise ConfigError(
+                f"no interaction {interaction_id!r} in {db}; check the id (critic review queue lists them)"
+            )
+        reason = next((r for i, r, _ in pending(store) if i == interaction_id), None)
+    view = shown(item, reason) | {"verdicts": item["verdicts"]}
+    emit(view, fmt, _show_text)
+
+
+def _show_text(view: dict[str, Any]) -> str:
+    head = " · ".join(str(x) for x in (view["id"], view.get("feature"), view.get("model"), view.get("ts")) if x)
+    lines = [head + (f" (queued: {view['reason']})" if view.get("reason") else "")]
+    lines += [f"  {t['role']}: {_clip(t['content'])}" for t in view["turns"]]
+    if not view["turns"]:
+        lines.append(f"  input: {_clip(view.get('input') or '')}")
+    lines.append(f"  reply: {_clip(view.get('output') or '', 2000)}")
+    if view.get("context"):
+        lines.append(f"  context: {_clip(view['context'])}")
+    scores = ", ".join(f"{s['rubric']} {s['label']} ({s['judge']})" for s in view["scores"])
+    lines.append(f"  scores: {scores or 'none'}")
+    lines.append(f"  user signals: {', '.join(e['kind'] for e in view['events']) or 'none'}")
+    lines += [f"  why: {w}" for w in view["why"]]
+    for v in view["verdicts"]:
+        extra = "".join(f"; {k} {v[k]}" for k in ("mode", "note") if v.get(k))
+        lines.append(f"  verdict: {v['verdict']} by {v['reviewer']} at {v['created_at']}{extra}")
+    return "\n".join(lines)
+
+
+def _clip(text: str, most: int = 600) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= most else flat[: most - 1] + "…"
 
 
 @review_group.command("mark")

@@ -51,10 +51,10 @@ def next_item(store: Store, skip: set[str]) -> dict[str, Any]:
         return {"item": None, "remaining": 0, "modes": modes}
     interaction_id, reason = queue[0]
     item = review_item(store, interaction_id) or {"id": interaction_id}
-    return {"item": _shown(item, reason), "remaining": len(queue), "modes": modes}
+    return {"item": shown(item, reason), "remaining": len(queue), "modes": modes}
 
 
-def _shown(item: dict[str, Any], reason: str) -> dict[str, Any]:
+def shown(item: dict[str, Any], reason: str | None) -> dict[str, Any]:
     """An interaction for the page: earlier turns folded, the last user turn, the reply, why it was flagged."""
     turns = _turns(item.get("messages"))
     label = item.get("label")

@@ -244,6 +244,23 @@ def test_review_cli_round_trip(labelled_store: Store, runner: CliRunner, tmp_pat
     assert empty.exit_code == 0 and "no interactions logged in 2031-W10" in empty.output
 
 
+def test_review_show_prints_what_the_page_shows(labelled_store: Store, runner: CliRunner) -> None:
+    db = labelled_store.path
+    week, items = _queue(labelled_store, 5)
+    first = items[0].interaction_id
+    mark(labelled_store, first, "bad", reviewer="ana", mode="refusal", note="no refund help")
+    (output,) = labelled_store.con.execute("SELECT output FROM interactions WHERE id = ?", [first]).fetchone()
+    labelled_store.close()
+    text = runner.invoke(cli, ["review", "show", first, "--db", db])
+    assert text.exit_code == 0, text.output
+    assert " ".join(output.split())[:60] in text.output and "scores:" in text.output and "why: P(bad)" in text.output
+    assert "verdict: bad by ana" in text.output and "mode refusal; note no refund help" in text.output
+    shown = json.loads(runner.invoke(cli, ["review", "show", first, "--db", db, "--format", "json"]).stdout)
+    assert shown["id"] == first and shown["output"] == output and shown["verdicts"][0]["reviewer"] == "ana"
+    unknown = runner.invoke(cli, ["review", "show", "ghost", "--db", db])
+    assert unknown.exit_code == 1 and "no interaction 'ghost'" in unknown.output
+
+
 def test_the_report_shows_verdicts_drops_fine_cases_and_estimates_the_bad_rate(labelled_store: Store) -> None:
     from critic.triage.report import build_report
 
