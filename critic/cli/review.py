@@ -217,8 +217,13 @@ def import_cmd(db: str, file: str, reviewer: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="Also write the reviewed interactions as a golden set for critic check (JSONL).",
 )
+@click.option(
+    "--keep-pii",
+    is_flag=True,
+    help="Keep personal data in the golden set's texts (redacted by default, as in reports).",
+)
 @format_option("jsonl", "json")
-def export_cmd(db: str, out: str | None, golden: str | None, fmt: str) -> None:
+def export_cmd(db: str, out: str | None, golden: str | None, keep_pii: bool, fmt: str) -> None:
     """Export every verdict (JSONL, what `critic review import` reads), with the reviewers' agreement on stderr.
 
     \b
@@ -236,7 +241,15 @@ def export_cmd(db: str, out: str | None, golden: str | None, fmt: str) -> None:
         Path(out).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    if golden:
+    if golden:  # a golden set is made to be committed: no secret ever, no personal data unless asked
+        from critic.secrets import scrub
+        from critic.triage.redact import redact, redact_tree
+
+        hide = scrub if keep_pii else redact
+        gold = [
+            g | {k: redact_tree(g[k], hide) for k in ("input", "output", "reference", "context") if k in g}
+            for g in gold
+        ]
         Path(golden).write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
     if agreement["items"]:
         kappa = agreement["kappa"]

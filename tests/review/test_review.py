@@ -244,6 +244,22 @@ def test_review_cli_round_trip(labelled_store: Store, runner: CliRunner, tmp_pat
     assert empty.exit_code == 0 and "no interactions logged in 2031-W10" in empty.output
 
 
+def test_a_golden_set_holds_no_personal_data_unless_asked(labelled_store: Store, tmp_path: Path) -> None:
+    db = labelled_store.path
+    (iid, text) = labelled_store.con.execute(
+        "SELECT id, input FROM interactions WHERE input LIKE '%@example.com%' ORDER BY id LIMIT 1"
+    ).fetchone()
+    mark(labelled_store, iid, "ok", reviewer="ana")
+    labelled_store.close()
+    email = next(w for w in text.split() if "@example.com" in w).rstrip(".,")
+    for flags, kept in (([], False), (["--keep-pii"], True)):
+        golden = tmp_path / "golden.jsonl"
+        done = CliRunner().invoke(cli, ["review", "export", "--db", db, "--golden", str(golden), *flags])
+        assert done.exit_code == 0, done.output
+        (item,) = [json.loads(line) for line in golden.read_text().splitlines()]
+        assert (email in item["input"]) is kept and ("[EMAIL]" in item["input"]) is not kept
+
+
 def test_review_show_prints_what_the_page_shows(labelled_store: Store, runner: CliRunner) -> None:
     db = labelled_store.path
     week, items = _queue(labelled_store, 5)
