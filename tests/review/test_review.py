@@ -158,6 +158,10 @@ def test_import_is_all_or_nothing_and_names_the_line(labelled_store: Store, tmp_
     path.write_text(json.dumps({"interaction_id": ids[0], "verdict": "maybe"}) + "\n")
     with pytest.raises(InputError, match=r"v.jsonl:1: 'verdict' must be bad or ok"):
         import_verdicts(labelled_store, str(path), "ana")
+    path.write_text(json.dumps({"interaction_id": ids[0], "verdict": "ok", "created_at": "last tuesday"}) + "\n")
+    with pytest.raises(InputError, match=r"v.jsonl:1: 'created_at' 'last tuesday' is not an ISO 8601 time"):
+        import_verdicts(labelled_store, str(path), "ana")
+    assert gold(labelled_store) == {}
     path.write_text(
         "".join(
             json.dumps({"interaction_id": i, "verdict": v, "reviewer": r}) + "\n"
