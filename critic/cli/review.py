@@ -46,12 +46,12 @@ def queue_cmd(
     """
     from critic.review.queue import build_queue, parse_shares
     from critic.store import Store
+    from critic.store.review import period_ids
 
     try:
         chosen = parse_shares(shares)
     except ConfigError as exc:
         raise click.BadParameter(str(exc).removeprefix(f"--shares {shares!r}: "), param_hint="--shares") from None
-    from critic.store.review import period_ids
 
     with Store.open(db) as store:
         period = period_of(store, week, since, until)
@@ -122,15 +122,14 @@ def show_cmd(db: str, interaction_id: str, fmt: str) -> None:
     Example: critic review show chat-0042
     """
     from critic.review.page import shown
+    from critic.review.verdicts import no_interaction
     from critic.store import Store
     from critic.store.review import pending, review_item
 
     with Store.open(db) as store:
         item = review_item(store, interaction_id)
         if item is None:
-            raise ConfigError(
-                f"no interaction {interaction_id!r} in {db}; check the id (critic review queue lists them)"
-            )
+            raise no_interaction(store, interaction_id)
         reason = next((r for i, r, _ in pending(store) if i == interaction_id), None)
     view = shown(item, reason) | {"verdicts": item["verdicts"]}
     emit(view, fmt, _show_text)

@@ -96,13 +96,12 @@ def fit_end_model(
     folds: int = FOLDS,
 ) -> tuple[np.ndarray, list[list[str]], EndModel]:
     """(cross-fitted P(bad), the top-3 drivers per row, the model) from FRAME's features and soft labels SOFT."""
-    names = [c for c in frame.columns if frame[c].std() > 0]
+    scaled = standardized(frame)
+    names = list(scaled.columns)
     why = _cannot_fit(frame, names, soft)
     if why:
         return soft, [[] for _ in soft], EndModel("none", names, 0, f"{why}; kept the label model's P(bad)")
-    x = frame[names].to_numpy(float)
-    mean, std = x.mean(axis=0), x.std(axis=0)
-    z = (x - mean) / std
+    z = scaled.to_numpy(float)
     rng = np.random.default_rng(seed)
     fold = rng.permutation(len(z)) % folds
     out = np.empty(len(z))
@@ -122,6 +121,12 @@ def fit_end_model(
         f"cross-fitted in {folds} folds"
     )
     return out, drivers, EndModel("logistic", names, folds, note, dict(zip(names, map(float, coef))))
+
+
+def standardized(frame: pd.DataFrame) -> pd.DataFrame:
+    """FRAME's columns that vary, each shifted and scaled to mean 0 and standard deviation 1."""
+    varies = frame.loc[:, frame.std() > 0]
+    return (varies - varies.mean()) / varies.std(ddof=0)
 
 
 def _cannot_fit(frame: pd.DataFrame, names: list[str], soft: np.ndarray) -> str | None:
@@ -160,9 +165,9 @@ def correct_with_gold(frame: pd.DataFrame, probs: np.ndarray, bad: np.ndarray, *
     y = bad[reviewed].astype(float)
     if len(reviewed) < MIN_GOLD or y.min() == y.max():
         return Correction(probs)
-    names = [c for c in frame.columns if frame[c].std() > 0]
-    x = frame[names].to_numpy(float)
-    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    scaled = standardized(frame)
+    names = list(scaled.columns)
+    z = scaled.to_numpy(float)
     clipped = np.clip(probs, 1e-6, 1 - 1e-6)
     offset = np.log(clipped / (1 - clipped))
     theta = _correction(offset[reviewed], z[reviewed], y)

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from critic.combine.endmodel import features
+from critic.combine.endmodel import features, standardized
 from critic.errors import ConfigError
 from critic.review import DEFAULT_SHARES, REASONS
 from critic.store import Store, Window
@@ -149,9 +149,7 @@ def _spread(store: Store, window: Window, pool: list[str], k: int) -> list[str]:
     if len(pool) <= k:
         return pool
     choose_for_label(store, window)
-    frame = features(store)
-    frame = frame.loc[:, frame.std() > 0]
-    z = ((frame - frame.mean()) / frame.std()).reindex(pool).fillna(0.0).to_numpy(float)
+    z = standardized(features(store)).reindex(pool).fillna(0.0).to_numpy(float)
     chosen = [0]
     distance = np.linalg.norm(z - z[0], axis=1)
     distance[0] = -np.inf

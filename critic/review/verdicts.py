@@ -40,12 +40,17 @@ def mark(
     if verdict not in VERDICTS:
         raise ConfigError(f"verdict {verdict!r}: use bad or ok")
     if unknown_interactions(store, [interaction_id]):
-        raise ConfigError(
-            f"no interaction {interaction_id!r} in {store.path}; check the id (critic review queue lists them)"
-        )
+        raise no_interaction(store, interaction_id)
     row = _row(interaction_id, verdict, reviewer, mode, note, source)
     write_verdicts(store, [row])
     return row
+
+
+def no_interaction(store: Store, interaction_id: str) -> ConfigError:
+    """The error for an id the store does not hold, saying where to find one."""
+    return ConfigError(
+        f"no interaction {interaction_id!r} in {store.path}; check the id (critic review queue lists them)"
+    )
 
 
 def import_verdicts(store: Store, path: str, reviewer: str) -> int:
